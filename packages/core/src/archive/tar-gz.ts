@@ -1,0 +1,202 @@
+import { constants, createWriteStream, type Stats } from 'node:fs';
+import { open, readlink, type FileHandle } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar-stream';
+import { createDeterministicGzip } from './gzip.js';
+import { walk, type WalkEntry } from './walk.js';
+
+export interface TarGzOptions {
+  /** Glob patterns of paths to leave out (see `walk`). */
+  exclude?: readonly string[];
+  /** 1 (fast) to 9 (small). */
+  gzipLevel?: number;
+  /** A file or folder that could not be archived whole: it vanished, could not be read, or shrank. */
+  onProblem(path: string, problem: string): void;
+  signal?: AbortSignal;
+}
+
+export interface TarGzStats {
+  entries: number;
+  files: number;
+  /** Bytes of file content archived (before compression). */
+  bytes: number;
+}
+
+const CHUNK = 256 * 1024;
+
+/**
+ * Writes `root`'s contents as a gzip'd tar to `destination` (which must not exist), streaming: memory
+ * does not grow with the tree. Paths are relative, symlinks are stored as links, empty folders,
+ * modes, owners and mtimes are kept. The same tree gives the same bytes on every run and machine.
+ */
+export async function writeTarGz(root: string, destination: string, options: TarGzOptions): Promise<TarGzStats> {
+  const stats: TarGzStats = { entries: 0, files: 0, bytes: 0 };
+  const abort = new AbortController();
+  const stop = (reason: unknown) => abort.abort(reason);
+  options.signal?.addEventListener('abort', () => stop(options.signal?.reason), { once: true });
+
+  const pack = tar.pack();
+  const output = createWriteStream(destination, { flags: 'wx', mode: 0o600 });
+  const writing = pipeline(pack, ...createDeterministicGzip(options.gzipLevel ?? 6), output, { signal: abort.signal });
+  writing.catch(stop);
+
+  const producing = (async () => {
+    const onError = (path: string, error: NodeJS.ErrnoException) => options.onProblem(path, describeError(error));
+    for await (const entry of walk(root, { exclude: options.exclude ?? [], onError })) {
+      abort.signal.throwIfAborted();
+      if (await addEntry(pack, entry, stats, options.onProblem, abort.signal)) stats.entries++;
+    }
+    pack.finalize();
+  })();
+  producing.catch((error: unknown) => {
+    stop(error);
+    pack.destroy(error as Error);
+  });
+
+  const [produced, written] = await Promise.allSettled([producing, writing]);
+  // The output side's error (a full disk) says more than the abort it caused on the input side.
+  if (written.status === 'rejected') throw written.reason;
+  if (produced.status === 'rejected') throw produced.reason;
+  return stats;
+}
+
+/** Adds one entry; returns false when it was left out. */
+async function addEntry(
+  pack: tar.Pack,
+  entry: WalkEntry,
+  stats: TarGzStats,
+  onProblem: TarGzOptions['onProblem'],
+  signal: AbortSignal,
+): Promise<boolean> {
+  const { path, stats: lstats } = entry;
+  if (lstats.isDirectory()) return addHeader(pack, { ...headerOf(path, lstats), type: 'directory' });
+  if (lstats.isSymbolicLink()) {
+    const linkname = await readlink(entry.absolute).catch((error: NodeJS.ErrnoException) => {
+      onProblem(path, describeError(error));
+      return undefined;
+    });
+    return linkname !== undefined && addHeader(pack, { ...headerOf(path, lstats), type: 'symlink', linkname });
+  }
+  if (lstats.isFile()) return addFile(pack, entry, stats, onProblem, signal);
+  if (lstats.isFIFO()) return addHeader(pack, { ...headerOf(path, lstats), type: 'fifo' });
+  if (lstats.isCharacterDevice() || lstats.isBlockDevice()) {
+    const type = lstats.isCharacterDevice() ? 'character-device' : 'block-device';
+    return addHeader(pack, { ...headerOf(path, lstats), type, ...deviceNumbers(lstats.rdev) });
+  }
+  return false; // sockets: nothing to restore, as with GNU tar
+}
+
+async function addFile(
+  pack: tar.Pack,
+  entry: WalkEntry,
+  stats: TarGzStats,
+  onProblem: TarGzOptions['onProblem'],
+  signal: AbortSignal,
+): Promise<boolean> {
+  let file: FileHandle;
+  try {
+    file = await open(entry.absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    onProblem(entry.path, describeError(error as NodeJS.ErrnoException));
+    return false;
+  }
+  try {
+    // Describe the file we opened, not the one we listed: it may have changed in between.
+    const current = await file.stat();
+    if (!current.isFile()) {
+      onProblem(entry.path, 'was replaced by something else while being archived');
+      return false;
+    }
+    const size = current.size;
+    const onShrink = (missing: number) =>
+      onProblem(entry.path, `shrank by ${missing} bytes while being read; the rest was filled with zeros`);
+    await writeEntry(pack, { ...headerOf(entry.path, current), type: 'file', size }, readExactly(file, size, onShrink), signal);
+    stats.files++;
+    stats.bytes += size;
+    return true;
+  } finally {
+    await file.close();
+  }
+}
+
+/** Yields exactly `size` bytes of the file: a file that shrinks is padded, so the archive stays readable. */
+async function* readExactly(file: FileHandle, size: number, onShrink: (missing: number) => void): AsyncGenerator<Buffer> {
+  let position = 0;
+  while (position < size) {
+    const buffer = Buffer.allocUnsafe(Math.min(CHUNK, size - position));
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) {
+      onShrink(size - position);
+      for (let left = size - position; left > 0; left -= CHUNK) yield Buffer.alloc(Math.min(CHUNK, left));
+      return;
+    }
+    position += bytesRead;
+    yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+  }
+}
+
+type TarHeader = Partial<tar.Header> & { name: string };
+
+/** The part of tar-stream's entry stream used here (its published types require an argument to `end`). */
+interface EntrySink {
+  write(chunk: Buffer): boolean;
+  end(): void;
+  once(event: 'drain', listener: () => void): void;
+}
+
+/** Streams `content` into a new entry, waiting whenever the archive's reader is behind. */
+async function writeEntry(pack: tar.Pack, header: TarHeader, content: AsyncIterable<Buffer>, signal: AbortSignal): Promise<void> {
+  let sink!: EntrySink;
+  const done = new Promise<void>((resolve, reject) => {
+    sink = pack.entry(header, (error) => (error ? reject(error) : resolve())) as unknown as EntrySink;
+  });
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+  aborted.catch(() => {}); // observed through the races below
+  const drained = () => new Promise<void>((resolve) => sink.once('drain', resolve));
+  for await (const chunk of content) {
+    signal.throwIfAborted();
+    if (!sink.write(chunk)) await Promise.race([drained(), done, aborted]);
+  }
+  sink.end();
+  await done;
+}
+
+function addHeader(pack: tar.Pack, header: TarHeader): Promise<boolean> {
+  return new Promise((resolve, reject) => pack.entry(header, (error) => (error ? reject(error) : resolve(true))));
+}
+
+function headerOf(path: string, stats: Stats): TarHeader {
+  return {
+    name: path,
+    mode: stats.mode & 0o7777,
+    uid: stats.uid,
+    gid: stats.gid,
+    // Whole seconds, as tar stores them: the archive must not depend on sub-second noise.
+    mtime: new Date(Math.floor(stats.mtimeMs / 1000) * 1000),
+  };
+}
+
+function deviceNumbers(rdev: number): { devmajor: number; devminor: number } {
+  // Linux's dev_t layout (see major(3) and minor(3)).
+  const big = BigInt(rdev);
+  const devmajor = Number(((big >> 8n) & 0xfffn) | ((big >> 32n) & ~0xfffn));
+  const devminor = Number((big & 0xffn) | ((big >> 12n) & ~0xffn));
+  return { devmajor, devminor };
+}
+
+function describeError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return 'vanished before it could be read';
+    case 'EACCES':
+    case 'EPERM':
+      return 'cannot be read: permission denied';
+    case 'ELOOP':
+      return 'was replaced by a symlink while being archived';
+    default:
+      return `cannot be read: ${error.message}`;
+  }
+}

@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { createJiti } from 'jiti';
+import { ConfigError, messageOf } from '../errors.js';
+import { configSchema, type ParsedConfig } from './schema.js';
+import { describeIssues } from './issues.js';
+
+export interface LoadedConfig {
+  /** Absolute path of the config file. */
+  file: string;
+  /** Its folder: relative paths in the config are relative to it. */
+  dir: string;
+  config: ParsedConfig;
+}
+
+/** Reads and validates a config file (the plugins' own options are checked later, by `resolvePlugins`). */
+export async function loadConfig(file: string): Promise<LoadedConfig> {
+  const raw = await importConfig(file);
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = describeIssues(parsed.error).map((line) => `${file}: ${line}`);
+    throw new ConfigError(problems.join('\n'), problems);
+  }
+  return { file, dir: dirname(file), config: parsed.data };
+}
+
+async function importConfig(file: string): Promise<unknown> {
+  if (file.endsWith('.json')) {
+    const text = await readFile(file, 'utf8').catch((error: unknown) => {
+      throw new ConfigError(`config file ${file} cannot be read: ${messageOf(error)}`);
+    });
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new ConfigError(`config file ${file} is not valid JSON: ${messageOf(error)}`);
+    }
+  }
+  try {
+    // jiti compiles TypeScript on the fly; its file cache keeps later runs fast.
+    const jiti = createJiti(file, { interopDefault: true });
+    const module = await jiti.import<unknown>(file, { default: true });
+    return module;
+  } catch (error) {
+    throw new ConfigError(`config file ${file} cannot be loaded: ${firstLine(messageOf(error))}`);
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? text;
+}

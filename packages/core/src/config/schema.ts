@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** Names become folder names in the staging area and at targets: keep them portable. */
+const entryName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use letters, digits, ".", "_" or "-" (at most 64, not starting with "." or "-")');
+
+const pluginEntry = z
+  .object({
+    /** What the config calls it: `www`, `db`, `nas`. */
+    name: entryName,
+    /** The plugin: a short name (`folder`) or a package name (`pickup-source-redis`, `@acme/pickup-target-s3`). */
+    use: z.string().min(1, 'name a plugin package'),
+    /** The plugin's options, checked by the plugin's own schema. */
+    with: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+const size = z.union([
+  z.number().int().positive(),
+  z.string().regex(/^\d+[kmg]?$/i, 'a size like 10m, 500k or 1g'),
+]);
+
+export const configSchema = z
+  .object({
+    sources: z.array(pluginEntry).min(1, 'list at least one source'),
+    targets: z.array(pluginEntry).min(1, 'list at least one target'),
+    /** Folder under which each run gets its private staging folder. Default: the OS temp folder. */
+    staging: z.string().min(1).optional(),
+    /** How many sources back up at the same time. */
+    concurrency: z.number().int().positive().default(1),
+    log: z
+      .object({
+        /** Folder of the debug log file. Default: `logs` beside the config file. */
+        dir: z.string().min(1).optional(),
+        /** Size at which the log file rolls over. */
+        maxSize: size.default('10m'),
+        /** How many rolled log files to keep. */
+        maxFiles: z.number().int().positive().default(5),
+      })
+      .strict()
+      .default({ maxSize: '10m', maxFiles: 5 }),
+  })
+  .strict();
+
+/** A config as the user writes it. */
+export type PickupConfig = z.input<typeof configSchema>;
+/** A config after validation, with defaults filled in. */
+export type ParsedConfig = z.output<typeof configSchema>;
+export type PluginEntry = ParsedConfig['sources'][number];

@@ -1,0 +1,42 @@
+// Plugin authors' API
+export { z } from 'zod';
+export { defineConfig, defineSource, defineTarget } from './plugin/define.js';
+export {
+  PLUGIN_API_VERSION,
+  type Plugin,
+  type PluginContext,
+  type PluginKind,
+  type Source,
+  type SourceBackupContext,
+  type StagedRun,
+  type Target,
+  type TargetPushContext,
+} from './plugin/types.js';
+export { writeTarGz, type TarGzOptions, type TarGzStats } from './archive/tar-gz.js';
+export { walk, type WalkEntry, type WalkOptions } from './archive/walk.js';
+export type { Logger } from './log/logger.js';
+
+// The pipeline, as the CLI drives it
+export { ConfigError, ExitCode, PickupError, errnoCode, isPickupError, messageOf } from './errors.js';
+export { CONFIG_FILE_NAMES, findConfigFile } from './config/find.js';
+export { loadConfig, type LoadedConfig } from './config/load.js';
+export { buildPlan, type Plan, type PlannedPlugin } from './config/plan.js';
+export type { PickupConfig, ParsedConfig } from './config/schema.js';
+export { candidatePackages, findPackage, type FoundPackage } from './plugin/resolve.js';
+export { createLogger, type LoggerOptions, type PickupLogger } from './log/logger.js';
+export { collectSecrets } from './log/redact.js';
+export { checkPlan, type CheckResult } from './pipeline/check.js';
+export { describePlanned } from './pipeline/context.js';
+export { runBackup, stagingRootOf, type RunOptions, type RunReport } from './pipeline/run.js';
+export { makeRunId, isRunId, runIdTime } from './pipeline/run-id.js';
+export { formatBytes } from './pipeline/format.js';
+export {
+  MANIFEST_FILE,
+  MANIFEST_FORMAT,
+  type Manifest,
+  type ManifestFile,
+  type ManifestSource,
+  type SourceStatus,
+} from './pipeline/manifest.js';
+export { sha256File } from './pipeline/hash.js';
+export { listInstalledPlugins, pluginKindOf, type InstalledPlugin } from './plugin/discover.js';

@@ -1,0 +1,44 @@
+/** Option names whose values are secrets: never logged, never shown in an error. */
+const SECRET_KEY = /(pass(word|phrase)?|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|^key$|credential)/i;
+/** `passwordFile`, `keyPath`: these name where a secret is, which is fine to show. */
+const SECRET_LOCATION = /(file|path)$/i;
+
+export const REDACTED = '[redacted]';
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key) && !SECRET_LOCATION.test(key);
+}
+
+/** Every string value under a secret-named key, anywhere in `value` (a config, a plugin's options). */
+export function collectSecrets(value: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) {
+    for (const item of value) collectSecrets(item, found);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (isSecretKey(key) && typeof item === 'string' && item.length > 0) found.add(item);
+      else collectSecrets(item, found);
+    }
+  }
+  return found;
+}
+
+/**
+ * Returns a function that blanks every known secret in a line of text, also in its JSON-escaped form.
+ * It runs on every log line, whatever logged it, so a secret that slips into a message is still caught.
+ */
+export function secretScrubber(secrets: Iterable<string>): (line: string) => string {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    forms.add(secret);
+    forms.add(JSON.stringify(secret).slice(1, -1));
+    forms.add(encodeURIComponent(secret)); // as in a connection URL
+  }
+  const patterns = [...forms].filter((form) => form.length > 0).sort((a, b) => b.length - a.length);
+  if (patterns.length === 0) return (line) => line;
+  const regex = new RegExp(patterns.map(escapeRegExp).join('|'), 'g');
+  return (line) => line.replace(regex, REDACTED);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

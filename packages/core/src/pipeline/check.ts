@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Plan, PlannedPlugin } from '../config/plan.js';
+import { messageOf } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import type { Source, Target } from '../plugin/types.js';
+import { describePlanned, pluginContext } from './context.js';
+import { stagingRootOf } from './run.js';
+import { prepareStagingRoot } from './staging.js';
+
+export interface CheckResult {
+  /** `source www`, `target nas`, `staging`. */
+  subject: string;
+  ok: boolean;
+  detail: string;
+}
+
+/**
+ * Asks every plugin (its read-only `check`) and the staging area whether a run could work now.
+ * Writes nothing but a probe folder in the staging root (unless `probeStaging` is false), removed
+ * at once.
+ */
+export async function checkPlan(
+  plan: Plan,
+  log: Logger,
+  signal: AbortSignal,
+  { only, probeStaging = true }: { only?: readonly string[]; probeStaging?: boolean } = {},
+): Promise<CheckResult[]> {
+  const sources = only && only.length > 0 ? plan.sources.filter((source) => only.includes(source.name)) : plan.sources;
+  const root = stagingRootOf(plan);
+  const results: CheckResult[] = [
+    probeStaging ? await checkStaging(root) : { subject: 'staging', ok: true, detail: `${root} (not probed)` },
+  ];
+  for (const planned of [...sources, ...plan.targets]) results.push(await checkPlugin(plan, planned, log, signal));
+  return results;
+}
+
+async function checkPlugin(
+  plan: Plan,
+  planned: PlannedPlugin<Source | Target>,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<CheckResult> {
+  const subject = `${planned.plugin.kind} ${planned.name}`;
+  const detail = describePlanned(plan, planned);
+  try {
+    await planned.plugin.check?.(pluginContext(plan, planned, log, signal));
+    return { subject, ok: true, detail };
+  } catch (error) {
+    return { subject, ok: false, detail: `${messageOf(error)} [${planned.where} in ${plan.file}]` };
+  }
+}
+
+async function checkStaging(root: string): Promise<CheckResult> {
+  try {
+    await prepareStagingRoot(root);
+    const probe = await mkdtemp(join(root, '.check-'));
+    await rm(probe, { recursive: true });
+    return { subject: 'staging', ok: true, detail: root };
+  } catch (error) {
+    return { subject: 'staging', ok: false, detail: messageOf(error) };
+  }
+}

@@ -1,0 +1,66 @@
+import { readdir, stat, writeFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { sha256File } from './hash.js';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const MANIFEST_FORMAT = 'pickup-manifest/1';
+
+export type SourceStatus = 'ok' | 'partial' | 'failed';
+
+export interface ManifestFile {
+  /** Relative to the run's folder, `/`-separated: `<source>/<file>`. */
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+export interface ManifestSource {
+  name: string;
+  plugin: string;
+  pluginVersion: string;
+  status: SourceStatus;
+  /** Why it failed or what made it partial. */
+  problems: string[];
+  startedAt: string;
+  finishedAt: string;
+  files: ManifestFile[];
+}
+
+/**
+ * What a backup holds. Written last, so a backup without one is incomplete by definition; its file
+ * list and checksums are what verify and restore check against.
+ */
+export interface Manifest {
+  format: typeof MANIFEST_FORMAT;
+  runId: string;
+  host: string;
+  pickupVersion: string;
+  status: 'complete' | 'partial';
+  startedAt: string;
+  finishedAt: string;
+  sources: ManifestSource[];
+}
+
+/** Every file below `dir`, sorted, with size and sha256, paths relative to `runDir`. */
+export async function describeFiles(runDir: string, dir: string, signal?: AbortSignal): Promise<ManifestFile[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files: ManifestFile[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const absolute = join(entry.parentPath, entry.name);
+    const { size } = await stat(absolute);
+    files.push({ path: relative(runDir, absolute).split(sep).join('/'), size, sha256: await sha256File(absolute, signal) });
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export async function writeManifest(runDir: string, manifest: Manifest): Promise<string> {
+  const path = join(runDir, MANIFEST_FILE);
+  await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  return path;
+}
+
+/** All data files of a manifest, in order. */
+export function manifestFiles(manifest: Manifest): ManifestFile[] {
+  return manifest.sources.flatMap((source) => source.files);
+}

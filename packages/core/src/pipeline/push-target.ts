@@ -1,0 +1,36 @@
+import type { Plan, PlannedPlugin } from '../config/plan.js';
+import { messageOf } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import type { StagedRun, Target } from '../plugin/types.js';
+import { pluginContext } from './context.js';
+import { formatBytes } from './format.js';
+
+export interface TargetOutcome {
+  name: string;
+  plugin: string;
+  status: 'ok' | 'failed';
+  error?: string;
+}
+
+/** Pushes the staged run to one target. Never throws: a failed target is reported, the others go on. */
+export async function pushTarget(
+  plan: Plan,
+  planned: PlannedPlugin<Target>,
+  run: StagedRun,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<TargetOutcome> {
+  const context = pluginContext(plan, planned, log, signal);
+  const outcome: TargetOutcome = { name: planned.name, plugin: planned.package.name, status: 'ok' };
+  const bytes = run.files.reduce((sum, file) => sum + file.size, 0);
+  context.log.debug(`pushing ${run.files.length} file(s), ${formatBytes(bytes)}, with ${planned.package.name} ${planned.package.version}`);
+  try {
+    await planned.plugin.push({ ...context, run });
+    context.log.info(`stored backup ${run.runId} (${run.files.length} file(s), ${formatBytes(bytes)})`);
+  } catch (error) {
+    outcome.status = 'failed';
+    outcome.error = messageOf(error);
+    context.log.error({ err: error }, `failed: ${messageOf(error)}`);
+  }
+  return outcome;
+}

@@ -1,0 +1,57 @@
+import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../errors.js';
+import { candidatePackages, findPackage, type FoundPackage } from './resolve.js';
+import { PLUGIN_API_VERSION, type Plugin, type PluginKind, type Source, type Target } from './types.js';
+
+export interface LoadedPlugin<P extends Plugin = Plugin> {
+  plugin: P;
+  package: FoundPackage;
+}
+
+/**
+ * Finds and imports the plugin a `use:` value names, from the config file's folder.
+ * `where` names the config field for messages (`sources[0].use`).
+ */
+export async function loadPlugin<K extends PluginKind>(
+  kind: K,
+  use: string,
+  fromDir: string,
+  where: string,
+): Promise<LoadedPlugin<K extends 'source' ? Source : Target>> {
+  const names = candidatePackages(kind, use);
+  const found = names.map((name) => findPackage(name, fromDir)).find((pkg) => pkg !== undefined);
+  if (!found) {
+    throw new ConfigError(
+      `${where}: no ${kind} plugin "${use}" is installed (looked for ${names.join(', ')} from ${fromDir}); ` +
+        `install it there with: npm install ${names[0]}`,
+    );
+  }
+  let module: { default?: unknown };
+  try {
+    module = (await import(pathToFileURL(found.entry).href)) as { default?: unknown };
+  } catch (error) {
+    throw new ConfigError(`${where}: plugin ${found.name} (${found.dir}) cannot be loaded: ${String(error)}`);
+  }
+  const plugin = module.default;
+  const problem = shapeProblem(plugin, kind);
+  if (problem) throw new ConfigError(`${where}: ${found.name}@${found.version} is not a pickup ${kind} plugin: ${problem}`);
+  return { plugin: plugin as K extends 'source' ? Source : Target, package: found };
+}
+
+/** Why a module's default export is not a usable plugin of this kind, or undefined if it is. */
+function shapeProblem(value: unknown, kind: PluginKind): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'it has no default export made with define' + capital(kind);
+  const plugin = value as Partial<Plugin>;
+  if (plugin.kind !== kind) return `it is a ${String(plugin.kind ?? 'unknown')} plugin, not a ${kind} plugin`;
+  if (plugin.apiVersion !== PLUGIN_API_VERSION) {
+    return `it speaks plugin API ${String(plugin.apiVersion)}, this pickup speaks ${PLUGIN_API_VERSION}; install a matching version`;
+  }
+  if (typeof (plugin.options as { safeParse?: unknown } | undefined)?.safeParse !== 'function') return 'it has no options schema';
+  const method = kind === 'source' ? 'backup' : 'push';
+  if (typeof (plugin as Record<string, unknown>)[method] !== 'function') return `it has no ${method}() function`;
+  return undefined;
+}
+
+function capital(word: string): string {
+  return word[0]!.toUpperCase() + word.slice(1);
+}
