@@ -1,0 +1,57 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { defineSource, errnoCode, messageOf, writeTarGz, z } from '@pickup/core';
+
+export const options = z
+  .object({
+    /** The folder to back up. Relative paths are relative to the config file. */
+    path: z.string().min(1),
+    /** Glob patterns to leave out, matched against paths relative to `path`; a pattern without `/` matches at any depth. */
+    exclude: z.array(z.string().min(1)).default([]),
+    /** gzip level: 1 is fastest, 9 smallest. */
+    gzipLevel: z.number().int().min(1).max(9).default(6),
+    /** A file that vanishes or cannot be read during the backup: `warn` (the source is partial) or `fail`. */
+    onUnreadable: z.enum(['warn', 'fail']).default('warn'),
+  })
+  .strict();
+
+export type FolderSourceOptions = z.output<typeof options>;
+
+export default defineSource({
+  name: '@pickup/source-folder',
+  options,
+  describe: (opts, resolvePath) => `folder ${resolvePath(opts.path)}`,
+
+  async check({ options: opts, resolvePath }) {
+    await assertReadableFolder(resolvePath(opts.path));
+  },
+
+  async backup({ options: opts, name, dir, resolvePath, warn, log, signal }) {
+    const root = resolvePath(opts.path);
+    await assertReadableFolder(root);
+    const archive = join(dir, `${name}.tar.gz`);
+    const stats = await writeTarGz(root, archive, {
+      exclude: opts.exclude,
+      gzipLevel: opts.gzipLevel,
+      signal,
+      onProblem(path, problem) {
+        const message = `${join(root, path)} ${problem}`;
+        if (opts.onUnreadable === 'fail') throw new Error(`${message} (onUnreadable is "fail")`);
+        warn(message);
+      },
+    });
+    log.debug(`archived ${stats.entries} entries, ${stats.files} files, ${stats.bytes} bytes from ${root}`);
+  },
+});
+
+async function assertReadableFolder(path: string): Promise<void> {
+  try {
+    if (!(await stat(path)).isDirectory()) throw new Error(`${path} is not a folder`);
+    await readdir(path);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ENOENT') throw new Error(`folder ${path} does not exist`);
+    if (code === 'EACCES' || code === 'EPERM') throw new Error(`folder ${path} cannot be read: permission denied`);
+    throw new Error(messageOf(error));
+  }
+}

@@ -1,0 +1,33 @@
+import { defineTarget, z } from '@pickup/core';
+import { assertWritableFolder, storeRun } from './store.js';
+
+export const options = z
+  .object({
+    /** The folder that holds the backups, one sub-folder per run. Relative paths are relative to the config file. */
+    path: z.string().min(1),
+    /**
+     * Create `path` if it is missing. Off by default: a missing backup folder often means a disk that is
+     * not mounted, and filling the root file system instead helps no one.
+     */
+    createPath: z.boolean().default(false),
+  })
+  .strict();
+
+export type FolderTargetOptions = z.output<typeof options>;
+
+export default defineTarget({
+  name: '@pickup/target-folder',
+  options,
+  describe: (opts, resolvePath) => `folder ${resolvePath(opts.path)}`,
+
+  async check({ options: opts, resolvePath }) {
+    await assertWritableFolder(resolvePath(opts.path), opts.createPath);
+  },
+
+  async push({ options: opts, resolvePath, run, log, signal }) {
+    const root = resolvePath(opts.path);
+    await assertWritableFolder(root, opts.createPath);
+    const stored = await storeRun(root, run, signal);
+    log.debug(`stored in ${stored}`);
+  },
+});

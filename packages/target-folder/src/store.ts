@@ -1,0 +1,100 @@
+import { constants } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { errnoCode, messageOf, type StagedRun } from '@pickup/core';
+
+/** Suffix of a run being written. Such a folder is never a complete backup; a later prune removes it. */
+export const PARTIAL_SUFFIX = '.partial';
+
+/**
+ * Copies a staged run into `<root>/<runId>`: everything goes into `<runId>.partial`, each file synced
+ * to disk and its size checked, the manifest last; then one rename makes the backup appear whole.
+ * On failure the partial folder is removed.
+ */
+export async function storeRun(root: string, run: StagedRun, signal: AbortSignal): Promise<string> {
+  const final = join(root, run.runId);
+  if (await exists(final)) throw new Error(`${final} already exists; a backup is never overwritten`);
+  const partial = `${final}${PARTIAL_SUFFIX}`;
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(partial, { mode: 0o700 });
+  try {
+    const folders = new Set<string>([partial]);
+    for (const file of run.files) {
+      signal.throwIfAborted();
+      await copyDurably(join(run.dir, file.path), join(partial, file.path), file.size, folders);
+    }
+    await copyDurably(join(run.dir, run.manifestFile), join(partial, run.manifestFile), undefined, folders);
+    for (const folder of folders) await syncPath(folder);
+    await rename(partial, final);
+    await syncPath(root);
+    return final;
+  } catch (error) {
+    await rm(partial, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function copyDurably(from: string, to: string, expectedSize: number | undefined, folders: Set<string>): Promise<void> {
+  const folder = dirname(to);
+  if (!folders.has(folder)) {
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    folders.add(folder);
+  }
+  await copyFile(from, to, constants.COPYFILE_EXCL);
+  await syncPath(to);
+  const { size } = await stat(to);
+  if (expectedSize !== undefined && size !== expectedSize) {
+    throw new Error(`${to} has ${size} bytes after copying, expected ${expectedSize}`);
+  }
+}
+
+/** fsync a file or folder, so a power cut after the rename cannot leave a backup with empty files. */
+async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Throws a clear message unless `root` is a folder this process can write into (probed for real). */
+export async function assertWritableFolder(root: string, create: boolean): Promise<void> {
+  try {
+    if (create) await mkdir(root, { recursive: true, mode: 0o700 });
+    if (!(await stat(root)).isDirectory()) throw new Error(`${root} is not a folder`);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') {
+      throw new Error(`target folder ${root} does not exist (is its disk mounted?); create it, or set createPath: true`);
+    }
+    throw error;
+  }
+  try {
+    await rm(await mkdtemp(join(root, '.pickup-probe-')), { recursive: true });
+  } catch (error) {
+    throw new Error(`target folder ${root} cannot be written: ${describeWriteError(error)}`);
+  }
+}
+
+function describeWriteError(error: unknown): string {
+  switch (errnoCode(error)) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    default:
+      return messageOf(error);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
