@@ -1,0 +1,49 @@
+import {
+  buildPlan,
+  createLogger,
+  ExitCode,
+  findConfigFile,
+  isPickupError,
+  loadConfig,
+  type Logger,
+  type LoggerOptions,
+  type Plan,
+  type PickupLogger,
+} from '@pickup/core';
+
+/** Options every command takes. */
+export interface GlobalArgs {
+  config?: string | undefined;
+  verbose?: boolean | undefined;
+  quiet?: boolean | undefined;
+  logFormat: 'plain' | 'json';
+}
+
+/** A logger to the console only, as each command starts (before it knows where a log file goes). */
+export function consoleLogger(args: GlobalArgs, extra: Partial<LoggerOptions> = {}): Promise<PickupLogger> {
+  return createLogger({ format: args.logFormat, verbose: args.verbose ?? false, quiet: args.quiet ?? false, ...extra });
+}
+
+/** Finds, loads and checks the config, and resolves its plugins. */
+export async function openPlan(args: GlobalArgs): Promise<Plan> {
+  return buildPlan(await loadConfig(findConfigFile({ explicit: args.config })));
+}
+
+/**
+ * Runs a command, turning whatever it throws into log lines and an exit code: a PickupError is the
+ * user's one-line message; anything else is a bug, shown with its stack only under --verbose.
+ */
+export async function guard(log: Logger, verbose: boolean, command: () => Promise<number>): Promise<number> {
+  try {
+    return await command();
+  } catch (error) {
+    if (isPickupError(error)) {
+      const problems = (error as { problems?: string[] }).problems ?? [error.message];
+      for (const problem of problems) log.error(problem);
+      return error.exitCode;
+    }
+    log.error({ err: error }, `internal error: ${error instanceof Error ? error.message : String(error)}`);
+    if (!verbose) log.error('run again with --verbose for details');
+    return ExitCode.fatal;
+  }
+}
