@@ -54,3 +54,18 @@ export function errnoCode(error: unknown): string | undefined {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Thrown by a plugin when one of its options is the problem (a folder that does not exist). The core
+ * names the config file and the field: `pickup.config.ts: sources[0].with.path: folder /x does not exist`.
+ */
+export class OptionError extends Error {
+  override readonly name = 'OptionError';
+  constructor(
+    /** The option's path below `with`: `path`, `tls.ca`. */
+    readonly option: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

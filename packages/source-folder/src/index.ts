@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defineSource, errnoCode, messageOf, writeTarGz, z } from '@pickup/core';
+import { defineSource, errnoCode, messageOf, OptionError, writeTarGz, z } from '@pickup/core';
 
 export const options = z
   .object({
@@ -45,13 +45,17 @@ export default defineSource({
 });
 
 async function assertReadableFolder(path: string): Promise<void> {
+  let isFolder: boolean;
   try {
-    if (!(await stat(path)).isDirectory()) throw new Error(`${path} is not a folder`);
-    await readdir(path);
+    isFolder = (await stat(path)).isDirectory();
+    if (isFolder) await readdir(path);
   } catch (error) {
     const code = errnoCode(error);
-    if (code === 'ENOENT') throw new Error(`folder ${path} does not exist`);
-    if (code === 'EACCES' || code === 'EPERM') throw new Error(`folder ${path} cannot be read: permission denied`);
-    throw new Error(messageOf(error));
+    if (code === 'ENOENT') throw new OptionError('path', `folder ${path} does not exist; fix the path or create the folder`);
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new OptionError('path', `folder ${path} cannot be read: permission denied; run pickup as a user who can read it`);
+    }
+    throw new OptionError('path', `folder ${path} cannot be read: ${messageOf(error)}`);
   }
+  if (!isFolder) throw new OptionError('path', `${path} is not a folder`);
 }

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { errnoCode, messageOf, type StagedRun } from '@pickup/core';
+import { errnoCode, messageOf, OptionError, type StagedRun } from '@pickup/core';
 
 /** Suffix of a run being written. Such a folder is never a complete backup; a later prune removes it. */
 export const PARTIAL_SUFFIX = '.partial';
@@ -60,19 +60,21 @@ async function syncPath(path: string): Promise<void> {
 
 /** Throws a clear message unless `root` is a folder this process can write into (probed for real). */
 export async function assertWritableFolder(root: string, create: boolean): Promise<void> {
+  let isFolder: boolean;
   try {
     if (create) await mkdir(root, { recursive: true, mode: 0o700 });
-    if (!(await stat(root)).isDirectory()) throw new Error(`${root} is not a folder`);
+    isFolder = (await stat(root)).isDirectory();
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') {
-      throw new Error(`target folder ${root} does not exist (is its disk mounted?); create it, or set createPath: true`);
+      throw new OptionError('path', `target folder ${root} does not exist (is its disk mounted?); create it, or set createPath: true`);
     }
-    throw error;
+    throw new OptionError('path', `target folder ${root} cannot be used: ${describeWriteError(error)}`);
   }
+  if (!isFolder) throw new OptionError('path', `${root} is not a folder`);
   try {
     await rm(await mkdtemp(join(root, '.pickup-probe-')), { recursive: true });
   } catch (error) {
-    throw new Error(`target folder ${root} cannot be written: ${describeWriteError(error)}`);
+    throw new OptionError('path', `target folder ${root} cannot be written: ${describeWriteError(error)}`);
   }
 }
 

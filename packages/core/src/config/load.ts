@@ -41,10 +41,13 @@ async function importConfig(file: string): Promise<unknown> {
     const module = await jiti.import<unknown>(file, { default: true });
     return module;
   } catch (error) {
-    throw new ConfigError(`config file ${file} cannot be loaded: ${firstLine(messageOf(error))}`);
+    throw new ConfigError(`config file ${file} cannot be loaded: ${oneLine(messageOf(error))}`);
   }
 }
 
-function firstLine(text: string): string {
-  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? text;
+/** jiti puts the location of a syntax error on a line of its own: `...expected ","\n /x/pickup.config.ts:2:0`. */
+function oneLine(text: string): string {
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const location = lines.find((line) => /:\d+:\d+$/.test(line));
+  return location && location !== lines[0] ? `${lines[0]} (${location})` : (lines[0] ?? text);
 }

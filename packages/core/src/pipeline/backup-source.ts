@@ -3,7 +3,7 @@ import type { Plan, PlannedPlugin } from '../config/plan.js';
 import { errnoCode, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Source } from '../plugin/types.js';
-import { pluginContext } from './context.js';
+import { describePluginError, pluginContext } from './context.js';
 import { formatBytes } from './format.js';
 import { describeFiles, type ManifestSource } from './manifest.js';
 import type { Staging } from './staging.js';
@@ -52,8 +52,9 @@ export async function backupSource(
     if (dir) await rm(dir, { recursive: true, force: true });
     entry.status = 'failed';
     entry.files = [];
-    entry.problems.push(messageOf(error));
-    context.log.error({ err: error }, `failed: ${messageOf(error)}`);
+    const message = describePluginError(plan, planned, error);
+    entry.problems.push(message);
+    context.log.error({ err: error }, `failed: ${message}`);
     return { entry: finish(entry), stagingFull: isDiskFull(error) };
   }
 }

@@ -4,7 +4,7 @@ import type { Plan, PlannedPlugin } from '../config/plan.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Source, Target } from '../plugin/types.js';
-import { describePlanned, pluginContext } from './context.js';
+import { describePlanned, describePluginError, pluginContext } from './context.js';
 import { stagingRootOf } from './run.js';
 import { prepareStagingRoot } from './staging.js';
 
@@ -47,7 +47,7 @@ async function checkPlugin(
     await planned.plugin.check?.(pluginContext(plan, planned, log, signal));
     return { subject, ok: true, detail };
   } catch (error) {
-    return { subject, ok: false, detail: `${messageOf(error)} [${planned.where} in ${plan.file}]` };
+    return { subject, ok: false, detail: describePluginError(plan, planned, error) };
   }
 }
 

@@ -1,3 +1,4 @@
+import { messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Plan, PlannedPlugin } from '../config/plan.js';
 import type { PluginContext, Source, Target } from '../plugin/types.js';
@@ -18,4 +19,13 @@ export function describePlanned(plan: Plan, planned: PlannedPlugin<Source | Targ
   const what = planned.plugin.describe?.(planned.options, plan.resolvePath);
   const by = `${planned.package.name} ${planned.package.version}`;
   return what ? `${what} (${by})` : by;
+}
+
+/**
+ * A plugin's error as the user should read it: an `OptionError` names the config file and field
+ * (`/etc/pickup/pickup.config.ts: sources[0].with.path: folder /x does not exist`).
+ */
+export function describePluginError(plan: Plan, planned: PlannedPlugin<Source | Target>, error: unknown): string {
+  const option = (error as { name?: unknown; option?: unknown } | null)?.name === 'OptionError' ? (error as { option: string }).option : undefined;
+  return option === undefined ? messageOf(error) : `${plan.file}: ${planned.where}.with.${option}: ${messageOf(error)}`;
 }

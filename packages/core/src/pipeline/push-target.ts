@@ -1,8 +1,7 @@
 import type { Plan, PlannedPlugin } from '../config/plan.js';
-import { messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { StagedRun, Target } from '../plugin/types.js';
-import { pluginContext } from './context.js';
+import { describePluginError, pluginContext } from './context.js';
 import { formatBytes } from './format.js';
 
 export interface TargetOutcome {
@@ -29,8 +28,8 @@ export async function pushTarget(
     context.log.info(`stored backup ${run.runId} (${run.files.length} file(s), ${formatBytes(bytes)})`);
   } catch (error) {
     outcome.status = 'failed';
-    outcome.error = messageOf(error);
-    context.log.error({ err: error }, `failed: ${messageOf(error)}`);
+    outcome.error = describePluginError(plan, planned, error);
+    context.log.error({ err: error }, `failed: ${outcome.error}`);
   }
   return outcome;
 }
