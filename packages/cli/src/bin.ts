@@ -1,6 +1,17 @@
 #!/usr/bin/env node
 import { main } from './cli.js';
 
+// Whatever escapes is a bug; it still gets the documented exit code, not Node's default of 1.
+const FATAL = 3;
+const crash = (error: unknown) => {
+  const verbose = process.argv.includes('--verbose') || process.argv.includes('-v');
+  const detail = error instanceof Error ? (verbose ? error.stack : error.message) : String(error);
+  process.stderr.write(`pickup: internal error: ${detail}\n`);
+  process.exit(FATAL);
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
+
 // main() reports every error itself and says which exit code it stands for.
 const code = await main(process.argv.slice(2));
 process.exit(code);

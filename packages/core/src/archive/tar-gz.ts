@@ -32,8 +32,14 @@ const CHUNK = 256 * 1024;
 export async function writeTarGz(root: string, destination: string, options: TarGzOptions): Promise<TarGzStats> {
   const stats: TarGzStats = { entries: 0, files: 0, bytes: 0 };
   const abort = new AbortController();
-  const stop = (reason: unknown) => abort.abort(reason);
-  options.signal?.addEventListener('abort', () => stop(options.signal?.reason), { once: true });
+  // Whichever side fails first stops the other; its error is the one worth reporting.
+  let firstError: unknown;
+  const stop = (reason: unknown) => {
+    firstError ??= reason;
+    abort.abort(reason);
+  };
+  const onOuterAbort = () => stop(options.signal?.reason);
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
   const pack = tar.pack();
   const output = createWriteStream(destination, { flags: 'wx', mode: 0o600 });
@@ -53,10 +59,9 @@ export async function writeTarGz(root: string, destination: string, options: Tar
     pack.destroy(error as Error);
   });
 
-  const [produced, written] = await Promise.allSettled([producing, writing]);
-  // The output side's error (a full disk) says more than the abort it caused on the input side.
-  if (written.status === 'rejected') throw written.reason;
-  if (produced.status === 'rejected') throw produced.reason;
+  const results = await Promise.allSettled([producing, writing]);
+  options.signal?.removeEventListener('abort', onOuterAbort);
+  if (results.some((result) => result.status === 'rejected')) throw firstError;
   return stats;
 }
 
@@ -142,6 +147,7 @@ interface EntrySink {
   write(chunk: Buffer): boolean;
   end(): void;
   once(event: 'drain', listener: () => void): void;
+  on(event: 'error', listener: (error: Error) => void): void;
 }
 
 /** Streams `content` into a new entry, waiting whenever the archive's reader is behind. */
@@ -150,22 +156,31 @@ async function writeEntry(pack: tar.Pack, header: TarHeader, content: AsyncItera
   const done = new Promise<void>((resolve, reject) => {
     sink = pack.entry(header, (error) => (error ? reject(error) : resolve())) as unknown as EntrySink;
   });
+  sink.on('error', () => {}); // reported through the entry's callback above
+  let onAbort!: () => void;
   const aborted = new Promise<never>((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
   aborted.catch(() => {}); // observed through the races below
   const drained = () => new Promise<void>((resolve) => sink.once('drain', resolve));
-  for await (const chunk of content) {
-    signal.throwIfAborted();
-    if (!sink.write(chunk)) await Promise.race([drained(), done, aborted]);
+  try {
+    for await (const chunk of content) {
+      signal.throwIfAborted();
+      if (!sink.write(chunk)) await Promise.race([drained(), done, aborted]);
+    }
+    sink.end();
+    await Promise.race([done, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
-  sink.end();
-  await done;
 }
 
 function addHeader(pack: tar.Pack, header: TarHeader): Promise<boolean> {
-  return new Promise((resolve, reject) => pack.entry(header, (error) => (error ? reject(error) : resolve(true))));
+  return new Promise((resolve, reject) => {
+    const sink = pack.entry(header, (error) => (error ? reject(error) : resolve(true)));
+    sink.on('error', () => {}); // reported through the callback
+  });
 }
 
 function headerOf(path: string, stats: Stats): TarHeader {
