@@ -21,12 +21,12 @@ export default defineTarget({
   describe: (opts, resolvePath) => `folder ${resolvePath(opts.path)}`,
 
   async check({ options: opts, resolvePath }) {
-    await assertWritableFolder(resolvePath(opts.path), opts.createPath);
+    await assertWritableFolder(resolvePath(opts.path), opts.createPath, 'check');
   },
 
   async push({ options: opts, resolvePath, run, log, signal }) {
     const root = resolvePath(opts.path);
-    await assertWritableFolder(root, opts.createPath);
+    await assertWritableFolder(root, opts.createPath, 'push');
     const stored = await storeRun(root, run, signal);
     log.debug(`stored in ${stored}`);
   },

@@ -58,24 +58,39 @@ async function syncPath(path: string): Promise<void> {
   }
 }
 
-/** Throws a clear message unless `root` is a folder this process can write into (probed for real). */
-export async function assertWritableFolder(root: string, create: boolean): Promise<void> {
+/**
+ * Throws a clear message unless `root` is a folder this process can write into (probed for real).
+ * With `create`, a missing `root` is made when `mode` is `push`; when `check`ing, nothing is made:
+ * the nearest existing folder above it is probed instead.
+ */
+export async function assertWritableFolder(root: string, create: boolean, mode: 'check' | 'push'): Promise<void> {
+  if (create && mode === 'push') {
+    await mkdir(root, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+      throw new OptionError('path', `target folder ${root} cannot be created: ${describeWriteError(error)}`);
+    });
+  }
+  const folder = create && mode === 'check' ? await nearestExisting(root) : root;
   let isFolder: boolean;
   try {
-    if (create) await mkdir(root, { recursive: true, mode: 0o700 });
-    isFolder = (await stat(root)).isDirectory();
+    isFolder = (await stat(folder)).isDirectory();
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') {
       throw new OptionError('path', `target folder ${root} does not exist (is its disk mounted?); create it, or set createPath: true`);
     }
     throw new OptionError('path', `target folder ${root} cannot be used: ${describeWriteError(error)}`);
   }
-  if (!isFolder) throw new OptionError('path', `${root} is not a folder`);
+  if (!isFolder) throw new OptionError('path', `${folder} is not a folder`);
   try {
-    await rm(await mkdtemp(join(root, '.pickup-probe-')), { recursive: true });
+    await rm(await mkdtemp(join(folder, '.pickup-probe-')), { recursive: true });
   } catch (error) {
     throw new OptionError('path', `target folder ${root} cannot be written: ${describeWriteError(error)}`);
   }
+}
+
+async function nearestExisting(path: string): Promise<string> {
+  let current = path;
+  while (!(await exists(current)) && dirname(current) !== current) current = dirname(current);
+  return current;
 }
 
 function describeWriteError(error: unknown): string {

@@ -42,7 +42,8 @@ export async function loadPlugin<K extends PluginKind>(
 function shapeProblem(value: unknown, kind: PluginKind): string | undefined {
   if (typeof value !== 'object' || value === null) return 'it has no default export made with define' + capital(kind);
   const plugin = value as Partial<Plugin>;
-  if (plugin.kind !== kind) return `it is a ${String(plugin.kind ?? 'unknown')} plugin, not a ${kind} plugin`;
+  if (plugin.kind === undefined) return `its default export was not made with define${capital(kind)}`;
+  if (plugin.kind !== kind) return `it is a ${String(plugin.kind)} plugin, not a ${kind} plugin`;
   if (plugin.apiVersion !== PLUGIN_API_VERSION) {
     return `it speaks plugin API ${String(plugin.apiVersion)}, this pickup speaks ${PLUGIN_API_VERSION}; install a matching version`;
   }
