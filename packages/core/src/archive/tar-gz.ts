@@ -74,7 +74,7 @@ async function addEntry(
   signal: AbortSignal,
 ): Promise<boolean> {
   const { path, stats: lstats } = entry;
-  if (lstats.isDirectory()) return addHeader(pack, { ...headerOf(path, lstats), type: 'directory' });
+  if (lstats.isDirectory()) return addHeader(pack, { ...headerOf(`${path}/`, lstats), type: 'directory' });
   if (lstats.isSymbolicLink()) {
     const linkname = await readlink(entry.absolute).catch((error: NodeJS.ErrnoException) => {
       onProblem(path, describeError(error));
@@ -157,6 +157,7 @@ async function writeEntry(pack: tar.Pack, header: TarHeader, content: AsyncItera
     sink = pack.entry(header, (error) => (error ? reject(error) : resolve())) as unknown as EntrySink;
   });
   sink.on('error', () => {}); // reported through the entry's callback above
+  done.catch(() => {}); // observed through the races below, which an abort may win
   let onAbort!: () => void;
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(signal.reason);
