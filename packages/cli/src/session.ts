@@ -1,5 +1,6 @@
 import {
   buildPlan,
+  collectSecrets,
   createLogger,
   ExitCode,
   findConfigFile,
@@ -24,9 +25,14 @@ export function consoleLogger(args: GlobalArgs, extra: Partial<LoggerOptions> = 
   return createLogger({ format: args.logFormat, verbose: args.verbose ?? false, quiet: args.quiet ?? false, ...extra });
 }
 
-/** Finds, loads and checks the config, and resolves its plugins. */
-export async function openPlan(args: GlobalArgs): Promise<Plan> {
-  return buildPlan(await loadConfig(findConfigFile({ explicit: args.config })));
+/**
+ * Finds, loads and checks the config, and resolves its plugins. From then on the logger blanks the
+ * config's secrets (whatever a plugin's check or description might print).
+ */
+export async function openPlan(args: GlobalArgs, logger: PickupLogger): Promise<Plan> {
+  const loaded = await loadConfig(findConfigFile({ explicit: args.config }));
+  logger.addSecrets(collectSecrets(loaded.config));
+  return buildPlan(loaded);
 }
 
 /**

@@ -102,3 +102,42 @@ describe('writeTarGz', () => {
     await expect(archiving).rejects.toThrow(/^strict: /);
   });
 });
+
+describe('exclude patterns, as in .gitignore', () => {
+  it('anchor with a leading or inner /, match folders only with a trailing /, anywhere otherwise', async () => {
+    const root = join(dir, 'g');
+    for (const folder of ['build', 'src/build', 'docs/tmp', 'cache', 'src/cache']) await mkdir(join(root, folder), { recursive: true });
+    for (const file of ['build/out.js', 'src/build/keep.js', 'docs/tmp/x', 'src/tmp', 'cache/a', 'src/cache/b', 'src/x.log', 'notcache']) {
+      await writeFile(join(root, file), file);
+    }
+    await writeFile(join(root, 'logfile'), 'a file, not a folder');
+    const kept = async (exclude: string[]) => {
+      const paths: string[] = [];
+      for await (const entry of walk(root, { exclude, onError: () => {} })) paths.push(entry.path);
+      return paths;
+    };
+    expect(await kept(['/build'])).not.toContain('build');
+    expect(await kept(['/build'])).toContain('src/build/keep.js');
+    expect(await kept(['./build'])).toContain('src/build');
+    expect(await kept(['./build'])).not.toContain('build/out.js');
+    expect(await kept(['docs/tmp'])).not.toContain('docs/tmp/x');
+    expect(await kept(['docs/tmp'])).toContain('src/tmp');
+    const noCaches = await kept(['cache/']);
+    expect(noCaches.filter((path) => path.includes('cache'))).toEqual(['notcache']);
+    expect(await kept(['*.log', 'logfile/'])).toEqual(expect.arrayContaining(['logfile']));
+    expect(await kept(['*.log'])).not.toContain('src/x.log');
+  });
+});
+
+describe('modes', () => {
+  it('keeps a mode of 000 (tar-stream would otherwise store its default)', async () => {
+    // Reading a 000 file needs root's override, as a nightly backup of /etc/shadow-like files has.
+    expect(process.getuid?.()).toBe(0);
+    const root = join(dir, 'm');
+    await mkdir(root);
+    await writeFile(join(root, 'locked'), 'x');
+    await (await import('node:fs/promises')).chmod(join(root, 'locked'), 0o000);
+    await writeTarGz(root, join(dir, 'm.tar.gz'), { onProblem: () => {} });
+    expect(execFileSync('tar', ['-tvzf', join(dir, 'm.tar.gz')], { encoding: 'utf8' })).toMatch(/^---------- /);
+  });
+});

@@ -26,12 +26,13 @@ export async function storeRun(root: string, run: StagedRun, signal: AbortSignal
     await copyDurably(join(run.dir, run.manifestFile), join(partial, run.manifestFile), undefined, folders);
     for (const folder of folders) await syncPath(folder);
     await rename(partial, final);
-    await syncPath(root);
-    return final;
   } catch (error) {
     await rm(partial, { recursive: true, force: true });
     throw error;
   }
+  // The backup is complete once renamed; a failed sync of its parent does not undo that.
+  await syncPath(root).catch(() => {});
+  return final;
 }
 
 async function copyDurably(from: string, to: string, expectedSize: number | undefined, folders: Set<string>): Promise<void> {

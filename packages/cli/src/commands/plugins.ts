@@ -1,5 +1,14 @@
-import { ExitCode, findConfigFile, isPickupError, listInstalledPlugins, loadConfig, type LoadedConfig } from '@pickup/core';
-import { candidatePackages } from '@pickup/core';
+import {
+  candidatePackages,
+  collectSecrets,
+  ExitCode,
+  findConfigFile,
+  isPickupError,
+  listInstalledPlugins,
+  loadConfig,
+  type LoadedConfig,
+  type PickupLogger,
+} from '@pickup/core';
 import { consoleLogger, guard, type GlobalArgs } from '../session.js';
 
 /**
@@ -7,9 +16,10 @@ import { consoleLogger, guard, type GlobalArgs } from '../session.js';
  * can import from, and which of them the config uses.
  */
 export async function pluginsCommand(args: GlobalArgs): Promise<number> {
-  const { log, close } = await consoleLogger(args);
+  const logger = await consoleLogger(args);
+  const { log } = logger;
   const code = await guard(log, args.verbose ?? false, async () => {
-    const loaded = await tryLoadConfig(args);
+    const loaded = await tryLoadConfig(args, logger);
     const from = loaded ? loaded.dir : process.cwd();
     const installed = listInstalledPlugins(from);
     const used = new Map<string, string[]>();
@@ -27,13 +37,15 @@ export async function pluginsCommand(args: GlobalArgs): Promise<number> {
     }
     return ExitCode.ok;
   });
-  await close();
+  await logger.close();
   return code;
 }
 
-async function tryLoadConfig(args: GlobalArgs): Promise<LoadedConfig | undefined> {
+async function tryLoadConfig(args: GlobalArgs, logger: PickupLogger): Promise<LoadedConfig | undefined> {
   try {
-    return await loadConfig(findConfigFile({ explicit: args.config }));
+    const loaded = await loadConfig(findConfigFile({ explicit: args.config }));
+    logger.addSecrets(collectSecrets(loaded.config));
+    return loaded;
   } catch (error) {
     // Without a config, list what is installed here; a config that is there but broken is an error.
     if (isPickupError(error) && error.message.startsWith('no config file')) return undefined;

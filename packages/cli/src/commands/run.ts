@@ -13,7 +13,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const early = await consoleLogger(args);
   let plan: Plan | undefined;
   const opened = await guard(early.log, verbose, async () => {
-    plan = await openPlan(args);
+    plan = await openPlan(args, early);
     return ExitCode.ok;
   });
   if (!plan) return closeWith(early, opened);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { completeBackups, makeProject, pickup, type Project } from '../helpers/project.js';
 
-const LOCK_NAME = /^pickup\.config\.ts-[0-9a-f]{12}\.lock$/;
+const CONFIG_STAGING = /^pickup\.config\.ts-[0-9a-f]{12}$/;
 
 async function waitFor(path: string): Promise<void> {
   for (let i = 0; i < 400 && !existsSync(path); i++) await sleep(25);
@@ -34,28 +34,30 @@ describe('running unattended', () => {
     const done = await first;
     expect(done.code).toBe(0);
     expect(await completeBackups(project.path('backups'))).toHaveLength(1);
-    expect(await readdir(project.path('staging'))).toEqual([]); // lock released, staging removed
+    const [configStaging] = await readdir(project.path('staging'));
+    expect(configStaging).toMatch(CONFIG_STAGING);
+    expect(await readdir(project.path('staging', configStaging!))).toEqual([]); // lock released, staging removed
   });
 
-  it('a lock left by a process that is gone does not block the next run', async () => {
+  it('a lock and staging left by a killed run do not block the next run, and are cleaned up', async () => {
     project = await makeProject({ fixtures: ['pickup-source-fixture'] });
     await project.writeConfig({
       sources: [{ name: 'hello', use: 'fixture' }],
       targets: [{ name: 'disk', use: 'folder', with: { path: './backups', createPath: true } }],
       staging: './staging',
     });
-    // Learn the lock's name from a run that holds it, then leave a stale one behind with a dead pid.
-    await mkdir(project.path('staging'));
-    const configFile = project.path('pickup.config.ts');
-    const lockName = `pickup.config.ts-${createHash('sha256').update(configFile).digest('hex').slice(0, 12)}.lock`;
-    expect(lockName).toMatch(LOCK_NAME);
+    // A run killed with -9 leaves its lock (with a pid now gone) and its run folder behind.
+    const configFile = realpathSync(project.path('pickup.config.ts'));
+    const configStaging = project.path('staging', `pickup.config.ts-${createHash('sha256').update(configFile).digest('hex').slice(0, 12)}`);
+    await mkdir(join(configStaging, '2020-01-01T000000.000Z/hello'), { recursive: true, mode: 0o700 });
+    await writeFile(join(configStaging, '2020-01-01T000000.000Z/hello/half-written'), 'x');
     const { hostname } = await import('node:os');
-    await writeFile(project.path('staging', lockName), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), since: '2020-01-01' }));
+    await writeFile(join(configStaging, 'lock'), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), since: '2020-01-01' }));
     const result = await pickup([], { cwd: project.dir });
-    expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^\S+ warning: removed staging left by an interrupted run: 2020-01-01T000000\.000Z\n$/);
     expect(await completeBackups(project.path('backups'))).toHaveLength(1);
-    expect(existsSync(project.path('staging', lockName))).toBe(false);
+    expect(await readdir(configStaging)).toEqual([]);
   });
 
   it('--dry-run says what it would do and writes nothing anywhere', async () => {

@@ -187,7 +187,8 @@ function addHeader(pack: tar.Pack, header: TarHeader): Promise<boolean> {
 function headerOf(path: string, stats: Stats): TarHeader {
   return {
     name: path,
-    mode: stats.mode & 0o7777,
+    // The whole st_mode: tar-stream keeps its permission bits, and would replace a bare 0 (chmod 000) by its default.
+    mode: stats.mode,
     uid: stats.uid,
     gid: stats.gid,
     // Whole seconds, as tar stores them: the archive must not depend on sub-second noise.

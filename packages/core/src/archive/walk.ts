@@ -11,7 +11,7 @@ export interface WalkEntry {
 }
 
 export interface WalkOptions {
-  /** Glob patterns of paths to leave out; a pattern without `/` matches a name at any depth. */
+  /** Glob patterns of paths to leave out, with .gitignore's rules (see `excluder`). */
   exclude: readonly string[];
   /** Called for an entry that cannot be listed or looked at; the walk goes on without it. */
   onError(path: string, error: NodeJS.ErrnoException): void;
@@ -61,11 +61,20 @@ function compareNames(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
+/**
+ * Exclude patterns follow .gitignore: a pattern without a `/` (`*.log`, `node_modules`) matches a name
+ * at any depth; one with a `/` at its start or in its middle (`/build`, `./build`, `docs/tmp`) is
+ * anchored at the folder being backed up; a trailing `/` (`cache/`) matches folders only. A folder
+ * that matches is left out with everything in it.
+ */
 function excluder(patterns: readonly string[]): (path: string, isDir: boolean) => boolean {
-  if (patterns.length === 0) return () => false;
-  // As in .gitignore, a pattern without `/` (`*.log`, `node_modules`) matches a name at any depth.
-  const globs = patterns.map((pattern) => (pattern.includes('/') ? pattern : `**/${pattern}`));
-  const matches = picomatch(globs, { dot: true });
-  // `cache/` and `**/cache/**` leave out the folder itself, not only what is in it.
-  return (path, isDir) => matches(path) || (isDir && matches(`${path}/`));
+  const rules = patterns.map((pattern) => {
+    const foldersOnly = pattern.endsWith('/');
+    const body = pattern.replace(/\/+$/, '');
+    const anchored = body.includes('/');
+    const glob = anchored ? body.replace(/^\.?\/+/, '') : `**/${body}`;
+    return { foldersOnly, matches: picomatch(glob, { dot: true }) };
+  });
+  if (rules.length === 0) return () => false;
+  return (path, isDir) => rules.some((rule) => (!rule.foldersOnly || isDir) && rule.matches(path));
 }

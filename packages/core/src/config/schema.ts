@@ -7,8 +7,8 @@ const entryName = z
 
 const pluginEntry = z
   .object({
-    /** What the config calls it: `www`, `db`, `nas`. */
-    name: entryName,
+    /** What the config calls it: `www`, `db`, `nas`. A source's name is its folder in the backup. */
+    name: entryName.refine((name) => name !== 'manifest.json', 'manifest.json is the name of the backup\'s manifest; choose another'),
     /** The plugin: a short name (`folder`) or a package name (`pickup-source-redis`, `@acme/pickup-target-s3`). */
     use: z.string().min(1, 'name a plugin package'),
     /** The plugin's options, checked by the plugin's own schema. */
@@ -23,6 +23,8 @@ const size = z.union([
 
 export const configSchema = z
   .object({
+    /** Editors' JSON schema hint in a .json config; ignored. */
+    $schema: z.string().optional(),
     sources: z.array(pluginEntry).min(1, 'list at least one source'),
     targets: z.array(pluginEntry).min(1, 'list at least one target'),
     /** Folder under which each run gets its private staging folder. Default: the OS temp folder. */

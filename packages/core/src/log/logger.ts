@@ -11,7 +11,7 @@ export interface LogFileOptions {
   dir: string;
   /** Roll over at this size: bytes, or `10m`, `500k`, `1g`. */
   maxSize: number | string;
-  /** Rolled files kept. */
+  /** Rolled files kept besides the current one. */
   maxFiles: number;
 }
 
@@ -32,13 +32,16 @@ export interface LoggerOptions {
 
 export interface PickupLogger {
   log: Logger;
+  /** Values to blank out from now on (a config's passwords, once it is loaded). */
+  addSecrets(secrets: Iterable<string>): void;
   /** Writes what is buffered to the log file and closes it. */
   close(): Promise<void>;
 }
 
 /** Information to stdout, warnings and errors to stderr, everything from debug up to the log file. */
 export async function createLogger(options: LoggerOptions = {}): Promise<PickupLogger> {
-  const scrub = secretScrubber(options.secrets ?? []);
+  const secrets = new Set(options.secrets ?? []);
+  let scrub = secretScrubber(secrets);
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const plain = (options.format ?? 'plain') === 'plain';
@@ -60,8 +63,9 @@ export async function createLogger(options: LoggerOptions = {}): Promise<PickupL
     roll = await pinoRoll({
       file: join(options.file.dir, 'pickup'),
       extension: '.log',
-      size: String(options.file.maxSize),
-      limit: { count: options.file.maxFiles },
+      size: rollSize(options.file.maxSize),
+      // Counted over every run's files, not only this run's.
+      limit: { count: options.file.maxFiles, removeOtherLogFiles: true },
       symlink: true,
       mkdir: true,
       mode: 0o600, // it may name hosts and users: not for everyone to read
@@ -81,6 +85,10 @@ export async function createLogger(options: LoggerOptions = {}): Promise<PickupL
   );
   return {
     log,
+    addSecrets(more) {
+      for (const secret of more) secrets.add(secret);
+      scrub = secretScrubber(secrets);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         if (!roll) return resolve();
@@ -89,6 +97,11 @@ export async function createLogger(options: LoggerOptions = {}): Promise<PickupL
         roll.end();
       }),
   };
+}
+
+/** Our sizes are bytes or `10m`; pino-roll reads a bare number as megabytes. */
+function rollSize(size: number | string): string {
+  return typeof size === 'number' ? `${size}b` : size.toLowerCase();
 }
 
 /** pino redacts by path; these cover secret-named fields at the top and one level down of a log object. */

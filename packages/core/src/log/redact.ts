@@ -1,5 +1,5 @@
 /** Option names whose values are secrets: never logged, never shown in an error. */
-const SECRET_KEY = /(pass(word|phrase)?|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|^key$|credential)/i;
+const SECRET_KEY = /(password|passphrase|passwd|^pass$|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|^key$|credential)/i;
 /** `passwordFile`, `keyPath`: these name where a secret is, which is fine to show. */
 const SECRET_LOCATION = /(file|path)$/i;
 
@@ -15,8 +15,9 @@ export function collectSecrets(value: unknown, found = new Set<string>()): Set<s
     for (const item of value) collectSecrets(item, found);
   } else if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) {
-      if (isSecretKey(key) && typeof item === 'string' && item.length > 0) found.add(item);
-      else collectSecrets(item, found);
+      if (isSecretKey(key) && (typeof item === 'string' || typeof item === 'number') && String(item) !== '') {
+        found.add(String(item));
+      } else collectSecrets(item, found);
     }
   }
   return found;

@@ -5,8 +5,8 @@ import { messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Source, Target } from '../plugin/types.js';
 import { describePlanned, describePluginError, pluginContext } from './context.js';
-import { stagingRootOf } from './run.js';
-import { prepareStagingRoot } from './staging.js';
+import { selectSources, stagingRootOf } from './run.js';
+import { prepareConfigStaging } from './staging.js';
 
 export interface CheckResult {
   /** `source www`, `target nas`, `staging`. */
@@ -26,10 +26,10 @@ export async function checkPlan(
   signal: AbortSignal,
   { only, probeStaging = true }: { only?: readonly string[]; probeStaging?: boolean } = {},
 ): Promise<CheckResult[]> {
-  const sources = only && only.length > 0 ? plan.sources.filter((source) => only.includes(source.name)) : plan.sources;
+  const sources = selectSources(plan, only);
   const root = stagingRootOf(plan);
   const results: CheckResult[] = [
-    probeStaging ? await checkStaging(root) : { subject: 'staging', ok: true, detail: `${root} (not probed)` },
+    probeStaging ? await checkStaging(root, plan.file) : { subject: 'staging', ok: true, detail: `${root} (not probed)` },
   ];
   for (const planned of [...sources, ...plan.targets]) results.push(await checkPlugin(plan, planned, log, signal));
   return results;
@@ -51,10 +51,9 @@ async function checkPlugin(
   }
 }
 
-async function checkStaging(root: string): Promise<CheckResult> {
+async function checkStaging(root: string, configFile: string): Promise<CheckResult> {
   try {
-    await prepareStagingRoot(root);
-    const probe = await mkdtemp(join(root, '.check-'));
+    const probe = await mkdtemp(join(await prepareConfigStaging(root, configFile), '.check-'));
     await rm(probe, { recursive: true });
     return { subject: 'staging', ok: true, detail: root };
   } catch (error) {

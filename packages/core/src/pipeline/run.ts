@@ -1,17 +1,17 @@
-import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Plan, PlannedPlugin } from '../config/plan.js';
 import { ConfigError, ExitCode, PickupError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { collectSecrets, secretScrubber } from '../log/redact.js';
 import type { Source } from '../plugin/types.js';
 import { backupSource } from './backup-source.js';
 import { acquireLock } from './lock.js';
 import { manifestFiles, MANIFEST_FILE, MANIFEST_FORMAT, writeManifest, type Manifest } from './manifest.js';
 import { pushTarget, type TargetOutcome } from './push-target.js';
 import { makeRunId } from './run-id.js';
-import { createStaging, DEFAULT_STAGING_ROOT, prepareStagingRoot } from './staging.js';
+import { createStaging, DEFAULT_STAGING_ROOT, prepareConfigStaging, removeLeftoverRuns } from './staging.js';
 
 export interface RunOptions {
   log: Logger;
@@ -41,12 +41,14 @@ export async function runBackup(plan: Plan, options: RunOptions): Promise<RunRep
   const signal = options.signal ?? new AbortController().signal;
   const sources = selectSources(plan, options.only);
   const stagingRoot = stagingRootOf(plan);
-  await prepareStagingRoot(stagingRoot);
-  const lock = await acquireLock(lockPath(stagingRoot, plan.file));
+  const configStaging = await prepareConfigStaging(stagingRoot, plan.file);
+  const lock = await acquireLock(join(configStaging, 'lock'));
   try {
+    const leftovers = await removeLeftoverRuns(configStaging);
+    if (leftovers.length > 0) log.warn(`removed staging left by an interrupted run: ${leftovers.join(', ')}`);
     const started = (options.now ?? (() => new Date()))();
     const runId = makeRunId(started);
-    const staging = await createStaging(stagingRoot, runId);
+    const staging = await createStaging(configStaging, runId);
     try {
       log.info(`run ${runId}: ${sources.length} source(s), ${plan.targets.length} target(s)`);
       log.debug(`staging in ${staging.dir}`);
@@ -69,6 +71,9 @@ export async function runBackup(plan: Plan, options: RunOptions): Promise<RunRep
         finishedAt: new Date().toISOString(),
         sources: outcomes.map((outcome) => outcome.entry),
       };
+      // Problems quote error messages, which may quote a connection string: no secret goes into a backup's manifest.
+      const scrub = secretScrubber(collectSecrets(plan.config));
+      for (const source of manifest.sources) source.problems = source.problems.map(scrub);
       if (manifest.sources.every((source) => source.status === 'failed')) {
         log.error(`every source failed; nothing was pushed`);
         return { runId, manifest, targets: [], exitCode: ExitCode.partial };
@@ -87,7 +92,8 @@ export async function runBackup(plan: Plan, options: RunOptions): Promise<RunRep
   }
 }
 
-function selectSources(plan: Plan, only: readonly string[] | undefined): PlannedPlugin<Source>[] {
+/** The sources `--only` names (all without it); an unknown name is a usage error. */
+export function selectSources(plan: Plan, only: readonly string[] | undefined): PlannedPlugin<Source>[] {
   if (!only || only.length === 0) return plan.sources;
   const unknown = only.filter((name) => !plan.sources.some((source) => source.name === name));
   if (unknown.length > 0) {
@@ -99,12 +105,6 @@ function selectSources(plan: Plan, only: readonly string[] | undefined): Planned
 
 export function stagingRootOf(plan: Plan): string {
   return plan.config.staging ? plan.resolvePath(plan.config.staging) : DEFAULT_STAGING_ROOT;
-}
-
-/** One lock per config file, kept in the staging root (which must be writable anyway). */
-function lockPath(stagingRoot: string, configFile: string): string {
-  const id = createHash('sha256').update(configFile).digest('hex').slice(0, 12);
-  return join(stagingRoot, `${basename(configFile)}-${id}.lock`);
 }
 
 function throwIfInterrupted(signal: AbortSignal): void {

@@ -1,12 +1,16 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { chmod, lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ExitCode, PickupError, messageOf } from '../errors.js';
+import { basename, join } from 'node:path';
+import { ExitCode, PickupError, errnoCode, messageOf } from '../errors.js';
+import { isRunId } from './run-id.js';
 
-export const DEFAULT_STAGING_ROOT = join(tmpdir(), 'pickup-staging');
+/** One per user: a shared name in /tmp could be made first, and so controlled, by someone else. */
+export const DEFAULT_STAGING_ROOT = join(tmpdir(), `pickup-${process.getuid?.() ?? 'staging'}`);
 
 export interface Staging {
-  /** The run's private folder: `<root>/<runId>`. */
+  /** The run's private folder: `<config's staging folder>/<runId>`. */
   dir: string;
   /** Makes the folder a source writes into: `<dir>/<source name>`. */
   sourceDir(name: string): Promise<string>;
@@ -14,16 +18,42 @@ export interface Staging {
   remove(): Promise<void>;
 }
 
-/** Makes sure the staging root exists; it also holds the lock files. */
-export async function prepareStagingRoot(root: string): Promise<void> {
-  await mkdir(root, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
-    throw stagingError(root, error);
-  });
+/**
+ * The staging folder of one config, `<root>/<config file name>-<hash of its real path>`: it holds
+ * the config's lock and its runs, so configs sharing a root never touch each other's.
+ */
+export function configStagingDir(root: string, configFile: string): string {
+  const id = createHash('sha256').update(realpathOr(configFile)).digest('hex').slice(0, 12);
+  return join(root, `${basename(configFile)}-${id}`);
+}
+
+/** Creates the config's staging folder, or makes sure the one there is this user's own and private. */
+export async function prepareConfigStaging(root: string, configFile: string): Promise<string> {
+  const dir = configStagingDir(root, configFile);
+  try {
+    await mkdir(root, { recursive: true, mode: 0o700 });
+    if (root === DEFAULT_STAGING_ROOT) await assertOwnFolder(root);
+    await mkdir(dir, { mode: 0o700 }).catch((error: unknown) => {
+      if (errnoCode(error) !== 'EEXIST') throw error;
+    });
+    await assertOwnFolder(dir);
+  } catch (error) {
+    if (error instanceof PickupError) throw error;
+    throw stagingError(dir, error);
+  }
+  return dir;
+}
+
+/** Removes the run folders a killed run left behind. Only with the config's lock held. */
+export async function removeLeftoverRuns(configStaging: string): Promise<string[]> {
+  const leftovers = (await readdir(configStaging)).filter(isRunId);
+  for (const name of leftovers) await rm(join(configStaging, name), { recursive: true, force: true });
+  return leftovers;
 }
 
 /** Creates the run's staging folder, readable by its owner only (backups hold private data). */
-export async function createStaging(root: string, runId: string): Promise<Staging> {
-  const dir = join(root, runId);
+export async function createStaging(configStaging: string, runId: string): Promise<Staging> {
+  const dir = join(configStaging, runId);
   await mkdir(dir, { mode: 0o700 }).catch((error: unknown) => {
     throw stagingError(dir, error);
   });
@@ -38,10 +68,30 @@ export async function createStaging(root: string, runId: string): Promise<Stagin
   };
 }
 
+async function assertOwnFolder(dir: string): Promise<void> {
+  const stats = await lstat(dir);
+  const uid = process.getuid?.();
+  if (!stats.isDirectory() || (uid !== undefined && stats.uid !== uid)) {
+    throw new PickupError(
+      `the staging folder ${dir} is not a folder of this user's (uid ${uid}); remove it, or set "staging" in the config to a private folder`,
+      ExitCode.fatal,
+    );
+  }
+  if ((stats.mode & 0o077) !== 0) await chmod(dir, 0o700);
+}
+
 function stagingError(dir: string, error: unknown): PickupError {
   return new PickupError(
     `cannot create the staging folder ${dir}: ${messageOf(error)}; set "staging" in the config to a writable folder`,
     ExitCode.fatal,
     { cause: error },
   );
+}
+
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
