@@ -91,6 +91,8 @@ describe('pickup run: folder source to folder target', () => {
     await empty.remove();
     expect(baseline.code).toBe(0);
     expect(result.peakRss).toBeGreaterThan(0);
-    expect(result.peakRss - baseline.peakRss).toBeLessThan(BIG / 4);
+    // Held in memory, the big file alone would add 300 MB; streaming adds a fixed amount of buffers and
+    // not-yet-collected garbage (about 40 MB on Node 20, 120 MB on Node 24, the same for 1 GB of data).
+    expect(result.peakRss - baseline.peakRss).toBeLessThan(BIG / 2);
   });
 });

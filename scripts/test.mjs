@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// Runs the whole test suite on this machine's Node and on Node 24 (fetched from the npm registry),
+// then prints one plain summary line: "N passed, N failed".
+// Usage: node scripts/test.mjs [--node-only-current] [vitest filters...]
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const vitest = join(root, 'node_modules/vitest/vitest.mjs');
+const resultsDir = join(root, '.test-results');
+const args = process.argv.slice(2);
+const onlyCurrent = args.includes('--node-only-current');
+const filters = args.filter((arg) => arg !== '--node-only-current');
+
+const runtimes = [{ label: `node ${process.versions.node}`, command: [process.execPath] }];
+if (!onlyCurrent) runtimes.push({ label: 'node 24', command: ['npx', '-y', 'node@24'] });
+
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let broken = false;
+for (const [index, runtime] of runtimes.entries()) {
+  const output = join(resultsDir, `run-${index}.json`);
+  console.log(`\n=== tests on ${runtime.label} ===`);
+  const [command, ...prefix] = runtime.command;
+  const run = spawnSync(command, [...prefix, vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile=${output}`, ...filters], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  let report;
+  try {
+    report = JSON.parse(readFileSync(output, 'utf8'));
+  } catch {
+    console.log(`tests on ${runtime.label} did not finish (exit ${run.status ?? run.signal})`);
+    broken = true;
+    continue;
+  }
+  const skipped = report.numPendingTests + report.numTodoTests;
+  console.log(`${runtime.label}: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`);
+  totals.passed += report.numPassedTests;
+  totals.failed += report.numFailedTests;
+  totals.skipped += skipped;
+  if (run.status !== 0 && report.numFailedTests === 0) broken = true; // an error outside any test
+}
+
+console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+process.exit(totals.failed > 0 || broken ? 1 : 0);
