@@ -27,7 +27,7 @@ export { createLogger, type LoggerOptions, type PickupLogger } from './log/logge
 export { collectSecrets } from './log/redact.js';
 export { checkPlan, type CheckResult } from './pipeline/check.js';
 export { describePlanned } from './pipeline/context.js';
-export { runBackup, stagingRootOf, type RunOptions, type RunReport } from './pipeline/run.js';
+export { logDirOf, runBackup, stagingRootOf, type RunOptions, type RunReport } from './pipeline/run.js';
 export { makeRunId, isRunId, runIdTime } from './pipeline/run-id.js';
 export { formatBytes } from './pipeline/format.js';
 export {
@@ -39,4 +39,5 @@ export {
   type SourceStatus,
 } from './pipeline/manifest.js';
 export { sha256File } from './pipeline/hash.js';
+export { exists, nearestExisting, probeWritable } from './fs/probe.js';
 export { listInstalledPlugins, pluginKindOf, type InstalledPlugin } from './plugin/discover.js';

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { errnoCode, messageOf, OptionError, type StagedRun } from '@pickup/core';
+import { errnoCode, exists, messageOf, nearestExisting, OptionError, probeWritable, type StagedRun } from '@pickup/core';
 
 /** Suffix of a run being written. Such a folder is never a complete backup; a later prune removes it. */
 export const PARTIAL_SUFFIX = '.partial';
@@ -82,16 +82,10 @@ export async function assertWritableFolder(root: string, create: boolean, mode: 
   }
   if (!isFolder) throw new OptionError('path', `${folder} is not a folder`);
   try {
-    await rm(await mkdtemp(join(folder, '.pickup-probe-')), { recursive: true });
+    await probeWritable(folder);
   } catch (error) {
     throw new OptionError('path', `target folder ${root} cannot be written: ${describeWriteError(error)}`);
   }
-}
-
-async function nearestExisting(path: string): Promise<string> {
-  let current = path;
-  while (!(await exists(current)) && dirname(current) !== current) current = dirname(current);
-  return current;
 }
 
 function describeWriteError(error: unknown): string {
@@ -105,14 +99,5 @@ function describeWriteError(error: unknown): string {
       return 'no space left on the device';
     default:
       return messageOf(error);
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }

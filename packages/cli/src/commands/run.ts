@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { checkPlan, collectSecrets, ExitCode, runBackup, type Logger, type Plan, type RunReport } from '@pickup/core';
+import { checkPlan, collectSecrets, ExitCode, logDirOf, runBackup, type Logger, type Plan, type RunReport } from '@pickup/core';
 import { consoleLogger, guard, openPlan, type GlobalArgs } from '../session.js';
 import { version } from '../version.js';
 
@@ -19,7 +18,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (!plan) return closeWith(early, opened);
   if (args.dryRun) return closeWith(early, await guard(early.log, verbose, () => dryRun(plan!, args, early.log)));
 
-  const logDir = plan.config.log.dir ? plan.resolvePath(plan.config.log.dir) : join(plan.dir, 'logs');
+  const logDir = logDirOf(plan);
   let logger;
   try {
     logger = await consoleLogger(args, {

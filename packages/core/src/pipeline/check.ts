@@ -1,11 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Plan, PlannedPlugin } from '../config/plan.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Source, Target } from '../plugin/types.js';
 import { describePlanned, describePluginError, pluginContext } from './context.js';
-import { selectSources, stagingRootOf } from './run.js';
+import { nearestExisting, probeWritable } from '../fs/probe.js';
+import { logDirOf, selectSources, stagingRootOf } from './run.js';
 import { prepareConfigStaging } from './staging.js';
 
 export interface CheckResult {
@@ -28,9 +27,9 @@ export async function checkPlan(
 ): Promise<CheckResult[]> {
   const sources = selectSources(plan, only);
   const root = stagingRootOf(plan);
-  const results: CheckResult[] = [
-    probeStaging ? await checkStaging(root, plan.file) : { subject: 'staging', ok: true, detail: `${root} (not probed)` },
-  ];
+  const results: CheckResult[] = probeStaging
+    ? [await checkStaging(root, plan.file), await checkLogDir(logDirOf(plan))]
+    : [{ subject: 'staging', ok: true, detail: `${root} (not probed)` }];
   for (const planned of [...sources, ...plan.targets]) results.push(await checkPlugin(plan, planned, log, signal));
   return results;
 }
@@ -51,10 +50,19 @@ async function checkPlugin(
   }
 }
 
+/** The log folder need not exist yet (a run creates it): the folder it would be made in must be writable. */
+async function checkLogDir(dir: string): Promise<CheckResult> {
+  try {
+    await probeWritable(await nearestExisting(dir));
+    return { subject: 'log', ok: true, detail: dir };
+  } catch (error) {
+    return { subject: 'log', ok: false, detail: `cannot write the log folder ${dir}: ${messageOf(error)}; set log.dir in the config` };
+  }
+}
+
 async function checkStaging(root: string, configFile: string): Promise<CheckResult> {
   try {
-    const probe = await mkdtemp(join(await prepareConfigStaging(root, configFile), '.check-'));
-    await rm(probe, { recursive: true });
+    await probeWritable(await prepareConfigStaging(root, configFile));
     return { subject: 'staging', ok: true, detail: root };
   } catch (error) {
     return { subject: 'staging', ok: false, detail: messageOf(error) };

@@ -103,6 +103,11 @@ export function selectSources(plan: Plan, only: readonly string[] | undefined): 
   return plan.sources.filter((source) => only.includes(source.name));
 }
 
+/** Where the debug log goes: `log.dir`, or `logs` beside the config file. */
+export function logDirOf(plan: Plan): string {
+  return plan.config.log.dir ? plan.resolvePath(plan.config.log.dir) : join(plan.dir, 'logs');
+}
+
 export function stagingRootOf(plan: Plan): string {
   return plan.config.staging ? plan.resolvePath(plan.config.staging) : DEFAULT_STAGING_ROOT;
 }
