@@ -46,11 +46,12 @@ export async function writeTarGz(root: string, destination: string, options: Tar
   const writing = pipeline(pack, ...createDeterministicGzip(options.gzipLevel ?? 6), output, { signal: abort.signal });
   writing.catch(stop);
 
+  const packing: Packing = { pack, stats, onProblem: options.onProblem, signal: abort.signal };
   const producing = (async () => {
     const onError = (path: string, error: NodeJS.ErrnoException) => options.onProblem(path, describeError(error));
     for await (const entry of walk(root, { exclude: options.exclude ?? [], onError })) {
       abort.signal.throwIfAborted();
-      if (await addEntry(pack, entry, stats, options.onProblem, abort.signal)) stats.entries++;
+      if (await addEntry(packing, entry)) stats.entries++;
     }
     pack.finalize();
   })();
@@ -65,14 +66,17 @@ export async function writeTarGz(root: string, destination: string, options: Tar
   return stats;
 }
 
+/** What every entry is added with. */
+interface Packing {
+  pack: tar.Pack;
+  stats: TarGzStats;
+  onProblem: TarGzOptions['onProblem'];
+  signal: AbortSignal;
+}
+
 /** Adds one entry; returns false when it was left out. */
-async function addEntry(
-  pack: tar.Pack,
-  entry: WalkEntry,
-  stats: TarGzStats,
-  onProblem: TarGzOptions['onProblem'],
-  signal: AbortSignal,
-): Promise<boolean> {
+async function addEntry(packing: Packing, entry: WalkEntry): Promise<boolean> {
+  const { pack, onProblem } = packing;
   const { path, stats: lstats } = entry;
   if (lstats.isDirectory()) return addHeader(pack, { ...headerOf(`${path}/`, lstats), type: 'directory' });
   if (lstats.isSymbolicLink()) {
@@ -82,7 +86,7 @@ async function addEntry(
     });
     return linkname !== undefined && addHeader(pack, { ...headerOf(path, lstats), type: 'symlink', linkname });
   }
-  if (lstats.isFile()) return addFile(pack, entry, stats, onProblem, signal);
+  if (lstats.isFile()) return addFile(packing, entry);
   if (lstats.isFIFO()) return addHeader(pack, { ...headerOf(path, lstats), type: 'fifo' });
   if (lstats.isCharacterDevice() || lstats.isBlockDevice()) {
     const type = lstats.isCharacterDevice() ? 'character-device' : 'block-device';
@@ -91,13 +95,7 @@ async function addEntry(
   return false; // sockets: nothing to restore, as with GNU tar
 }
 
-async function addFile(
-  pack: tar.Pack,
-  entry: WalkEntry,
-  stats: TarGzStats,
-  onProblem: TarGzOptions['onProblem'],
-  signal: AbortSignal,
-): Promise<boolean> {
+async function addFile({ pack, stats, onProblem, signal }: Packing, entry: WalkEntry): Promise<boolean> {
   let file: FileHandle;
   try {
     file = await open(entry.absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
