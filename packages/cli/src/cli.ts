@@ -34,6 +34,71 @@ export async function main(argv: string[]): Promise<number> {
       const { checkCommand } = await import('./commands/check.js');
       exitCode = await checkCommand(globals(args));
     })
+    .command(
+      'list',
+      'List the backups each target holds',
+      (command) =>
+        command
+          .option('target', { alias: 't', type: 'string', describe: 'Only this target' })
+          .option('json', { type: 'boolean', default: false, describe: 'One JSON document, for scripts' }),
+      async (args) => {
+        const { listCommand } = await import('./commands/list.js');
+        exitCode = await listCommand({ ...globals(args), target: args.target, json: args.json });
+      },
+    )
+    .command(
+      'prune',
+      "Apply each target's retention now",
+      (command) =>
+        command
+          .option('target', { alias: 't', type: 'string', describe: 'Only this target' })
+          .option('dry-run', { type: 'boolean', default: false, describe: 'Show every backup with keep or remove, and why; remove nothing' }),
+      async (args) => {
+        const { pruneCommand } = await import('./commands/prune.js');
+        exitCode = await pruneCommand({ ...globals(args), target: args.target, dryRun: args.dryRun });
+      },
+    )
+    .command(
+      'verify [backup]',
+      'Read a backup back from the targets and check every file against its manifest',
+      (command) =>
+        command
+          .positional('backup', { type: 'string', default: 'latest', describe: 'A backup id, or latest' })
+          .option('target', { alias: 't', type: 'string', describe: 'Only this target' })
+          .option('sample', { type: 'number', default: 100, describe: 'Check this percentage of the files, chosen at random' })
+          .check((argv) => {
+            if (!(argv.sample > 0 && argv.sample <= 100)) throw new Error('--sample must be a percentage above 0, at most 100');
+            return true;
+          }),
+      async (args) => {
+        const { verifyCommand } = await import('./commands/verify.js');
+        exitCode = await verifyCommand({ ...globals(args), which: args.backup, target: args.target, sample: args.sample });
+      },
+    )
+    .command(
+      'restore [backup]',
+      "Put a source's backup back: fetch it, check it, restore it",
+      (command) =>
+        command
+          .positional('backup', { type: 'string', default: 'latest', describe: 'A backup id, or latest' })
+          .option('source', { alias: 's', type: 'string', demandOption: true, describe: 'The source to restore (its name in the config)' })
+          .option('to', { type: 'string', demandOption: true, describe: 'Where to restore to (a folder for a folder source)' })
+          .option('target', { alias: 't', type: 'string', describe: 'Take the backup from this target (default: the first that has it)' })
+          .option('force', { type: 'boolean', default: false, describe: 'Write into a folder that is not empty' })
+          .option('only', { type: 'string', array: true, describe: 'Restore only this entry of the source (repeatable), where the source supports it' }),
+      async (args) => {
+        const { restoreCommand } = await import('./commands/restore.js');
+        exitCode = await restoreCommand({
+          ...globals(args),
+          which: args.backup,
+          source: args.source,
+          to: args.to,
+          target: args.target,
+          force: args.force,
+          only: args.only ?? [],
+        });
+      },
+    )
     .command('plugins', 'List the plugins installed and those the config uses', (command) => command, async (args) => {
       const { pluginsCommand } = await import('./commands/plugins.js');
       exitCode = await pluginsCommand(globals(args));

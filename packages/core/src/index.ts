@@ -8,9 +8,14 @@ export {
   type PluginKind,
   type Source,
   type SourceBackupContext,
+  type RestoreFile,
+  type SourceRestoreContext,
   type StagedRun,
+  type StoredEntry,
   type Target,
+  type TargetBackupContext,
   type TargetPushContext,
+  type TargetReadContext,
 } from './plugin/types.js';
 export { writeTarGz, type TarGzOptions, type TarGzStats } from './archive/tar-gz.js';
 export { walk, type WalkEntry, type WalkOptions } from './archive/walk.js';
@@ -27,7 +32,7 @@ export { createLogger, type LoggerOptions, type PickupLogger } from './log/logge
 export { collectSecrets } from './log/redact.js';
 export { checkPlan, type CheckResult } from './pipeline/check.js';
 export { describePlanned } from './pipeline/context.js';
-export { logDirOf, runBackup, stagingRootOf, type RunOptions, type RunReport } from './pipeline/run.js';
+export { lockConfig, logDirOf, runBackup, stagingRootOf, type RunOptions, type RunReport } from './pipeline/run.js';
 export { makeRunId, isRunId, runIdTime } from './pipeline/run-id.js';
 export { formatBytes } from './pipeline/format.js';
 export {
@@ -41,3 +46,11 @@ export {
 export { sha256File } from './pipeline/hash.js';
 export { exists, nearestExisting, probeWritable } from './fs/probe.js';
 export { listInstalledPlugins, pluginKindOf, type InstalledPlugin } from './plugin/discover.js';
+export { extractTarGz, type ExtractOptions, type ExtractStats } from './archive/extract.js';
+export { applyRetention, retentionSchema, type RetentionDecision, type RetentionPolicy } from './lifecycle/retention.js';
+export { parseDuration } from './lifecycle/duration.js';
+export { findBackup, selectTargets, targetHandle, type StoredBackup, type TargetHandle } from './lifecycle/stored.js';
+export { planPrune, pruneTarget, type PrunePlan, type PruneResult } from './lifecycle/prune.js';
+export { verifyBackup, type VerifyResult } from './lifecycle/verify.js';
+export { restoreBackup, type RestoreRequest } from './lifecycle/restore.js';
+export { prepareRestoreFolder } from './lifecycle/destination.js';

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defineSource, errnoCode, messageOf, OptionError, writeTarGz, z } from '@pickup/core';
+import { defineSource, errnoCode, extractTarGz, messageOf, OptionError, prepareRestoreFolder, writeTarGz, z } from '@pickup/core';
 
 export const options = z
   .object({
@@ -41,6 +41,18 @@ export default defineSource({
       },
     });
     log.debug(`archived ${stats.entries} entries, ${stats.files} files, ${stats.bytes} bytes from ${root}`);
+  },
+
+  async restore({ name, files, to, force, only, log, signal }) {
+    const archive = files.find((file) => file.path === `${name}.tar.gz`);
+    if (!archive) throw new Error(`the backup holds no ${name}.tar.gz (it has: ${files.map((file) => file.path).join(', ')})`);
+    await prepareRestoreFolder(to, force);
+    const stats = await extractTarGz(archive.localPath, to, {
+      only,
+      signal,
+      onSkip: (path, why) => log.warn(`${path} ${why}`),
+    });
+    log.debug(`extracted ${stats.entries} entries, ${stats.bytes} bytes into ${to}`);
   },
 });
 

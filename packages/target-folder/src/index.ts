@@ -1,5 +1,6 @@
 import { defineTarget, z } from '@pickup/core';
 import { assertWritableFolder, storeRun } from './store.js';
+import { listRuns, openRunFile, removeRun } from './stored.js';
 
 export const options = z
   .object({
@@ -30,4 +31,8 @@ export default defineTarget({
     const stored = await storeRun(root, run, signal);
     log.debug(`stored in ${stored}`);
   },
+
+  list: ({ options: opts, resolvePath }) => listRuns(resolvePath(opts.path)),
+  remove: ({ options: opts, resolvePath, id }) => removeRun(resolvePath(opts.path), id),
+  read: ({ options: opts, resolvePath, id, path }) => openRunFile(resolvePath(opts.path), id, path),
 });

@@ -5,6 +5,7 @@ import type { FoundPackage } from '../plugin/resolve.js';
 import type { PluginKind, Source, Target } from '../plugin/types.js';
 import { describeIssues, formatPath } from './issues.js';
 import type { LoadedConfig } from './load.js';
+import type { RetentionPolicy } from '../lifecycle/retention.js';
 
 export interface PlannedPlugin<P> {
   /** The name the config gives it. */
@@ -15,6 +16,8 @@ export interface PlannedPlugin<P> {
   package: FoundPackage;
   /** Options validated and defaulted by the plugin's schema. */
   options: unknown;
+  /** A target's retention policy (none: keep everything). */
+  retention?: RetentionPolicy | undefined;
 }
 
 /** A loaded config with every plugin found and every option checked: what a run or a check works from. */
@@ -42,7 +45,8 @@ export async function buildPlan(loaded: LoadedConfig): Promise<Plan> {
           problems.push(...describeIssues(parsed.error, [list, index, 'with']).map((line) => `${loaded.file}: ${line}`));
           continue;
         }
-        planned.push({ name: entry.name, where, plugin: found.plugin as P, package: found.package, options: parsed.data });
+        const retention = 'retention' in entry ? (entry.retention as RetentionPolicy | undefined) : undefined;
+        planned.push({ name: entry.name, where, plugin: found.plugin as P, package: found.package, options: parsed.data, retention });
       } catch (error) {
         if (!isPickupError(error)) throw error;
         problems.push(`${loaded.file}: ${error.message}`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { retentionSchema } from '../lifecycle/retention.js';
 
 /** Names become folder names in the staging area and at targets: keep them portable. */
 const entryName = z
@@ -21,12 +22,19 @@ const size = z.union([
   z.string().regex(/^\d+[kmg]?$/i, 'a size like 10m, 500k or 1g'),
 ]);
 
+const targetEntry = pluginEntry
+  .extend({
+    /** Which backups to keep at this target; none: keep all. */
+    retention: retentionSchema.optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /** Editors' JSON schema hint in a .json config; ignored. */
     $schema: z.string().optional(),
     sources: z.array(pluginEntry).min(1, 'list at least one source'),
-    targets: z.array(pluginEntry).min(1, 'list at least one target'),
+    targets: z.array(targetEntry).min(1, 'list at least one target'),
     /** Folder under which each run gets its private staging folder. Default: the OS temp folder. */
     staging: z.string().min(1).optional(),
     /** How many sources back up at the same time. */
@@ -50,3 +58,4 @@ export type PickupConfig = z.input<typeof configSchema>;
 /** A config after validation, with defaults filled in. */
 export type ParsedConfig = z.output<typeof configSchema>;
 export type PluginEntry = ParsedConfig['sources'][number];
+export type TargetEntry = ParsedConfig['targets'][number];

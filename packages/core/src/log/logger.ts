@@ -99,9 +99,10 @@ export async function createLogger(options: LoggerOptions = {}): Promise<PickupL
   };
 }
 
-/** Our sizes are bytes or `10m`; pino-roll reads a bare number as megabytes. */
+/** Our sizes are bytes (`20`, `'20'`) or `10m`, `500k`, `1g`; pino-roll reads a bare number as megabytes. */
 function rollSize(size: number | string): string {
-  return typeof size === 'number' ? `${size}b` : size.toLowerCase();
+  const text = String(size).toLowerCase();
+  return /^\d+$/.test(text) ? `${text}b` : text;
 }
 
 /** pino redacts by path; these cover secret-named fields at the top and one level down of a log object. */

@@ -1,6 +1,8 @@
 import type { Plan, PlannedPlugin } from '../config/plan.js';
 import type { Logger } from '../log/logger.js';
 import type { StagedRun, Target } from '../plugin/types.js';
+import { pruneTarget } from '../lifecycle/prune.js';
+import { targetHandle } from '../lifecycle/stored.js';
 import { describePluginError, pluginContext } from './context.js';
 import { formatBytes } from './format.js';
 
@@ -9,6 +11,10 @@ export interface TargetOutcome {
   plugin: string;
   status: 'ok' | 'failed';
   error?: string;
+  /** Backups retention removed after this push. */
+  removed?: string[];
+  /** Retention could not be applied (the new backup is stored all the same). */
+  pruneError?: string;
 }
 
 /** Pushes the staged run to one target. Never throws: a failed target is reported, the others go on. */
@@ -30,6 +36,17 @@ export async function pushTarget(
     outcome.status = 'failed';
     outcome.error = describePluginError(plan, planned, error);
     context.log.error({ err: error }, `failed: ${outcome.error}`);
+    return outcome;
+  }
+  if (run.manifest.status !== 'complete') {
+    context.log.warn('retention skipped: this backup is partial, so every older one is kept');
+    return outcome;
+  }
+  try {
+    outcome.removed = (await pruneTarget(targetHandle(plan, planned, log, signal), planned.retention, log)).removed;
+  } catch (error) {
+    outcome.pruneError = describePluginError(plan, planned, error);
+    context.log.error({ err: error }, `retention failed: ${outcome.pruneError}`);
   }
   return outcome;
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../log/logger.js';
 import { collectSecrets, secretScrubber } from '../log/redact.js';
 import type { Source } from '../plugin/types.js';
 import { backupSource } from './backup-source.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, type Lock } from './lock.js';
 import { manifestFiles, MANIFEST_FILE, MANIFEST_FORMAT, writeManifest, type Manifest } from './manifest.js';
 import { pushTarget, type TargetOutcome } from './push-target.js';
 import { makeRunId } from './run-id.js';
@@ -41,8 +41,7 @@ export async function runBackup(plan: Plan, options: RunOptions): Promise<RunRep
   const signal = options.signal ?? new AbortController().signal;
   const sources = selectSources(plan, options.only);
   const stagingRoot = stagingRootOf(plan);
-  const configStaging = await prepareConfigStaging(stagingRoot, plan.file);
-  const lock = await acquireLock(join(configStaging, 'lock'));
+  const { lock, configStaging } = await lockConfig(plan);
   try {
     const leftovers = await removeLeftoverRuns(configStaging);
     if (leftovers.length > 0) log.warn(`removed staging left by an interrupted run: ${leftovers.join(', ')}`);
@@ -82,7 +81,7 @@ export async function runBackup(plan: Plan, options: RunOptions): Promise<RunRep
       const run = { runId, dir: staging.dir, files: manifestFiles(manifest), manifestFile: MANIFEST_FILE, manifest };
       const targets = await Promise.all(plan.targets.map((target) => pushTarget(plan, target, run, log, signal)));
       throwIfInterrupted(signal);
-      const failed = manifest.status !== 'complete' || targets.some((target) => target.status === 'failed');
+      const failed = manifest.status !== 'complete' || targets.some((target) => target.status === 'failed' || target.pruneError);
       return { runId, manifest, targets, exitCode: failed ? ExitCode.partial : ExitCode.ok };
     } finally {
       await staging.remove();
@@ -101,6 +100,15 @@ export function selectSources(plan: Plan, only: readonly string[] | undefined): 
     throw new ConfigError(`--only ${unknown.join(', ')}: no such source in ${plan.file} (its sources: ${known})`);
   }
   return plan.sources.filter((source) => only.includes(source.name));
+}
+
+/**
+ * Takes the lock of a config (one run, or prune, at a time), in the config's staging folder.
+ * Throws with exit code 4 when another process holds it.
+ */
+export async function lockConfig(plan: Plan): Promise<{ lock: Lock; configStaging: string }> {
+  const configStaging = await prepareConfigStaging(stagingRootOf(plan), plan.file);
+  return { lock: await acquireLock(join(configStaging, 'lock')), configStaging };
 }
 
 /** Where the debug log goes: `log.dir`, or `logs` beside the config file. */

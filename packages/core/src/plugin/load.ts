@@ -48,8 +48,9 @@ function shapeProblem(value: unknown, kind: PluginKind): string | undefined {
     return `it speaks plugin API ${String(plugin.apiVersion)}, this pickup speaks ${PLUGIN_API_VERSION}; install a matching version`;
   }
   if (typeof (plugin.options as { safeParse?: unknown } | undefined)?.safeParse !== 'function') return 'it has no options schema';
-  const method = kind === 'source' ? 'backup' : 'push';
-  if (typeof (plugin as Record<string, unknown>)[method] !== 'function') return `it has no ${method}() function`;
+  const methods = kind === 'source' ? ['backup'] : ['push', 'list', 'remove', 'read'];
+  const missing = methods.filter((method) => typeof (plugin as Record<string, unknown>)[method] !== 'function');
+  if (missing.length > 0) return `it has no ${missing.map((method) => `${method}()`).join(', ')}`;
   return undefined;
 }
 

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { Logger } from '../log/logger.js';
 import type { Manifest, ManifestFile } from '../pipeline/manifest.js';
@@ -47,6 +48,30 @@ export interface Source<Options = unknown> {
   check?(ctx: PluginContext<Options>): Promise<void>;
   /** One line saying what this source backs up, for `--dry-run` and `pickup check`. */
   describe?(options: Options, resolvePath: (path: string) => string): string;
+  /**
+   * Puts a backup of this source back (`pickup restore`). The files are local copies, already checked
+   * against the manifest. Without it, `pickup restore` says the source cannot restore.
+   */
+  restore?(ctx: SourceRestoreContext<Options>): Promise<void>;
+}
+
+/** A file of the source's backup, fetched from a target and verified. */
+export interface RestoreFile {
+  /** Its path in the source's folder of the backup: `www.tar.gz`. */
+  path: string;
+  /** Where the verified copy is on this machine. */
+  localPath: string;
+  size: number;
+}
+
+export interface SourceRestoreContext<Options> extends PluginContext<Options> {
+  files: readonly RestoreFile[];
+  /** Where to restore to (`--to`): a folder for a folder source, a database name for a database source. */
+  to: string;
+  /** `--force`: the user accepts that `to` is not empty and may be overwritten. */
+  force: boolean;
+  /** `--only`: the parts to restore, if the source supports choosing (empty: everything). */
+  only: readonly string[];
 }
 
 /** What a target is asked to store: one staged run. */
@@ -65,6 +90,24 @@ export interface TargetPushContext<Options> extends PluginContext<Options> {
   run: StagedRun;
 }
 
+/** A backup a target holds, as it lists it. */
+export interface StoredEntry {
+  /** What `remove` and `read` take: the run id, or a name of the target's own for an incomplete one. */
+  id: string;
+  runId: string;
+  /** It has its manifest. An incomplete backup is never listed as a backup, only removed. */
+  complete: boolean;
+}
+
+export interface TargetBackupContext<Options> extends PluginContext<Options> {
+  id: string;
+}
+
+export interface TargetReadContext<Options> extends TargetBackupContext<Options> {
+  /** A file of the backup, relative to it: `www/www.tar.gz`, `manifest.json`. */
+  path: string;
+}
+
 export interface Target<Options = unknown> {
   kind: 'target';
   apiVersion: number;
@@ -76,6 +119,15 @@ export interface Target<Options = unknown> {
    * rename). On failure it SHOULD remove what it wrote and MUST throw.
    */
   push(ctx: TargetPushContext<Options>): Promise<void>;
+  /** Every backup the target holds, complete or not, in any order. */
+  list(ctx: PluginContext<Options>): Promise<StoredEntry[]>;
+  /** Removes one backup whole. MUST NOT change any other backup (mind shared hard links). */
+  remove(ctx: TargetBackupContext<Options>): Promise<void>;
+  /**
+   * Opens one file of a backup as a stream. A missing file MUST fail with an error whose `code` is
+   * `ENOENT` (from the promise or the stream).
+   */
+  read(ctx: TargetReadContext<Options>): Promise<Readable>;
   check?(ctx: PluginContext<Options>): Promise<void>;
   describe?(options: Options, resolvePath: (path: string) => string): string;
 }

@@ -1,0 +1,81 @@
+import { ExitCode, formatBytes, selectTargets, targetHandle, type StoredBackup } from '@pickup/core';
+import { consoleLogger, guard, openPlan, type GlobalArgs } from '../session.js';
+
+export interface ListArgs extends GlobalArgs {
+  target?: string | undefined;
+  json: boolean;
+}
+
+/** `pickup list`: the backups each target holds, newest first; a target that cannot be read is an error (exit 1). */
+export async function listCommand(args: ListArgs): Promise<number> {
+  const logger = await consoleLogger(args);
+  const { log } = logger;
+  const code = await guard(log, args.verbose ?? false, async () => {
+    const plan = await openPlan(args, logger);
+    const signal = new AbortController().signal;
+    const listed: { name: string; backups?: StoredBackup[]; error?: string }[] = [];
+    for (const planned of selectTargets(plan, args.target)) {
+      try {
+        listed.push({ name: planned.name, backups: await targetHandle(plan, planned, log, signal).list() });
+      } catch (error) {
+        listed.push({ name: planned.name, error: (error as Error).message });
+        log.error({ target: planned.name }, `target ${planned.name}: cannot list its backups: ${(error as Error).message}`);
+      }
+    }
+    process.stdout.write(args.json ? `${JSON.stringify({ targets: listed.map(toJson) }, null, 2)}\n` : listed.map(toTable).join('\n'));
+    return listed.some((target) => target.error) ? ExitCode.partial : ExitCode.ok;
+  });
+  await logger.close();
+  return code;
+}
+
+interface Row {
+  id: string;
+  time: string;
+  size: string;
+  sources: string;
+  status: string;
+}
+
+function describe(backup: StoredBackup): Row {
+  const manifest = backup.manifest;
+  const bytes = manifest?.sources.flatMap((source) => source.files).reduce((sum, file) => sum + file.size, 0);
+  return {
+    id: backup.id,
+    time: localTime(backup.time),
+    size: bytes === undefined ? '-' : formatBytes(bytes),
+    sources: manifest ? manifest.sources.map((source) => (source.status === 'ok' ? source.name : `${source.name} (${source.status})`)).join(', ') : '-',
+    status: backup.damaged ? 'damaged' : !backup.complete ? 'incomplete' : manifest!.status,
+  };
+}
+
+function toTable({ name, backups, error }: { name: string; backups?: StoredBackup[]; error?: string }): string {
+  if (error) return `target ${name}: cannot be listed (${error})\n`;
+  if (!backups || backups.length === 0) return `target ${name}: no backups\n`;
+  const rows: Row[] = [{ id: 'ID', time: 'TIME', size: 'SIZE', sources: 'SOURCES', status: 'STATUS' }, ...backups.map(describe)];
+  const keys = ['id', 'time', 'size', 'sources', 'status'] as const;
+  const widths = keys.map((key) => Math.max(...rows.map((row) => row[key].length)));
+  const lines = rows.map((row) => keys.map((key, i) => (i === keys.length - 1 ? row[key] : row[key].padEnd(widths[i]!))).join('  '));
+  return `target ${name}: ${backups.filter((backup) => backup.complete).length} backup(s)\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
+}
+
+function toJson({ name, backups, error }: { name: string; backups?: StoredBackup[]; error?: string }) {
+  return {
+    name,
+    ...(error ? { error } : {}),
+    backups: (backups ?? []).map((backup) => ({
+      id: backup.id,
+      time: backup.time.toISOString(),
+      status: describe(backup).status,
+      size: backup.manifest?.sources.flatMap((source) => source.files).reduce((sum, file) => sum + file.size, 0) ?? null,
+      sources: backup.manifest?.sources.map((source) => ({ name: source.name, status: source.status })) ?? [],
+      ...(backup.damaged ? { damaged: backup.damaged } : {}),
+    })),
+  };
+}
+
+/** `2026-11-26 03:00:00` in the machine's time zone. */
+function localTime(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}

@@ -1,0 +1,26 @@
+import { resolve } from 'node:path';
+import { ExitCode, restoreBackup } from '@pickup/core';
+import { consoleLogger, guard, openPlan, type GlobalArgs } from '../session.js';
+
+export interface RestoreArgs extends GlobalArgs {
+  which: string;
+  source: string;
+  to: string;
+  target?: string | undefined;
+  force: boolean;
+  only: string[];
+}
+
+/** `pickup restore`: fetches a source's files of a backup, checks them, and has the source put them back. */
+export async function restoreCommand(args: RestoreArgs): Promise<number> {
+  const logger = await consoleLogger(args);
+  const { log } = logger;
+  const code = await guard(log, args.verbose ?? false, async () => {
+    const plan = await openPlan(args, logger);
+    const request = { which: args.which, source: args.source, to: resolve(args.to), target: args.target, force: args.force, only: args.only };
+    await restoreBackup(plan, request, log, new AbortController().signal);
+    return ExitCode.ok;
+  });
+  await logger.close();
+  return code;
+}

@@ -1,0 +1,59 @@
+import type { Logger } from '../log/logger.js';
+import { applyRetention, type RetentionDecision, type RetentionPolicy } from './retention.js';
+import type { StoredBackup, TargetHandle } from './stored.js';
+
+export interface PrunePlan {
+  /** Every complete backup, newest first, with keep or remove and why. */
+  decisions: RetentionDecision<StoredBackup>[];
+  /** Backups whose manifest cannot be read: kept, and reported. */
+  damaged: StoredBackup[];
+  /** Remains of pushes that did not finish, older than the newest complete backup: removed. */
+  incomplete: StoredBackup[];
+}
+
+/**
+ * What retention does at one target. Only complete backups count; a push that never finished is
+ * removed once a newer backup is complete, never before (it may still be going on).
+ */
+export function planPrune(backups: readonly StoredBackup[], policy: RetentionPolicy | undefined): PrunePlan {
+  const complete = backups.filter((backup) => backup.complete && !backup.damaged);
+  const newest = complete.reduce<Date | undefined>((latest, backup) => (!latest || backup.time > latest ? backup.time : latest), undefined);
+  return {
+    decisions: applyRetention(complete, policy),
+    damaged: backups.filter((backup) => backup.damaged),
+    incomplete: backups.filter((backup) => !backup.complete && newest !== undefined && backup.time < newest),
+  };
+}
+
+export interface PruneResult {
+  removed: string[];
+  kept: number;
+}
+
+/** Applies retention at a target now. With `dryRun` it only says what it would do. */
+export async function pruneTarget(
+  target: TargetHandle,
+  policy: RetentionPolicy | undefined,
+  log: Logger,
+  { dryRun = false }: { dryRun?: boolean } = {},
+): Promise<PruneResult> {
+  const scoped = log.child({ target: target.name });
+  const plan = planPrune(await target.list(), policy);
+  for (const backup of plan.damaged) scoped.warn(`kept ${backup.id}: ${backup.damaged}`);
+  const doomed = [
+    ...plan.decisions.filter((decision) => !decision.keep).map((decision) => ({ id: decision.backup.id, why: 'retention' })),
+    ...plan.incomplete.map((backup) => ({ id: backup.id, why: 'incomplete' })),
+  ];
+  if (dryRun) {
+    for (const decision of plan.decisions) {
+      scoped.info(`${decision.keep ? 'keep  ' : 'remove'} ${decision.backup.id}${decision.keep ? ` (${decision.reasons.join(', ')})` : ''}`);
+    }
+    for (const backup of plan.incomplete) scoped.info(`remove ${backup.id} (incomplete)`);
+  } else {
+    for (const { id, why } of doomed) {
+      await target.remove(id);
+      scoped.info(`removed ${id} (${why})`);
+    }
+  }
+  return { removed: doomed.map(({ id }) => id), kept: plan.decisions.filter((decision) => decision.keep).length };
+}

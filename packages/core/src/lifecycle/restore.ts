@@ -1,0 +1,90 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Plan } from '../config/plan.js';
+import { ConfigError, ExitCode, PickupError, messageOf } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { describePluginError, pluginContext } from '../pipeline/context.js';
+import { formatBytes } from '../pipeline/format.js';
+import { stagingRootOf } from '../pipeline/run.js';
+import { prepareConfigStaging } from '../pipeline/staging.js';
+import type { RestoreFile } from '../plugin/types.js';
+import { findBackup, selectTargets, targetHandle, type StoredBackup, type TargetHandle } from './stored.js';
+import { checkFile } from './transfer.js';
+
+export interface RestoreRequest {
+  /** `latest` or a backup id. */
+  which: string;
+  /** The source (by its name in the config) whose backup to put back. */
+  source: string;
+  /** Where to: an absolute folder for a folder source. */
+  to: string;
+  /** Take the backup from this target; default: the first target, in config order, that has it. */
+  target?: string | undefined;
+  force: boolean;
+  only: readonly string[];
+}
+
+/**
+ * Fetches a source's files of a backup from a target into the staging area, checks every one against
+ * the manifest, and only then hands them to the source plugin's `restore`.
+ */
+export async function restoreBackup(plan: Plan, request: RestoreRequest, log: Logger, signal: AbortSignal): Promise<StoredBackup> {
+  const planned = plan.sources.find((source) => source.name === request.source);
+  if (!planned) {
+    throw new ConfigError(`--source ${request.source}: no such source in ${plan.file} (its sources: ${plan.sources.map((s) => s.name).join(', ')})`);
+  }
+  const restore = planned.plugin.restore;
+  if (!restore) throw new ConfigError(`source ${planned.name} (${planned.package.name}) cannot restore; its files can be fetched from the target by hand`);
+
+  const { target, backup } = await locate(plan, request, log, signal);
+  const entry = backup.manifest!.sources.find((source) => source.name === request.source);
+  if (!entry) {
+    const names = backup.manifest!.sources.map((source) => source.name).join(', ');
+    throw new ConfigError(`backup ${backup.id} has no source ${request.source} (it has: ${names})`);
+  }
+  if (entry.status === 'failed') {
+    throw new PickupError(`source ${request.source} failed in backup ${backup.id}; there is nothing to restore from it`, ExitCode.partial);
+  }
+
+  const scoped = log.child({ source: planned.name });
+  const workDir = await mkdtemp(join(await prepareConfigStaging(stagingRootOf(plan), plan.file), 'restore-'));
+  try {
+    const files: RestoreFile[] = [];
+    for (const file of entry.files) {
+      const path = file.path.slice(entry.name.length + 1);
+      const localPath = join(workDir, path);
+      await mkdir(dirname(localPath), { recursive: true, mode: 0o700 });
+      const problem = await checkFile(target, backup.id, file, signal, localPath);
+      if (problem) {
+        throw new PickupError(`backup ${backup.id} at target ${target.name} is damaged: ${problem}; nothing was restored`, ExitCode.partial);
+      }
+      files.push({ path, localPath, size: file.size });
+    }
+    const bytes = files.reduce((sum, file) => sum + file.size, 0);
+    scoped.info(`fetched ${files.length} file(s), ${formatBytes(bytes)}, from backup ${backup.id} at target ${target.name}; all match the manifest`);
+    try {
+      await restore({ ...pluginContext(plan, planned, log, signal), files, to: request.to, force: request.force, only: request.only });
+    } catch (error) {
+      if (error instanceof PickupError) throw error;
+      throw new PickupError(`restoring ${request.source} failed: ${describePluginError(plan, planned, error)}`, ExitCode.partial, { cause: error });
+    }
+    scoped.info(`restored backup ${backup.id} to ${request.to}`);
+    return backup;
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** The backup asked for, at the target asked for or at the first target that has it. */
+async function locate(plan: Plan, request: RestoreRequest, log: Logger, signal: AbortSignal): Promise<{ target: TargetHandle; backup: StoredBackup }> {
+  const problems: string[] = [];
+  for (const planned of selectTargets(plan, request.target)) {
+    const target = targetHandle(plan, planned, log, signal);
+    try {
+      return { target, backup: findBackup(await target.list(), request.which, target.name) };
+    } catch (error) {
+      problems.push(messageOf(error));
+    }
+  }
+  throw new ConfigError(problems.join('; '));
+}
