@@ -4,6 +4,7 @@ export { defineConfig, defineSource, defineTarget } from './plugin/define.js';
 export {
   PLUGIN_API_VERSION,
   type Plugin,
+  type PushResult,
   type PluginContext,
   type PluginKind,
   type Source,
@@ -44,7 +45,7 @@ export {
   type SourceStatus,
 } from './pipeline/manifest.js';
 export { sha256File } from './pipeline/hash.js';
-export { exists, nearestExisting, probeWritable } from './fs/probe.js';
+export { assertReadableFolder, exists, nearestExisting, probeWritable } from './fs/probe.js';
 export { listInstalledPlugins, pluginKindOf, type InstalledPlugin } from './plugin/discover.js';
 export { extractTarGz, type ExtractOptions, type ExtractStats } from './archive/extract.js';
 export { applyRetention, retentionSchema, type RetentionDecision, type RetentionPolicy } from './lifecycle/retention.js';
@@ -54,3 +55,5 @@ export { planPrune, pruneTarget, type PrunePlan, type PruneResult } from './life
 export { verifyBackup, type VerifyResult } from './lifecycle/verify.js';
 export { restoreBackup, type RestoreRequest } from './lifecycle/restore.js';
 export { prepareRestoreFolder } from './lifecycle/destination.js';
+export { archiveOptions, problemHandler, type ArchiveOptions } from './archive/options.js';
+export { escapeName } from './archive/walk.js';

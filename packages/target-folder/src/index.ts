@@ -29,7 +29,8 @@ export default defineTarget({
     const root = resolvePath(opts.path);
     await assertWritableFolder(root, opts.createPath, 'push');
     const stored = await storeRun(root, run, signal);
-    log.debug(`stored in ${stored}`);
+    log.debug(`stored in ${stored.path}: ${stored.writtenBytes} bytes written, ${stored.linkedBytes} linked`);
+    return { linkedBytes: stored.linkedBytes };
   },
 
   list: ({ options: opts, resolvePath }) => listRuns(resolvePath(opts.path)),

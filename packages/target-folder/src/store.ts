@@ -1,27 +1,48 @@
 import { constants } from 'node:fs';
 import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { previousCopies, tryLink } from './dedup.js';
 import { errnoCode, exists, messageOf, nearestExisting, OptionError, probeWritable, type StagedRun } from '@pickup/core';
 
-/** Suffix of a run being written. Such a folder is never a complete backup; a later prune removes it. */
+/** Suffix of a run being written. Such a folder is never a complete backup; prune removes it later. */
 export const PARTIAL_SUFFIX = '.partial';
+
+export interface StoreResult {
+  path: string;
+  /** Bytes hard-linked from the previous backup instead of written. */
+  linkedBytes: number;
+  writtenBytes: number;
+}
 
 /**
  * Copies a staged run into `<root>/<runId>`: everything goes into `<runId>.partial`, each file synced
  * to disk and its size checked, the manifest last; then one rename makes the backup appear whole.
- * On failure the partial folder is removed.
+ * A file identical (sha256 and size) to one of the newest complete backup is hard-linked to it
+ * instead of copied. On failure the partial folder is removed.
  */
-export async function storeRun(root: string, run: StagedRun, signal: AbortSignal): Promise<string> {
+export async function storeRun(root: string, run: StagedRun, signal: AbortSignal): Promise<StoreResult> {
   const final = join(root, run.runId);
   if (await exists(final)) throw new Error(`${final} already exists; a backup is never overwritten`);
   const partial = `${final}${PARTIAL_SUFFIX}`;
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { mode: 0o700 });
+  const result: StoreResult = { path: final, linkedBytes: 0, writtenBytes: 0 };
   try {
+    const previous = await previousCopies(root);
     const folders = new Set<string>([partial]);
     for (const file of run.files) {
       signal.throwIfAborted();
-      await copyDurably(join(run.dir, file.path), join(partial, file.path), file.size, folders);
+      const to = join(partial, file.path);
+      const existing = await previous(file);
+      if (existing) {
+        await makeFolderFor(to, folders);
+        if (await tryLink(existing, to)) {
+          result.linkedBytes += file.size;
+          continue;
+        }
+      }
+      await copyDurably(join(run.dir, file.path), to, file.size, folders);
+      result.writtenBytes += file.size;
     }
     await copyDurably(join(run.dir, run.manifestFile), join(partial, run.manifestFile), undefined, folders);
     for (const folder of folders) await syncPath(folder);
@@ -32,15 +53,18 @@ export async function storeRun(root: string, run: StagedRun, signal: AbortSignal
   }
   // The backup is complete once renamed; a failed sync of its parent does not undo that.
   await syncPath(root).catch(() => {});
-  return final;
+  return result;
+}
+
+async function makeFolderFor(file: string, folders: Set<string>): Promise<void> {
+  const folder = dirname(file);
+  if (folders.has(folder)) return;
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  folders.add(folder);
 }
 
 async function copyDurably(from: string, to: string, expectedSize: number | undefined, folders: Set<string>): Promise<void> {
-  const folder = dirname(to);
-  if (!folders.has(folder)) {
-    await mkdir(folder, { recursive: true, mode: 0o700 });
-    folders.add(folder);
-  }
+  await makeFolderFor(to, folders);
   await copyFile(from, to, constants.COPYFILE_EXCL);
   await syncPath(to);
   const { size } = await stat(to);

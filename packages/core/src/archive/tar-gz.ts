@@ -8,6 +8,8 @@ import { walk, type WalkEntry } from './walk.js';
 export interface TarGzOptions {
   /** Glob patterns of paths to leave out (see `walk`). */
   exclude?: readonly string[];
+  /** Archive only these top-level entries of the folder; default: all. Paths stay relative to the folder. */
+  only?: readonly string[];
   /** 1 (fast) to 9 (small). */
   gzipLevel?: number;
   /** A file or folder that could not be archived whole: it vanished, could not be read, or shrank. */
@@ -49,7 +51,7 @@ export async function writeTarGz(root: string, destination: string, options: Tar
   const packing: Packing = { pack, stats, onProblem: options.onProblem, signal: abort.signal };
   const producing = (async () => {
     const onError = (path: string, error: NodeJS.ErrnoException) => options.onProblem(path, describeError(error));
-    for await (const entry of walk(root, { exclude: options.exclude ?? [], onError })) {
+    for await (const entry of walk(root, { exclude: options.exclude ?? [], onError, ...(options.only ? { only: options.only } : {}) })) {
       abort.signal.throwIfAborted();
       if (await addEntry(packing, entry)) stats.entries++;
     }
@@ -211,6 +213,8 @@ function describeError(error: NodeJS.ErrnoException): string {
       return 'cannot be read: permission denied';
     case 'ELOOP':
       return 'was replaced by a symlink while being archived';
+    case 'EILSEQ':
+      return error.message;
     default:
       return `cannot be read: ${error.message}`;
   }

@@ -1,4 +1,4 @@
-import type { Dirent, Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
@@ -15,6 +15,8 @@ export interface WalkOptions {
   exclude: readonly string[];
   /** Called for an entry that cannot be listed or looked at; the walk goes on without it. */
   onError(path: string, error: NodeJS.ErrnoException): void;
+  /** Walk only these top-level entries of the folder (and what is below them); default: all. */
+  only?: readonly string[];
 }
 
 /**
@@ -23,7 +25,7 @@ export interface WalkOptions {
  */
 export async function* walk(root: string, options: WalkOptions): AsyncGenerator<WalkEntry> {
   const excluded = excluder(options.exclude);
-  yield* walkFolder(root, '', excluded, options.onError);
+  yield* walkFolder(root, '', excluded, options.onError, options.only);
 }
 
 async function* walkFolder(
@@ -31,10 +33,11 @@ async function* walkFolder(
   prefix: string,
   excluded: (path: string, isDir: boolean) => boolean,
   onError: WalkOptions['onError'],
+  only?: readonly string[],
 ): AsyncGenerator<WalkEntry> {
   let names: string[];
   try {
-    names = (await readdir(join(root, prefix), { withFileTypes: true })).map((dirent: Dirent) => dirent.name);
+    names = only ? [...only] : await listNames(join(root, prefix), prefix, onError);
   } catch (error) {
     onError(prefix || '.', error as NodeJS.ErrnoException);
     return;
@@ -54,6 +57,31 @@ async function* walkFolder(
     yield { path, absolute, stats };
     if (stats.isDirectory()) yield* walkFolder(root, path, excluded, onError);
   }
+}
+
+/**
+ * The names in a folder. A name that is not valid UTF-8 cannot be archived faithfully (tar paths
+ * here are UTF-8): it is reported and left out, never stored under a mangled name.
+ */
+async function listNames(folder: string, prefix: string, onError: WalkOptions['onError']): Promise<string[]> {
+  const names: string[] = [];
+  for (const raw of await readdir(folder, { encoding: 'buffer' })) {
+    const name = raw.toString('utf8');
+    if (Buffer.from(name, 'utf8').equals(raw)) names.push(name);
+    else {
+      const shown = prefix ? `${prefix}/${escapeName(raw)}` : escapeName(raw);
+      onError(shown, Object.assign(new Error('its name is not valid UTF-8; rename it to back it up'), { code: 'EILSEQ' }));
+    }
+  }
+  return names;
+}
+
+/** A name for messages: printable ASCII and valid UTF-8 as is, other bytes as \xNN. */
+export function escapeName(raw: Buffer): string {
+  let text = '';
+  const decoded = raw.toString('latin1');
+  for (let i = 0; i < raw.length; i++) text += raw[i]! < 0x20 || raw[i]! >= 0x7f ? `\\x${raw[i]!.toString(16).padStart(2, '0')}` : decoded[i];
+  return text;
 }
 
 /** Byte order of the UTF-8 names, the same on every machine and locale. */

@@ -7,7 +7,7 @@ import { describePluginError, pluginContext } from '../pipeline/context.js';
 import { formatBytes } from '../pipeline/format.js';
 import { stagingRootOf } from '../pipeline/run.js';
 import { prepareConfigStaging } from '../pipeline/staging.js';
-import type { RestoreFile } from '../plugin/types.js';
+import type { RestoreFile, Source } from '../plugin/types.js';
 import { findBackup, selectTargets, targetHandle, type StoredBackup, type TargetHandle } from './stored.js';
 import { checkFile } from './transfer.js';
 
@@ -46,12 +46,14 @@ export async function restoreBackup(plan: Plan, request: RestoreRequest, log: Lo
     throw new PickupError(`source ${request.source} failed in backup ${backup.id}; there is nothing to restore from it`, ExitCode.partial);
   }
 
+  const wanted = filesWanted(planned.plugin, request.only, entry.files.map((file) => file.path.slice(entry.name.length + 1)));
   const scoped = log.child({ source: planned.name });
   const workDir = await mkdtemp(join(await prepareConfigStaging(stagingRootOf(plan), plan.file), 'restore-'));
   try {
     const files: RestoreFile[] = [];
     for (const file of entry.files) {
       const path = file.path.slice(entry.name.length + 1);
+      if (!wanted.has(path)) continue;
       const localPath = join(workDir, path);
       await mkdir(dirname(localPath), { recursive: true, mode: 0o700 });
       const problem = await checkFile(target, backup.id, file, signal, localPath);
@@ -72,6 +74,16 @@ export async function restoreBackup(plan: Plan, request: RestoreRequest, log: Lo
     return backup;
   } finally {
     await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** The files to fetch: those the source says `--only` needs, or all. */
+function filesWanted(source: Source, only: readonly string[], paths: string[]): Set<string> {
+  if (only.length > 0 && !source.filesToRestore) throw new ConfigError(`--only: source plugin ${source.name} restores only whole backups`);
+  try {
+    return new Set(only.length > 0 && source.filesToRestore ? source.filesToRestore(only, paths) : paths);
+  } catch (error) {
+    throw new ConfigError(messageOf(error));
   }
 }
 

@@ -11,6 +11,8 @@ export interface TargetOutcome {
   plugin: string;
   status: 'ok' | 'failed';
   error?: string;
+  /** Bytes the target linked instead of storing again. */
+  linkedBytes?: number;
   /** Backups retention removed after this push. */
   removed?: string[];
   /** Retention could not be applied (the new backup is stored all the same). */
@@ -30,8 +32,10 @@ export async function pushTarget(
   const bytes = run.files.reduce((sum, file) => sum + file.size, 0);
   context.log.debug(`pushing ${run.files.length} file(s), ${formatBytes(bytes)}, with ${planned.package.name} ${planned.package.version}`);
   try {
-    await planned.plugin.push({ ...context, run });
-    context.log.info(`stored backup ${run.runId} (${run.files.length} file(s), ${formatBytes(bytes)})`);
+    const pushed = await planned.plugin.push({ ...context, run });
+    outcome.linkedBytes = pushed?.linkedBytes ?? 0;
+    const linked = outcome.linkedBytes > 0 ? `, ${formatBytes(outcome.linkedBytes)} of it linked to the previous backup, not written` : '';
+    context.log.info(`stored backup ${run.runId} (${run.files.length} file(s), ${formatBytes(bytes)}${linked})`);
   } catch (error) {
     outcome.status = 'failed';
     outcome.error = describePluginError(plan, planned, error);

@@ -53,6 +53,12 @@ export interface Source<Options = unknown> {
    * against the manifest. Without it, `pickup restore` says the source cannot restore.
    */
   restore?(ctx: SourceRestoreContext<Options>): Promise<void>;
+  /**
+   * Which of the backup's files (paths in the source's folder of it) a restore of `only` needs, so the
+   * rest is not fetched. Throws a message when `only` names something the backup does not have.
+   * Without it, every file is fetched.
+   */
+  filesToRestore?(only: readonly string[], paths: readonly string[]): string[];
 }
 
 /** A file of the source's backup, fetched from a target and verified. */
@@ -90,6 +96,12 @@ export interface TargetPushContext<Options> extends PluginContext<Options> {
   run: StagedRun;
 }
 
+/** What a push may report. */
+export interface PushResult {
+  /** Bytes the target did not have to store again (hard links, server-side copies). */
+  linkedBytes?: number;
+}
+
 /** A backup a target holds, as it lists it. */
 export interface StoredEntry {
   /** What `remove` and `read` take: the run id, or a name of the target's own for an incomplete one. */
@@ -118,7 +130,7 @@ export interface Target<Options = unknown> {
    * look like a complete backup of this run (write under a temporary name, manifest last, then
    * rename). On failure it SHOULD remove what it wrote and MUST throw.
    */
-  push(ctx: TargetPushContext<Options>): Promise<void>;
+  push(ctx: TargetPushContext<Options>): Promise<PushResult | void>;
   /** Every backup the target holds, complete or not, in any order. */
   list(ctx: PluginContext<Options>): Promise<StoredEntry[]>;
   /** Removes one backup whole. MUST NOT change any other backup (mind shared hard links). */

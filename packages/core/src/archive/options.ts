@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The options every source that archives folders takes, so they mean the same everywhere:
+ * `...archiveOptions` in a plugin's `z.object({...})`.
+ */
+export const archiveOptions = {
+  /** Glob patterns to leave out, with .gitignore's rules, matched against paths relative to the folder. */
+  exclude: z.array(z.string().min(1)).default([]),
+  /** gzip level: 1 is fastest, 9 smallest. */
+  gzipLevel: z.number().int().min(1).max(9).default(6),
+  /** A file that vanishes or cannot be read during the backup: `warn` (the source is partial) or `fail`. */
+  onUnreadable: z.enum(['warn', 'fail']).default('warn'),
+};
+
+export interface ArchiveOptions {
+  exclude: string[];
+  gzipLevel: number;
+  onUnreadable: 'warn' | 'fail';
+}
+
+/** The `onProblem` of `writeTarGz` for these options: a warning (source partial), or the end of the backup. */
+export function problemHandler(root: string, options: ArchiveOptions, warn: (message: string) => void): (path: string, problem: string) => void {
+  return (path, problem) => {
+    const message = `${join(root, path)} ${problem}`;
+    if (options.onUnreadable === 'fail') throw new Error(`${message} (onUnreadable is "fail")`);
+    warn(message);
+  };
+}

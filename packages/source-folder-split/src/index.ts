@@ -1,0 +1,94 @@
+import { mkdir, readdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import {
+  archiveOptions,
+  assertReadableFolder,
+  defineSource,
+  escapeName,
+  extractTarGz,
+  prepareRestoreFolder,
+  problemHandler,
+  writeTarGz,
+  z,
+} from '@pickup/core';
+import { archiveNameOf, FOLDERS_DIR, folderOf, LOOSE_ARCHIVE } from './names.js';
+
+export const options = z
+  .object({
+    /** The folder whose top-level entries are backed up one archive each. Relative to the config file. */
+    path: z.string().min(1),
+    ...archiveOptions,
+    /** How many archives are built at once. Default: the number of cores. */
+    concurrency: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type FolderSplitSourceOptions = z.output<typeof options>;
+
+export default defineSource({
+  name: '@pickup/source-folder-split',
+  options,
+  describe: (opts, resolvePath) => `folder ${resolvePath(opts.path)}, one archive per subfolder`,
+
+  async check({ options: opts, resolvePath }) {
+    await assertReadableFolder(resolvePath(opts.path));
+  },
+
+  async backup({ options: opts, dir, resolvePath, warn, log, signal }) {
+    const root = resolvePath(opts.path);
+    await assertReadableFolder(root);
+    const onProblem = problemHandler(root, opts, warn);
+    const { folders, loose } = await topLevel(root, onProblem);
+    await mkdir(join(dir, FOLDERS_DIR), { mode: 0o700 });
+    const limit = pLimit(opts.concurrency ?? availableParallelism());
+    const jobs = folders.map((folder) => ({ only: [folder], file: archiveNameOf(folder) }));
+    if (loose.length > 0) jobs.push({ only: loose, file: LOOSE_ARCHIVE });
+    await Promise.all(
+      jobs.map((job) =>
+        limit(async () => {
+          const stats = await writeTarGz(root, join(dir, job.file), { ...opts, only: job.only, signal, onProblem });
+          log.debug(`${job.file}: ${stats.entries} entries, ${stats.bytes} bytes`);
+        }),
+      ),
+    );
+    log.debug(`archived ${folders.length} folder(s) and ${loose.length} top-level entries of ${root}`);
+  },
+
+  filesToRestore(only, paths) {
+    const folders = new Map(paths.flatMap((path) => (folderOf(path) === undefined ? [] : [[folderOf(path)!, path] as const])));
+    const missing = only.filter((name) => !folders.has(name));
+    if (missing.length > 0) {
+      throw new Error(`--only ${missing.join(', ')}: no such folder in this backup (it has: ${[...folders.keys()].join(', ')})`);
+    }
+    return only.map((name) => folders.get(name)!);
+  },
+
+  async restore({ files, to, force, log, signal }) {
+    // Every file given is wanted: filesToRestore has chosen them for --only.
+    await prepareRestoreFolder(to, force);
+    for (const file of files) {
+      const stats = await extractTarGz(file.localPath, to, { signal, onSkip: (path, why) => log.warn(`${path} ${why}`) });
+      log.debug(`${file.path}: extracted ${stats.entries} entries, ${stats.bytes} bytes into ${to}`);
+    }
+  },
+});
+
+/**
+ * The top-level folders (each gets an archive) and the other top-level entries (together in one).
+ * A symlink to a folder is not a folder here: it is stored as the link it is.
+ */
+async function topLevel(root: string, onProblem: (path: string, problem: string) => void): Promise<{ folders: string[]; loose: string[] }> {
+  const folders: string[] = [];
+  const loose: string[] = [];
+  for (const entry of await readdir(root, { withFileTypes: true, encoding: 'buffer' })) {
+    const name = entry.name.toString('utf8');
+    if (!Buffer.from(name, 'utf8').equals(entry.name)) {
+      onProblem(escapeName(entry.name), 'has a name that is not valid UTF-8; rename it to back it up');
+      continue;
+    }
+    (entry.isDirectory() ? folders : loose).push(name);
+  }
+  return { folders, loose };
+}

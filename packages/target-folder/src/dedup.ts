@@ -1,0 +1,51 @@
+import { link, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MANIFEST_FILE, errnoCode, isRunId, type Manifest, type ManifestFile } from '@pickup/core';
+import { listRuns } from './stored.js';
+
+/** Finds, for a file of a new backup, an identical file in the newest complete backup at the target. */
+export type PreviousCopies = (file: ManifestFile) => Promise<string | undefined>;
+
+/**
+ * Indexes the newest complete backup under `root` by sha256 and size. A backup whose manifest cannot
+ * be read is no basis for linking: then nothing is linked, everything is copied.
+ */
+export async function previousCopies(root: string): Promise<PreviousCopies> {
+  const newest = (await listRuns(root))
+    .filter((entry) => entry.complete && isRunId(entry.id))
+    .sort((a, b) => (a.id < b.id ? 1 : -1))[0];
+  if (!newest) return async () => undefined;
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(await readFile(join(root, newest.id, MANIFEST_FILE), 'utf8')) as Manifest;
+  } catch {
+    return async () => undefined;
+  }
+  const index = new Map<string, string>();
+  for (const file of manifest.sources.flatMap((source) => source.files)) index.set(keyOf(file), join(root, newest.id, file.path));
+  return async (file) => {
+    const candidate = index.get(keyOf(file));
+    if (!candidate) return undefined;
+    // Trust the manifest's checksum, but not a file someone truncated since: the size must still match.
+    const size = await stat(candidate).then((stats) => stats.size, () => -1);
+    return size === file.size ? candidate : undefined;
+  };
+}
+
+/**
+ * Hard-links `existing` at `to`. Returns false where links cannot be made (another file system, a
+ * file system without them, too many links): the caller copies instead.
+ */
+export async function tryLink(existing: string, to: string): Promise<boolean> {
+  try {
+    await link(existing, to);
+    return true;
+  } catch (error) {
+    if (['EXDEV', 'EPERM', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(errnoCode(error) ?? '')) return false;
+    throw error;
+  }
+}
+
+function keyOf(file: ManifestFile): string {
+  return `${file.sha256}:${file.size}`;
+}
