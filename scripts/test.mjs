@@ -20,6 +20,10 @@ if (!onlyCurrent) runtimes.push({ label: 'node 24', command: ['npx', '-y', 'node
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 
+// The real servers the integration tests talk to (PostgreSQL...), on 127.0.0.1; see scripts/test-servers.sh.
+const servers = spawnSync('bash', [join(root, 'scripts/test-servers.sh'), 'start'], { cwd: root, stdio: 'inherit' });
+if (servers.status !== 0) console.log('the test servers did not start: the tests that need them will fail');
+
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let broken = false;
 for (const [index, runtime] of runtimes.entries()) {
@@ -46,5 +50,6 @@ for (const [index, runtime] of runtimes.entries()) {
   if (run.status !== 0 && report.numFailedTests === 0) broken = true; // an error outside any test
 }
 
+spawnSync('bash', [join(root, 'scripts/test-servers.sh'), 'stop'], { cwd: root, stdio: 'inherit' });
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(totals.failed > 0 || broken ? 1 : 0);

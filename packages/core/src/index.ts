@@ -57,3 +57,5 @@ export { restoreBackup, type RestoreRequest } from './lifecycle/restore.js';
 export { prepareRestoreFolder } from './lifecycle/destination.js';
 export { archiveOptions, problemHandler, type ArchiveOptions } from './archive/options.js';
 export { escapeName } from './archive/walk.js';
+export { runTool, ToolError, type RunToolOptions } from './process/run-tool.js';
+export { fromSafeFileName, safeFileName } from './fs/safe-name.js';

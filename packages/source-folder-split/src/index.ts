@@ -1,6 +1,6 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import {
   archiveOptions,
@@ -57,6 +57,7 @@ export default defineSource({
   },
 
   filesToRestore(only, paths) {
+    if (only.length === 0) return [...paths];
     const folders = new Map(paths.flatMap((path) => (folderOf(path) === undefined ? [] : [[folderOf(path)!, path] as const])));
     const missing = only.filter((name) => !folders.has(name));
     if (missing.length > 0) {
@@ -67,10 +68,11 @@ export default defineSource({
 
   async restore({ files, to, force, log, signal }) {
     // Every file given is wanted: filesToRestore has chosen them for --only.
-    await prepareRestoreFolder(to, force);
+    const into = resolve(to); // --to is relative to where the user runs pickup
+    await prepareRestoreFolder(into, force);
     for (const file of files) {
-      const stats = await extractTarGz(file.localPath, to, { signal, onSkip: (path, why) => log.warn(`${path} ${why}`) });
-      log.debug(`${file.path}: extracted ${stats.entries} entries, ${stats.bytes} bytes into ${to}`);
+      const stats = await extractTarGz(file.localPath, into, { signal, onSkip: (path, why) => log.warn(`${path} ${why}`) });
+      log.debug(`${file.path}: extracted ${stats.entries} entries, ${stats.bytes} bytes into ${into}`);
     }
   },
 });

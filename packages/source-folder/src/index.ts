@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   archiveOptions,
   assertReadableFolder,
@@ -43,12 +43,13 @@ export default defineSource({
   async restore({ name, files, to, force, only, log, signal }) {
     const archive = files.find((file) => file.path === `${name}.tar.gz`);
     if (!archive) throw new Error(`the backup holds no ${name}.tar.gz (it has: ${files.map((file) => file.path).join(', ')})`);
-    await prepareRestoreFolder(to, force);
-    const stats = await extractTarGz(archive.localPath, to, {
+    const into = resolve(to); // --to is relative to where the user runs pickup
+    await prepareRestoreFolder(into, force);
+    const stats = await extractTarGz(archive.localPath, into, {
       only,
       signal,
       onSkip: (path, why) => log.warn(`${path} ${why}`),
     });
-    log.debug(`extracted ${stats.entries} entries, ${stats.bytes} bytes into ${to}`);
+    log.debug(`extracted ${stats.entries} entries, ${stats.bytes} bytes into ${into}`);
   },
 });

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { ExitCode, restoreBackup } from '@pickup/core';
 import { consoleLogger, guard, openPlan, type GlobalArgs } from '../session.js';
 
@@ -17,7 +16,7 @@ export async function restoreCommand(args: RestoreArgs): Promise<number> {
   const { log } = logger;
   const code = await guard(log, args.verbose ?? false, async () => {
     const plan = await openPlan(args, logger);
-    const request = { which: args.which, source: args.source, to: resolve(args.to), target: args.target, force: args.force, only: args.only };
+    const request = { which: args.which, source: args.source, to: args.to, target: args.target, force: args.force, only: args.only };
     await restoreBackup(plan, request, log, new AbortController().signal);
     return ExitCode.ok;
   });

@@ -16,7 +16,7 @@ export interface RestoreRequest {
   which: string;
   /** The source (by its name in the config) whose backup to put back. */
   source: string;
-  /** Where to: an absolute folder for a folder source. */
+  /** Where to, as the user gave it: a folder (relative to the working folder) for a folder source, a database name for a database source. */
   to: string;
   /** Take the backup from this target; default: the first target, in config order, that has it. */
   target?: string | undefined;
@@ -81,7 +81,7 @@ export async function restoreBackup(plan: Plan, request: RestoreRequest, log: Lo
 function filesWanted(source: Source, only: readonly string[], paths: string[]): Set<string> {
   if (only.length > 0 && !source.filesToRestore) throw new ConfigError(`--only: source plugin ${source.name} restores only whole backups`);
   try {
-    return new Set(only.length > 0 && source.filesToRestore ? source.filesToRestore(only, paths) : paths);
+    return new Set(source.filesToRestore ? source.filesToRestore(only, paths) : paths);
   } catch (error) {
     throw new ConfigError(messageOf(error));
   }

@@ -54,9 +54,10 @@ export interface Source<Options = unknown> {
    */
   restore?(ctx: SourceRestoreContext<Options>): Promise<void>;
   /**
-   * Which of the backup's files (paths in the source's folder of it) a restore of `only` needs, so the
-   * rest is not fetched. Throws a message when `only` names something the backup does not have.
-   * Without it, every file is fetched.
+   * Which of the backup's files (paths in the source's folder of it) a restore of `only` (possibly
+   * empty: everything) needs, so the rest is not fetched. Throws a message when `only` names something
+   * the backup does not have, or when the source needs a choice. Without it, every file is fetched
+   * and `--only` is refused.
    */
   filesToRestore?(only: readonly string[], paths: readonly string[]): string[];
 }

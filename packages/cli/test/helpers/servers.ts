@@ -1,0 +1,45 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './project.js';
+
+/** How to reach the test servers that scripts/test-servers.sh started. */
+export function testServers(): Record<string, string> {
+  const file = join(repoRoot, '.test-servers/env');
+  if (!existsSync(file)) throw new Error(`no test servers: run scripts/test-servers.sh start (as root) first; ${file} is missing`);
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+export interface Postgres {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  bin: string;
+  /** Runs SQL with psql as the test superuser; returns its unaligned output. */
+  sql(database: string, sql: string): string;
+}
+
+export function postgres(): Postgres {
+  const env = testServers();
+  const server = {
+    host: env.PICKUP_TEST_PG_HOST!,
+    port: Number(env.PICKUP_TEST_PG_PORT),
+    user: env.PICKUP_TEST_PG_USER!,
+    password: env.PICKUP_TEST_PG_PASSWORD!,
+    bin: env.PICKUP_TEST_PG_BIN!,
+  };
+  return {
+    ...server,
+    sql: (database, sql) =>
+      execFileSync(join(server.bin, 'psql'), ['-h', server.host, '-p', String(server.port), '-U', server.user, '-d', database, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], {
+        env: { ...process.env, PGPASSWORD: server.password },
+        encoding: 'utf8',
+      }).trim(),
+  };
+}

@@ -1,0 +1,104 @@
+import { defineSource, fromSafeFileName, OptionError } from '@pickup/core';
+import { describeConnection, inspectServer, resolveConnection, type Connection } from './connection.js';
+import { dumpDatabase, dumpGlobals, dumpName, GLOBALS_FILE, type DumpContext } from './dump.js';
+import { options, type PostgresOptions } from './options.js';
+import { restoreDatabase, restoreGlobals } from './restore.js';
+import { clientSetup, findBinDir, tool, toolMajor } from './tools.js';
+
+export { options, type PostgresOptions };
+
+export default defineSource({
+  name: '@pickup/source-postgres',
+  options,
+  describe: (opts) => `PostgreSQL databases ${opts.databases === 'all' ? 'all' : opts.databases.join(', ')}${opts.globals ? ', with roles' : ''}`,
+
+  async check({ options: opts, resolvePath }) {
+    const connection = await resolveConnection(opts, resolvePath);
+    const server = await inspectServer(connection, opts.maintenanceDatabase);
+    await checkPgDump(opts, server.major);
+    const missing = opts.databases === 'all' ? [] : opts.databases.filter((name) => !server.databases.includes(name));
+    if (missing.length > 0) throw new OptionError('databases', `no database ${missing.join(', ')} at ${describeConnection(connection)}`);
+  },
+
+  async backup({ options: opts, dir, resolvePath, warn, log, signal }) {
+    const connection = await resolveConnection(opts, resolvePath);
+    const where = describeConnection(connection);
+    const server = await inspectServer(connection, opts.maintenanceDatabase);
+    const { pgDump, pgDumpAll } = await checkPgDump(opts, server.major);
+    const wanted = chooseDatabases(opts, server.databases, where, warn);
+    const client = await clientSetup(connection);
+    try {
+      const context: DumpContext = { pgDump, pgDumpAll, client, options: opts, dir, log, signal };
+      if (opts.globals) await dumpGlobals(context, where).catch((error: Error) => warn(error.message));
+      let dumped = 0;
+      for (const database of wanted) {
+        try {
+          await dumpDatabase(context, database, where);
+          dumped++;
+          log.debug(`dumped database ${database}`);
+        } catch (error) {
+          warn((error as Error).message);
+        }
+      }
+      if (wanted.length > 0 && dumped === 0) throw new Error(`no database could be dumped at ${where}`);
+      log.debug(`dumped ${dumped} of ${wanted.length} database(s) from PostgreSQL ${server.version} at ${where}`);
+    } finally {
+      await client.cleanup();
+    }
+  },
+
+  filesToRestore(only, paths) {
+    const databases = new Map(paths.filter((path) => path !== GLOBALS_FILE).map((path) => [fromSafeFileName(path.replace(/\.(dump|sql|dir)(\/.*)?$/, '')), path]));
+    const names = [...new Set(databases.keys())];
+    const chosen = only.length > 0 ? only : names.length === 1 ? names : [];
+    if (chosen.length !== 1) {
+      throw new Error(`choose one database to restore with --only NAME (this backup has: ${names.join(', ')}${paths.includes(GLOBALS_FILE) ? ', and globals for the roles' : ''})`);
+    }
+    const [name] = chosen as [string];
+    if (name === 'globals' && paths.includes(GLOBALS_FILE)) return [GLOBALS_FILE];
+    if (!databases.has(name)) throw new Error(`--only ${name}: no such database in this backup (it has: ${names.join(', ')})`);
+    return paths.filter((path) => path === databases.get(name) || path.startsWith(`${databases.get(name)}/`));
+  },
+
+  async restore({ options: opts, files, to, force, only, resolvePath, log, signal }) {
+    const connection: Connection = await resolveConnection(opts, resolvePath);
+    const binDir = findBinDir(opts.binDir);
+    const client = await clientSetup(connection);
+    const tools = { pgRestore: tool(binDir, 'pg_restore', !!opts.binDir), psql: tool(binDir, 'psql', !!opts.binDir), client, log, signal };
+    try {
+      if (only[0] === 'globals' && files.length === 1 && files[0]!.path === GLOBALS_FILE) {
+        await restoreGlobals(tools, files[0]!.localPath, opts.maintenanceDatabase);
+        return;
+      }
+      const first = files[0]!;
+      const format = first.path.endsWith('.sql') ? 'plain' : first.path.includes('.dir/') ? 'directory' : 'custom';
+      const path = format === 'directory' ? first.localPath.slice(0, first.localPath.indexOf('.dir/') + 4) : first.localPath;
+      await restoreDatabase(tools, connection, opts.maintenanceDatabase, { path, format }, to, force);
+      log.info(`restored into database ${to} at ${describeConnection(connection)}`);
+    } finally {
+      await client.cleanup();
+    }
+  },
+});
+
+/** pg_dump and pg_dumpall, as new as the server: an older pg_dump cannot dump a newer server. */
+async function checkPgDump(opts: PostgresOptions, serverMajor: number): Promise<{ pgDump: string; pgDumpAll: string }> {
+  const binDir = findBinDir(opts.binDir);
+  const pgDump = tool(binDir, 'pg_dump', !!opts.binDir);
+  const major = await toolMajor(pgDump);
+  if (major < serverMajor) {
+    throw new OptionError('binDir', `${pgDump} is version ${major}, older than the server (${serverMajor}); install postgresql-client-${serverMajor} or set binDir to its bin folder`);
+  }
+  return { pgDump, pgDumpAll: tool(binDir, 'pg_dumpall', !!opts.binDir) };
+}
+
+/** The databases to dump: all but templates and `exclude`, or the named ones that exist (a missing one is a warning). */
+function chooseDatabases(opts: PostgresOptions, existing: string[], where: string, warn: (message: string) => void): string[] {
+  if (opts.databases === 'all') return existing.filter((name) => !opts.exclude.includes(name));
+  for (const name of opts.databases.filter((database) => !existing.includes(database))) {
+    warn(`database ${name} does not exist at ${where}; the others are dumped`);
+  }
+  return opts.databases.filter((name) => existing.includes(name) && !opts.exclude.includes(name));
+}
+
+export { dumpName };
