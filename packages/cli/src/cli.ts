@@ -24,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
       (command) =>
         command
           .option('dry-run', { type: 'boolean', describe: 'Say what would be done; write nothing' })
-          .option('only', { type: 'string', array: true, describe: 'Back up only this source (repeatable)' }),
+          .option('only', { type: 'string', array: true, nargs: 1, describe: 'Back up only this source (repeatable)' }),
       async (args) => {
         const { runCommand } = await import('./commands/run.js');
         exitCode = await runCommand({ ...globals(args), dryRun: args.dryRun ?? false, only: args.only ?? [] });
@@ -85,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('to', { type: 'string', demandOption: true, describe: 'Where to restore to (a folder for a folder source)' })
           .option('target', { alias: 't', type: 'string', describe: 'Take the backup from this target (default: the first that has it)' })
           .option('force', { type: 'boolean', default: false, describe: 'Write into a folder that is not empty' })
-          .option('only', { type: 'string', array: true, describe: 'Restore only this entry of the source (repeatable), where the source supports it' }),
+          .option('only', { type: 'string', array: true, nargs: 1, describe: 'Restore only this entry of the source (repeatable), where the source supports it' }),
       async (args) => {
         const { restoreCommand } = await import('./commands/restore.js');
         exitCode = await restoreCommand({

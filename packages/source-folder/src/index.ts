@@ -51,5 +51,7 @@ export default defineSource({
       onSkip: (path, why) => log.warn(`${path} ${why}`),
     });
     log.debug(`extracted ${stats.entries} entries, ${stats.bytes} bytes into ${into}`);
+    const missing = only.filter((entry) => !stats.topLevel.has(entry));
+    if (missing.length > 0) throw new Error(`--only ${missing.join(', ')}: no such top-level entry in the backup of ${name}`);
   },
 });

@@ -1,16 +1,20 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { isRunId, MANIFEST_FILE, OptionError, type StoredEntry } from '@pickup/core';
+import { isRunId, OptionError, type StoredEntry } from '@pickup/core';
 import { PARTIAL_SUFFIX } from './store.js';
 
-/** Every run folder under `root`: `<runId>` (complete with its manifest) and `<runId>.partial`. */
+/**
+ * Every run folder under `root`. A `<runId>` folder is complete: only a finished push renames a folder
+ * to that name (if its manifest is gone, the core reports it damaged and keeps it). `<runId>.partial`
+ * is a push that did not finish.
+ */
 export async function listRuns(root: string): Promise<StoredEntry[]> {
   await assertFolder(root);
   const entries: StoredEntry[] = [];
   for (const name of await readdir(root)) {
-    if (isRunId(name)) entries.push({ id: name, runId: name, complete: existsSync(join(root, name, MANIFEST_FILE)) });
+    if (isRunId(name)) entries.push({ id: name, runId: name, complete: true });
     else if (name.endsWith(PARTIAL_SUFFIX) && isRunId(name.slice(0, -PARTIAL_SUFFIX.length))) {
       entries.push({ id: name, runId: name.slice(0, -PARTIAL_SUFFIX.length), complete: false });
     }

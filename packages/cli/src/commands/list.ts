@@ -19,7 +19,7 @@ export async function listCommand(args: ListArgs): Promise<number> {
         listed.push({ name: planned.name, backups: await targetHandle(plan, planned, log, signal).list() });
       } catch (error) {
         listed.push({ name: planned.name, error: (error as Error).message });
-        log.error({ target: planned.name }, `target ${planned.name}: cannot list its backups: ${(error as Error).message}`);
+        log.error({ target: planned.name }, `cannot list its backups: ${(error as Error).message}`);
       }
     }
     process.stdout.write(args.json ? `${JSON.stringify({ targets: listed.map(toJson) }, null, 2)}\n` : listed.map(toTable).join('\n'));

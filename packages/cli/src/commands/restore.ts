@@ -1,4 +1,4 @@
-import { ExitCode, restoreBackup } from '@pickup/core';
+import { ExitCode, lockConfig, restoreBackup } from '@pickup/core';
 import { consoleLogger, guard, openPlan, type GlobalArgs } from '../session.js';
 
 export interface RestoreArgs extends GlobalArgs {
@@ -17,7 +17,13 @@ export async function restoreCommand(args: RestoreArgs): Promise<number> {
   const code = await guard(log, args.verbose ?? false, async () => {
     const plan = await openPlan(args, logger);
     const request = { which: args.which, source: args.source, to: args.to, target: args.target, force: args.force, only: args.only };
-    await restoreBackup(plan, request, log, new AbortController().signal);
+    // Holding the config's lock, no nightly run's retention removes the backup while it is restored.
+    const { lock } = await lockConfig(plan);
+    try {
+      await restoreBackup(plan, request, log, new AbortController().signal);
+    } finally {
+      await lock.release();
+    }
     return ExitCode.ok;
   });
   await logger.close();

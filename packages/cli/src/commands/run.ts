@@ -63,6 +63,7 @@ function summarize(report: RunReport, log: Logger): void {
   const problems = [
     ...failedSources.map((source) => `source ${source.name} ${source.status}`),
     ...failedTargets.map((target) => `target ${target.name} failed`),
+    ...report.targets.filter((target) => target.pruneError).map((target) => `target ${target.name} retention failed`),
   ];
   const where = stored.length > 0 ? `stored on ${stored.map((target) => target.name).join(', ')}` : 'stored nowhere';
   log.warn(`backup ${report.runId} partly failed (${problems.join(', ')}); ${where}; exit code ${report.exitCode}`);

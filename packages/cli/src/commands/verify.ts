@@ -1,4 +1,4 @@
-import { ExitCode, findBackup, selectTargets, targetHandle, verifyBackup } from '@pickup/core';
+import { ConfigError, ExitCode, findBackup, isPickupError, messageOf, selectTargets, targetHandle, verifyBackup } from '@pickup/core';
 import { consoleLogger, guard, openPlan, type GlobalArgs } from '../session.js';
 
 export interface VerifyArgs extends GlobalArgs {
@@ -14,17 +14,33 @@ export async function verifyCommand(args: VerifyArgs): Promise<number> {
   const code = await guard(log, args.verbose ?? false, async () => {
     const plan = await openPlan(args, logger);
     const signal = new AbortController().signal;
-    let damaged = false;
+    let failed = false;
+    const notThere: string[] = [];
+    let verified = 0;
     for (const planned of selectTargets(plan, args.target)) {
       const target = targetHandle(plan, planned, log, signal);
-      const backup = findBackup(await target.list(), args.which, target.name);
-      const result = await verifyBackup(target, backup, log, signal, args.sample);
-      if (result.problems.length > 0) {
-        damaged = true;
-        log.error({ target: target.name }, `backup ${backup.id} is damaged: ${result.problems.length} of ${result.checked} file(s) do not match the manifest`);
+      try {
+        const backups = await target.list();
+        // Without --target, an id only some targets hold is verified where it is.
+        if (!args.target && args.which !== 'latest' && !backups.some((backup) => backup.id === args.which)) {
+          notThere.push(target.name);
+          continue;
+        }
+        const backup = findBackup(backups, args.which, target.name);
+        const result = await verifyBackup(target, backup, log, signal, args.sample);
+        verified++;
+        if (result.problems.length > 0) {
+          failed = true;
+          log.error({ target: target.name }, `backup ${backup.id} is damaged: ${result.problems.length} of ${result.checked} file(s) do not match the manifest`);
+        }
+      } catch (error) {
+        if (isPickupError(error) && error.exitCode === ExitCode.usage) throw error;
+        failed = true;
+        log.error({ target: target.name, err: error }, `cannot verify: ${messageOf(error)}`);
       }
     }
-    return damaged ? ExitCode.partial : ExitCode.ok;
+    if (verified === 0 && !failed) throw new ConfigError(`no target holds backup ${args.which} (looked at ${notThere.join(', ')}); see pickup list`);
+    return failed ? ExitCode.partial : ExitCode.ok;
   });
   await logger.close();
   return code;

@@ -103,6 +103,11 @@ describe('retention over twenty nightly runs', () => {
     const after = (await readdir(project.path('backups'))).sort();
     expect(after.filter((name) => !before.includes(name)).map((name) => name.slice(0, 15))).toEqual(['2026-03-01T0200']);
     expect(after.filter((name) => before.includes(name))).toEqual(before);
+
+    // Pruning by hand now: the partial backup does not count, so keepLast 1 keeps the newest good one.
+    const prune = await pickup(['prune', '--dry-run'], { cwd: project.dir });
+    expect(prune.stdout).toMatch(/target disk: keep   2026-02-27T0200\S+ \(last\)/);
+    expect(prune.stdout).toMatch(/target disk: keep   2026-03-01T0200\S+ \(partial, newer than every complete backup\)/);
   });
 });
 
@@ -153,10 +158,32 @@ describe('verify and restore', () => {
   });
 
   it('an unknown backup id: exit 2, says what is there', async () => {
-    for (const command of [['verify', '2020-01-01T000000.000Z'], ['restore', 'nope', '--source', 'files', '--to', project.path('x')]]) {
+    const verify = await pickup(['verify', '2020-01-01T000000.000Z'], { cwd: project.dir });
+    expect(verify.code).toBe(2);
+    expect(verify.stderr).toMatch(/no target holds backup 2020-01-01T000000\.000Z \(looked at disk\); see pickup list/);
+    for (const command of [['verify', 'nope', '--target', 'disk'], ['restore', 'nope', '--source', 'files', '--to', project.path('x')]]) {
       const result = await pickup(command, { cwd: project.dir });
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(new RegExp(`no backup \\S+ at target disk \\(newest there: ${backupId}\\); see pickup list`));
+      expect(result.stderr).toMatch(new RegExp(`no backup nope at target disk \\(newest there: ${backupId}\\); see pickup list`));
+    }
+  });
+
+  it('a backup whose manifest is damaged is listed as such, kept by prune, and refused by verify and restore', async () => {
+    const manifestPath = project.path('backups', backupId!, 'manifest.json');
+    const manifest = await readFile(manifestPath);
+    try {
+      await writeFile(manifestPath, '{ "format": "pickup-manifest/1", "runId": ');
+      const list = await pickup(['list'], { cwd: project.dir });
+      expect(list.stdout).toMatch(new RegExp(`${backupId}\\s+\\S+ \\S+\\s+-\\s+-\\s+damaged`));
+      const verify = await pickup(['verify', backupId!], { cwd: project.dir });
+      expect(verify.code).toBe(1);
+      expect(verify.stderr).toMatch(/is damaged: its manifest cannot be read/);
+      const restore = await pickup(['restore', backupId!, '--source', 'files', '--to', project.path('from-damaged')], { cwd: project.dir });
+      expect(restore.code).toBe(1);
+      expect(restore.stderr).toMatch(/is damaged: its manifest cannot be read/);
+      expect(existsSync(project.path('from-damaged'))).toBe(false);
+    } finally {
+      await writeFile(manifestPath, manifest);
     }
   });
 

@@ -6,7 +6,7 @@ import { createGunzip } from 'node:zlib';
 import * as tar from 'tar-stream';
 
 export interface ExtractOptions {
-  /** An entry that cannot be restored here (a device without root, a FIFO): reported, skipped. */
+  /** An entry that is not restored (FIFOs and devices, which Node cannot create): reported, skipped. */
   onSkip(path: string, why: string): void;
   /** Restore only entries under these top-level names (empty: all). */
   only?: readonly string[];
@@ -16,6 +16,8 @@ export interface ExtractOptions {
 export interface ExtractStats {
   entries: number;
   bytes: number;
+  /** The top-level names restored (what `only` matched). */
+  topLevel: Set<string>;
 }
 
 /**
@@ -24,8 +26,8 @@ export interface ExtractStats {
  * `link/passwd`). Modes and mtimes are restored, and owners when running as root.
  */
 export async function extractTarGz(archive: string, into: string, options: ExtractOptions): Promise<ExtractStats> {
-  const stats: ExtractStats = { entries: 0, bytes: 0 };
-  const folders: { path: string; mode: number; mtime: Date }[] = [];
+  const stats: ExtractStats = { entries: 0, bytes: 0, topLevel: new Set() };
+  const folders: { path: string; mode: number; mtime: Date; header: tar.Header }[] = [];
   const asRoot = process.getuid?.() === 0;
   const extract = tar.extract();
   const consume = (async () => {
@@ -36,12 +38,13 @@ export async function extractTarGz(archive: string, into: string, options: Extra
         entry.resume();
         continue;
       }
+      stats.topLevel.add(relative.split('/')[0]!);
       const target = join(into, relative);
       await ensureParents(into, relative);
       switch (header.type) {
         case 'directory':
           await makeFolder(target);
-          folders.push({ path: target, mode: header.mode & 0o7777, mtime: header.mtime });
+          folders.push({ path: target, mode: header.mode & 0o7777, mtime: header.mtime, header });
           entry.resume();
           break;
         case 'file':
@@ -76,6 +79,7 @@ export async function extractTarGz(archive: string, into: string, options: Extra
   await Promise.all([pipeline(createReadStream(archive), createGunzip(), extract, options.signal ? { signal: options.signal } : {}), consume]);
   // Folders last, deepest first: writing into a folder changes its mtime, and a read-only one would refuse.
   for (const folder of folders.reverse()) {
+    await restoreOwner(folder.path, folder.header, asRoot, false);
     await chmod(folder.path, folder.mode);
     await utimes(folder.path, folder.mtime, folder.mtime);
   }

@@ -3,8 +3,14 @@ import { applyRetention, type RetentionDecision, type RetentionPolicy } from './
 import type { StoredBackup, TargetHandle } from './stored.js';
 
 export interface PrunePlan {
-  /** Every complete backup, newest first, with keep or remove and why. */
+  /** Every complete backup whose every source succeeded, newest first, with keep or remove and why. */
   decisions: RetentionDecision<StoredBackup>[];
+  /**
+   * Backups where a source failed or was partial. They never count for the rules (a run that half
+   * failed must not push out good backups). With a policy, those older than the newest good backup
+   * are removed; newer ones are kept, as the best there is.
+   */
+  partial: { backup: StoredBackup; keep: boolean }[];
   /** Backups whose manifest cannot be read: kept, and reported. */
   damaged: StoredBackup[];
   /** Remains of pushes that did not finish, older than the newest complete backup: removed. */
@@ -16,10 +22,16 @@ export interface PrunePlan {
  * removed once a newer backup is complete, never before (it may still be going on).
  */
 export function planPrune(backups: readonly StoredBackup[], policy: RetentionPolicy | undefined): PrunePlan {
-  const complete = backups.filter((backup) => backup.complete && !backup.damaged);
-  const newest = complete.reduce<Date | undefined>((latest, backup) => (!latest || backup.time > latest ? backup.time : latest), undefined);
+  const readable = backups.filter((backup) => backup.complete && !backup.damaged);
+  const good = readable.filter((backup) => backup.manifest!.status === 'complete');
+  const newest = readable.reduce<Date | undefined>((latest, backup) => (!latest || backup.time > latest ? backup.time : latest), undefined);
+  const newestGood = good.reduce<Date | undefined>((latest, backup) => (!latest || backup.time > latest ? backup.time : latest), undefined);
+  const hasPolicy = policy !== undefined && Object.keys(policy).some((key) => key !== 'timeZone');
   return {
-    decisions: applyRetention(complete, policy),
+    decisions: applyRetention(good, policy),
+    partial: readable
+      .filter((backup) => backup.manifest!.status !== 'complete')
+      .map((backup) => ({ backup, keep: !hasPolicy || newestGood === undefined || backup.time > newestGood })),
     damaged: backups.filter((backup) => backup.damaged),
     incomplete: backups.filter((backup) => !backup.complete && newest !== undefined && backup.time < newest),
   };
@@ -42,11 +54,15 @@ export async function pruneTarget(
   for (const backup of plan.damaged) scoped.warn(`kept ${backup.id}: ${backup.damaged}`);
   const doomed = [
     ...plan.decisions.filter((decision) => !decision.keep).map((decision) => ({ id: decision.backup.id, why: 'retention' })),
+    ...plan.partial.filter((entry) => !entry.keep).map((entry) => ({ id: entry.backup.id, why: 'partial, superseded' })),
     ...plan.incomplete.map((backup) => ({ id: backup.id, why: 'incomplete' })),
   ];
   if (dryRun) {
     for (const decision of plan.decisions) {
       scoped.info(`${decision.keep ? 'keep  ' : 'remove'} ${decision.backup.id}${decision.keep ? ` (${decision.reasons.join(', ')})` : ''}`);
+    }
+    for (const { backup, keep } of plan.partial) {
+      scoped.info(`${keep ? 'keep  ' : 'remove'} ${backup.id} (partial${keep ? ', newer than every complete backup' : ', superseded'})`);
     }
     for (const backup of plan.incomplete) scoped.info(`remove ${backup.id} (incomplete)`);
   } else {
@@ -55,5 +71,6 @@ export async function pruneTarget(
       scoped.info(`removed ${id} (${why})`);
     }
   }
-  return { removed: doomed.map(({ id }) => id), kept: plan.decisions.filter((decision) => decision.keep).length };
+  const kept = plan.decisions.filter((decision) => decision.keep).length + plan.partial.filter((entry) => entry.keep).length;
+  return { removed: doomed.map(({ id }) => id), kept };
 }

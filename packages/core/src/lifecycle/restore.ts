@@ -95,7 +95,10 @@ async function locate(plan: Plan, request: RestoreRequest, log: Logger, signal: 
     try {
       return { target, backup: findBackup(await target.list(), request.which, target.name) };
     } catch (error) {
-      problems.push(messageOf(error));
+      // "Not at this target" is worth trying the next one; a damaged backup or a broken target is not.
+      if (error instanceof ConfigError) problems.push(messageOf(error));
+      else if (error instanceof PickupError) throw error;
+      else throw new PickupError(`target ${planned.name}: ${describePluginError(plan, planned, error)}`, ExitCode.partial, { cause: error });
     }
   }
   throw new ConfigError(problems.join('; '));

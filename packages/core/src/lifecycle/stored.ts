@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Plan, PlannedPlugin } from '../config/plan.js';
-import { ConfigError, messageOf } from '../errors.js';
+import { ConfigError, ExitCode, PickupError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { MANIFEST_FILE, MANIFEST_FORMAT, type Manifest } from '../pipeline/manifest.js';
 import { pluginContext } from '../pipeline/context.js';
@@ -77,7 +77,9 @@ export function selectTargets(plan: Plan, name: string | undefined): PlannedPlug
 
 /** The complete backup `which` names (`latest` or an id) among `backups`, or a clear error. */
 export function findBackup(backups: readonly StoredBackup[], which: string, targetName: string): StoredBackup {
-  const complete = backups.filter((backup) => backup.complete);
+  const damaged = which !== 'latest' ? backups.find((backup) => backup.id === which && backup.damaged) : undefined;
+  if (damaged) throw new PickupError(`backup ${which} at target ${targetName} is damaged: ${damaged.damaged}`, ExitCode.partial);
+  const complete = backups.filter((backup) => backup.complete && !backup.damaged);
   const found = which === 'latest' ? complete[0] : complete.find((backup) => backup.id === which);
   if (found) return found;
   const known = complete.slice(0, 5).map((backup) => backup.id).join(', ') || 'none';

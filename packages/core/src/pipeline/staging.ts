@@ -44,9 +44,9 @@ export async function prepareConfigStaging(root: string, configFile: string): Pr
   return dir;
 }
 
-/** Removes the run folders a killed run left behind. Only with the config's lock held. */
+/** Removes the run (and restore) folders a killed run left behind. Only with the config's lock held. */
 export async function removeLeftoverRuns(configStaging: string): Promise<string[]> {
-  const leftovers = (await readdir(configStaging)).filter(isRunId);
+  const leftovers = (await readdir(configStaging)).filter((name) => isRunId(name) || name.startsWith('restore-'));
   for (const name of leftovers) await rm(join(configStaging, name), { recursive: true, force: true });
   return leftovers;
 }

@@ -108,7 +108,10 @@ export interface StoredEntry {
   /** What `remove` and `read` take: the run id, or a name of the target's own for an incomplete one. */
   id: string;
   runId: string;
-  /** It has its manifest. An incomplete backup is never listed as a backup, only removed. */
+  /**
+   * The push finished (its manifest is there; the core reads it, and reports the backup damaged if it
+   * cannot). An incomplete one is never listed as a backup, only removed once a newer one is complete.
+   */
   complete: boolean;
 }
 
