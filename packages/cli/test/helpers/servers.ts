@@ -43,3 +43,27 @@ export function postgres(): Postgres {
       }).trim(),
   };
 }
+
+export interface Mariadb {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  /** Runs SQL as root over the socket; returns its tab-separated output. */
+  sql(sql: string, database?: string): string;
+}
+
+export function mariadb(): Mariadb {
+  const env = testServers();
+  const socket = env.PICKUP_TEST_MY_SOCKET!;
+  return {
+    host: env.PICKUP_TEST_MY_HOST!,
+    port: Number(env.PICKUP_TEST_MY_PORT),
+    user: env.PICKUP_TEST_MY_USER!,
+    password: env.PICKUP_TEST_MY_PASSWORD!,
+    sql: (sql, database) =>
+      execFileSync('mariadb', ['--no-defaults', '-S', socket, '-uroot', '--default-character-set=utf8mb4', '--batch', '--skip-column-names', ...(database ? [database] : []), '-e', sql], {
+        encoding: 'utf8',
+      }).trim(),
+  };
+}

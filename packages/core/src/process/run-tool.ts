@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
 import { once } from 'node:events';
 import { basename } from 'node:path';
 import type { Logger } from '../log/logger.js';
@@ -9,6 +11,12 @@ export interface RunToolOptions {
   env?: Record<string, string | undefined>;
   /** Write the tool's stdout to this file (created, mode 0600); otherwise it is discarded. */
   stdoutFile?: string;
+  /** Compress that stdout with gzip at this level on the way (streamed). */
+  gzipLevel?: number;
+  /** Feed this file to the tool's stdin. */
+  stdinFile?: string;
+  /** ...decompressing it with gunzip on the way. */
+  gunzipStdin?: boolean;
   /** Each line of the tool's stderr is logged at this level (default: debug). */
   log?: Logger;
   signal?: AbortSignal;
@@ -36,14 +44,21 @@ export async function runTool(command: string, args: readonly string[], options:
   const name = basename(command);
   const output = options.stdoutFile ? createWriteStream(options.stdoutFile, { flags: 'wx', mode: 0o600 }) : undefined;
   if (output) await once(output, 'open');
+  const input = options.stdinFile ? createReadStream(options.stdinFile) : undefined;
+  if (input) await once(input, 'open');
   const env = { ...process.env, ...options.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key]; // unset, not "undefined"
   const child = spawn(command, args, {
     env,
-    stdio: ['ignore', output ? 'pipe' : 'ignore', 'pipe'],
+    stdio: [input ? 'pipe' : 'ignore', output ? 'pipe' : 'ignore', 'pipe'],
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  if (output) child.stdout!.pipe(output);
+  // Streamed both ways: memory does not grow with the size of a dump.
+  const piping = Promise.all([
+    output && (options.gzipLevel ? pipeline(child.stdout!, createGzip({ level: options.gzipLevel }), output) : pipeline(child.stdout!, output)),
+    input && (options.gunzipStdin ? pipeline(input, createGunzip(), child.stdin!) : pipeline(input, child.stdin!)),
+  ]);
+  piping.catch(() => {}); // its error is reported below, after the exit code
   let stderr = '';
   let pending = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -60,14 +75,15 @@ export async function runTool(command: string, args: readonly string[], options:
     child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
   });
   if (pending.trim()) options.log?.debug(`${name}: ${pending}`);
-  if (output) {
-    output.end();
-    await once(output, 'close');
-  }
+  const streamError = await piping.then(
+    () => undefined,
+    (error: Error) => error,
+  );
   if (code !== 0) {
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     const last = stderr.trim().split('\n').slice(-3).join(' / ');
     throw new ToolError(`${name} ${how}${last ? `: ${last}` : ''}`, code, stderr);
   }
+  if (streamError) throw new ToolError(`${name}: ${streamError.message}`, code, stderr);
   return { stderr };
 }
