@@ -13,6 +13,10 @@ MY_USER='pickup'
 MY_PASSWORD='pickup-test-My5ql"pass'
 SERVERS="${TMPDIR:-/tmp}/pickup-test-servers-$PG_PORT"
 MY_SOCKET="$SERVERS/mariadb/mariadb.sock"
+FTP_PORT="${PICKUP_TEST_FTP_PORT:-52121}"
+FTPS_PORT="${PICKUP_TEST_FTPS_PORT:-52990}"
+FTP_USER='pickupftp'
+FTP_PASSWORD='pickup-test-Ftp-pass'
 
 pg_bin() {
   local newest
@@ -81,11 +85,80 @@ stop_mariadb() {
   for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 }
 
+# vsftpd needs a system user to log in as (it checks /etc/shells through PAM).
+ensure_ftp_user() {
+  id "$FTP_USER" >/dev/null 2>&1 || useradd --create-home --shell /bin/sh "$FTP_USER"
+  echo "$FTP_USER:$FTP_PASSWORD" | chpasswd
+  mkdir -p /var/run/vsftpd/empty
+}
+
+# vsftpd_config NAME PORT PASV_MIN PASV_MAX [TLS]: a config for one instance, in its own folder.
+vsftpd_config() {
+  local dir="$SERVERS/$1"
+  mkdir -p "$dir"
+  cat > "$dir/vsftpd.conf" <<CONF
+listen=YES
+listen_address=127.0.0.1
+listen_port=$2
+background=NO
+local_enable=YES
+write_enable=YES
+local_umask=077
+anonymous_enable=NO
+pasv_enable=YES
+pasv_address=127.0.0.1
+pasv_min_port=$3
+pasv_max_port=$4
+seccomp_sandbox=NO
+secure_chroot_dir=/var/run/vsftpd/empty
+pam_service_name=vsftpd
+xferlog_enable=NO
+vsftpd_log_file=$dir/vsftpd.log
+CONF
+  if [ "${5:-}" = tls ]; then
+    [ -f "$dir/cert.pem" ] || openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+      -addext "subjectAltName=IP:127.0.0.1" -keyout "$dir/key.pem" -out "$dir/cert.pem" >/dev/null 2>&1
+    cat >> "$dir/vsftpd.conf" <<CONF
+ssl_enable=YES
+rsa_cert_file=$dir/cert.pem
+rsa_private_key_file=$dir/key.pem
+force_local_logins_ssl=YES
+force_local_data_ssl=YES
+require_ssl_reuse=NO
+ssl_ciphers=HIGH
+CONF
+  fi
+  echo "$dir/vsftpd.conf"
+}
+
+# start_vsftpd NAME PORT ...: runs it in its own session, its pid in NAME/vsftpd.pid (stop kills the group).
+start_vsftpd() {
+  local name=$1 port=$2 dir="$SERVERS/$1"
+  if [ -f "$dir/vsftpd.pid" ] && kill -0 "$(cat "$dir/vsftpd.pid")" 2>/dev/null; then return 0; fi
+  local config
+  config=$(vsftpd_config "$@")
+  setsid vsftpd "$config" >/dev/null 2>&1 < /dev/null &
+  echo $! > "$dir/vsftpd.pid"
+  for _ in $(seq 1 50); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0; sleep 0.1; done
+  echo "vsftpd $name did not start on port $port" >&2
+  return 1
+}
+
+stop_vsftpd() {
+  local pidfile="$SERVERS/$1/vsftpd.pid"
+  [ -f "$pidfile" ] || return 0
+  kill -- "-$(cat "$pidfile")" 2>/dev/null || true
+  rm -f "$pidfile"
+}
+
 case "${1:-}" in
   start)
     mkdir -p "$STATE"
     start_postgres
     start_mariadb
+    ensure_ftp_user
+    start_vsftpd ftp "$FTP_PORT" 52200 52249
+    start_vsftpd ftps "$FTPS_PORT" 52250 52299 tls
     cat > "$STATE/env" <<ENV
 PICKUP_TEST_PG_HOST=127.0.0.1
 PICKUP_TEST_PG_PORT=$PG_PORT
@@ -97,12 +170,22 @@ PICKUP_TEST_MY_PORT=$MY_PORT
 PICKUP_TEST_MY_USER=$MY_USER
 PICKUP_TEST_MY_PASSWORD=$MY_PASSWORD
 PICKUP_TEST_MY_SOCKET=$MY_SOCKET
+PICKUP_TEST_FTP_HOST=127.0.0.1
+PICKUP_TEST_FTP_PORT=$FTP_PORT
+PICKUP_TEST_FTPS_PORT=$FTPS_PORT
+PICKUP_TEST_FTP_USER=$FTP_USER
+PICKUP_TEST_FTP_PASSWORD=$FTP_PASSWORD
+PICKUP_TEST_FTP_HOME=$(getent passwd "$FTP_USER" | cut -d: -f6)
+PICKUP_TEST_FTPS_CA=$SERVERS/ftps/cert.pem
+PICKUP_TEST_SERVERS=$SERVERS
 ENV
     echo "test servers running (see $STATE/env)"
     ;;
   stop)
     stop_postgres
     stop_mariadb
+    stop_vsftpd ftp
+    stop_vsftpd ftps
     ;;
   status)
     [ -f "$STATE/env" ] && cat "$STATE/env"

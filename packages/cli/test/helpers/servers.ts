@@ -67,3 +67,31 @@ export function mariadb(): Mariadb {
       }).trim(),
   };
 }
+
+export interface Ftp {
+  host: string;
+  port: number;
+  tlsPort: number;
+  user: string;
+  password: string;
+  /** The FTP user's home on this machine: what the server really holds. */
+  home: string;
+  /** The TLS instance's self-signed certificate. */
+  ca: string;
+  /** Where the test servers keep their configs. */
+  servers: string;
+}
+
+export function ftp(): Ftp {
+  const env = testServers();
+  return {
+    host: env.PICKUP_TEST_FTP_HOST!,
+    port: Number(env.PICKUP_TEST_FTP_PORT),
+    tlsPort: Number(env.PICKUP_TEST_FTPS_PORT),
+    user: env.PICKUP_TEST_FTP_USER!,
+    password: env.PICKUP_TEST_FTP_PASSWORD!,
+    home: env.PICKUP_TEST_FTP_HOME!,
+    ca: env.PICKUP_TEST_FTPS_CA!,
+    servers: env.PICKUP_TEST_SERVERS!,
+  };
+}

@@ -1,0 +1,135 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { defineTarget, isRunId, type StagedRun, type StoredEntry } from '@pickup/core';
+import type { Client } from 'basic-ftp';
+import { options, type FtpOptions } from './options.js';
+import { describeServer, FtpSession, isMissing, settingsOf } from './session.js';
+
+export { options, type FtpOptions };
+
+const PARTIAL = '.partial';
+
+export default defineTarget({
+  name: '@pickup/target-ftp',
+  options,
+  describe: (opts) => `${describeServer(opts)} ${opts.path}`,
+
+  async check({ options: opts, resolvePath, log, signal }) {
+    const session = new FtpSession(await settingsOf(opts, resolvePath), log, signal);
+    try {
+      await session.attempt('checking the backup folder', async (client) => {
+        await client.ensureDir(session.root);
+        const probe = `${session.root}/.pickup-probe-${process.pid}`;
+        // Some content: an empty upload over TLS trips some servers (vsftpd).
+        await client.uploadFrom(Readable.from([Buffer.from('pickup write probe\n')]), probe);
+        await client.remove(probe);
+      });
+    } finally {
+      session.close();
+    }
+  },
+
+  async push({ options: opts, resolvePath, run, log, signal }) {
+    const session = new FtpSession(await settingsOf(opts, resolvePath), log, signal);
+    try {
+      await pushRun(session, run);
+    } finally {
+      session.close();
+    }
+  },
+
+  async list({ options: opts, resolvePath, log, signal }) {
+    const session = new FtpSession(await settingsOf(opts, resolvePath), log, signal);
+    try {
+      return await session.attempt('listing the backups', async (client) => listRuns(client, session.root));
+    } finally {
+      session.close();
+    }
+  },
+
+  async remove({ options: opts, resolvePath, id, log, signal }) {
+    const session = new FtpSession(await settingsOf(opts, resolvePath), log, signal);
+    try {
+      await session.attempt(`removing ${id}`, (client) => client.removeDir(`${session.root}/${checkedId(id)}`));
+    } finally {
+      session.close();
+    }
+  },
+
+  async read({ options: opts, resolvePath, id, path, log, signal }) {
+    const session = new FtpSession(await settingsOf(opts, resolvePath), log, signal);
+    const stream = new PassThrough();
+    // The transfer runs while the caller reads; its end or error ends the stream and the session.
+    const remote = () => `${session.root}/${checkedId(id)}/${checkedPath(path)}`;
+    session
+      .attempt(`reading ${id}/${path}`, (client) => client.downloadTo(stream, remote()))
+      .then(
+        () => stream.end(),
+        (error: Error) => stream.destroy(Object.assign(error, isMissingMessage(error) ? { code: 'ENOENT' } : {})),
+      )
+      .finally(() => session.close());
+    return stream;
+  },
+});
+
+/** Uploads into `<runId>.partial`, checking each file's size, the manifest last, then renames it to `<runId>`. */
+async function pushRun(session: FtpSession, run: StagedRun): Promise<void> {
+  const existing = await session.attempt('listing the backups', (client) => listRuns(client, session.root));
+  if (existing.some((entry) => entry.id === run.runId)) throw new Error(`backup ${run.runId} already exists there; a backup is never overwritten`);
+  const partial = () => `${session.root}/${run.runId}${PARTIAL}`;
+  await session.attempt('preparing the upload folder', async (client) => {
+    if (existing.some((entry) => entry.id === `${run.runId}${PARTIAL}`)) await client.removeDir(partial());
+    await client.ensureDir(partial());
+  });
+  const made = new Set<string>();
+  const upload = async (path: string, size: number) =>
+    session.attempt(`uploading ${path}`, async (client) => {
+      const remote = `${partial()}/${path}`;
+      const folder = posix.dirname(remote);
+      if (!made.has(folder)) {
+        await client.ensureDir(folder);
+        made.add(folder);
+      }
+      await client.uploadFrom(createReadStream(join(run.dir, path)), remote);
+      const stored = await client.size(remote);
+      if (stored !== size) throw Object.assign(new Error(`${path} has ${stored} bytes on the server after upload, expected ${size}`), { code: 'ESIZE' });
+    });
+  for (const file of run.files) await upload(file.path, file.size);
+  await upload(run.manifestFile, (await stat(join(run.dir, run.manifestFile))).size);
+  await session.attempt('renaming the upload into place', (client) => client.rename(partial(), `${session.root}/${run.runId}`));
+}
+
+/** `<runId>` folders are backups (a push renames to that name only when done); `<runId>.partial` ones are not. */
+async function listRuns(client: Client, root: string): Promise<StoredEntry[]> {
+  let names: { name: string; isDirectory: boolean }[];
+  try {
+    names = await client.list(root);
+  } catch (error) {
+    if (isMissing(error)) return []; // no folder yet: no backups yet
+    throw error;
+  }
+  return names
+    .filter((entry) => entry.isDirectory)
+    .flatMap((entry): StoredEntry[] => {
+      if (isRunId(entry.name)) return [{ id: entry.name, runId: entry.name, complete: true }];
+      const runId = entry.name.slice(0, -PARTIAL.length);
+      return entry.name.endsWith(PARTIAL) && isRunId(runId) ? [{ id: entry.name, runId, complete: false }] : [];
+    });
+}
+
+function checkedId(id: string): string {
+  const runId = id.endsWith(PARTIAL) ? id.slice(0, -PARTIAL.length) : id;
+  if (!isRunId(runId)) throw new Error(`not a backup id: ${id}`);
+  return id;
+}
+
+function checkedPath(path: string): string {
+  if (path.startsWith('/') || path.split('/').some((part) => part === '..' || part === '')) throw new Error(`not a path inside a backup: ${path}`);
+  return path;
+}
+
+function isMissingMessage(error: Error): boolean {
+  return /\b550\b/.test(error.message);
+}
