@@ -17,6 +17,8 @@ FTP_PORT="${PICKUP_TEST_FTP_PORT:-52121}"
 FTPS_PORT="${PICKUP_TEST_FTPS_PORT:-52990}"
 FTP_USER='pickupftp'
 FTP_PASSWORD='pickup-test-Ftp-pass'
+SSH_PORT="${PICKUP_TEST_SSH_PORT:-52222}"
+SSH_USER='pickupssh'
 
 pg_bin() {
   local newest
@@ -151,6 +153,35 @@ stop_vsftpd() {
   rm -f "$pidfile"
 }
 
+# sshd with key authentication only, for a system user; a client key and a known_hosts line made here.
+start_sshd() {
+  local dir="$SERVERS/sshd"
+  if [ -f "$dir/sshd.pid" ] && kill -0 "$(cat "$dir/sshd.pid")" 2>/dev/null; then return 0; fi
+  id "$SSH_USER" >/dev/null 2>&1 || useradd --create-home --shell /bin/sh "$SSH_USER"
+  # A locked password (!) makes sshd refuse even keys; '*' only disables password logins.
+  usermod -p '*' "$SSH_USER"
+  mkdir -p "$dir" /run/sshd
+  chmod 755 "$dir"
+  [ -f "$dir/host_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$dir/host_key"
+  [ -f "$dir/client_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$dir/client_key"
+  cp "$dir/client_key.pub" "$dir/authorized_keys"
+  chmod 644 "$dir/authorized_keys"
+  echo "[127.0.0.1]:$SSH_PORT $(cut -d' ' -f1,2 "$dir/host_key.pub")" > "$dir/known_hosts"
+  /usr/sbin/sshd -f /dev/null -h "$dir/host_key" -p "$SSH_PORT" -o ListenAddress=127.0.0.1 \
+    -o AuthorizedKeysFile="$dir/authorized_keys" -o StrictModes=no -o UsePAM=no -o PasswordAuthentication=no \
+    -o KbdInteractiveAuthentication=no -o PidFile="$dir/sshd.pid" -E "$dir/sshd.log"
+  for _ in $(seq 1 50); do [ -f "$dir/sshd.pid" ] && return 0; sleep 0.1; done
+  echo "sshd did not start on port $SSH_PORT" >&2
+  return 1
+}
+
+stop_sshd() {
+  local pidfile="$SERVERS/sshd/sshd.pid"
+  [ -f "$pidfile" ] || return 0
+  kill "$(cat "$pidfile")" 2>/dev/null || true
+  rm -f "$pidfile"
+}
+
 case "${1:-}" in
   start)
     mkdir -p "$STATE"
@@ -159,6 +190,7 @@ case "${1:-}" in
     ensure_ftp_user
     start_vsftpd ftp "$FTP_PORT" 52200 52249
     start_vsftpd ftps "$FTPS_PORT" 52250 52299 tls
+    start_sshd
     cat > "$STATE/env" <<ENV
 PICKUP_TEST_PG_HOST=127.0.0.1
 PICKUP_TEST_PG_PORT=$PG_PORT
@@ -178,6 +210,12 @@ PICKUP_TEST_FTP_PASSWORD=$FTP_PASSWORD
 PICKUP_TEST_FTP_HOME=$(getent passwd "$FTP_USER" | cut -d: -f6)
 PICKUP_TEST_FTPS_CA=$SERVERS/ftps/cert.pem
 PICKUP_TEST_SERVERS=$SERVERS
+PICKUP_TEST_SSH_HOST=127.0.0.1
+PICKUP_TEST_SSH_PORT=$SSH_PORT
+PICKUP_TEST_SSH_USER=$SSH_USER
+PICKUP_TEST_SSH_HOME=$(getent passwd "$SSH_USER" | cut -d: -f6)
+PICKUP_TEST_SSH_KEY=$SERVERS/sshd/client_key
+PICKUP_TEST_SSH_KNOWN_HOSTS=$SERVERS/sshd/known_hosts
 ENV
     echo "test servers running (see $STATE/env)"
     ;;
@@ -186,6 +224,7 @@ ENV
     stop_mariadb
     stop_vsftpd ftp
     stop_vsftpd ftps
+    stop_sshd
     ;;
   status)
     [ -f "$STATE/env" ] && cat "$STATE/env"

@@ -131,3 +131,19 @@ export async function completeBackups(targetDir: string): Promise<string[]> {
 export function hasStackTrace(text: string): boolean {
   return /^\s+at .+:\d+:\d+\)?$/m.test(text);
 }
+
+/** Kills a process and every process below it (vsftpd's sessions leave its process group). */
+export function killTree(pid: number): void {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // gone already
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone already
+  }
+  for (const child of children) killTree(child);
+}

@@ -95,3 +95,28 @@ export function ftp(): Ftp {
     servers: env.PICKUP_TEST_SERVERS!,
   };
 }
+
+export interface Ssh {
+  host: string;
+  port: number;
+  user: string;
+  /** The ssh user's home on this machine: what the server really holds. */
+  home: string;
+  key: string;
+  knownHosts: string;
+  /** Where the test servers keep their files (sshd's pid among them). */
+  servers: string;
+}
+
+export function ssh(): Ssh {
+  const env = testServers();
+  return {
+    host: env.PICKUP_TEST_SSH_HOST!,
+    port: Number(env.PICKUP_TEST_SSH_PORT),
+    user: env.PICKUP_TEST_SSH_USER!,
+    home: env.PICKUP_TEST_SSH_HOME!,
+    key: env.PICKUP_TEST_SSH_KEY!,
+    knownHosts: env.PICKUP_TEST_SSH_KNOWN_HOSTS!,
+    servers: env.PICKUP_TEST_SERVERS!,
+  };
+}

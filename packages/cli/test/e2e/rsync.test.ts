@@ -1,0 +1,145 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killTree, makeProject, pickup, type Project } from '../helpers/project.js';
+import { ssh, type Ssh } from '../helpers/servers.js';
+import { snapshotTree, writeRandomFile } from '../helpers/tree.js';
+
+const duKiB = (path: string) => Number(execFileSync('du', ['-sk', path], { encoding: 'utf8' }).split('\t')[0]);
+
+function onServer(folder: string): { complete: string[]; partial: string[] } {
+  const names = existsSync(folder) ? readdirSync(folder) : [];
+  return {
+    complete: names.filter((name) => /^\d{4}-\d\d-\d\dT\d{6}\.\d{3}Z$/.test(name)).sort(),
+    partial: names.filter((name) => name.endsWith('.partial')).sort(),
+  };
+}
+
+describe('rsync target over a real sshd', () => {
+  let server: Ssh;
+  let project: Project;
+  let remote: string;
+
+  beforeAll(async () => {
+    server = ssh();
+    remote = `pickup-${randomBytes(4).toString('hex')}`;
+    project = await makeProject();
+    await mkdir(project.path('data/docs'), { recursive: true });
+    await writeFile(project.path('data/docs/notes.txt'), 'ein Gruß 👋\n');
+    await writeRandomFile(project.path('data/photo.raw'), 4 * 1024 * 1024);
+  });
+  afterAll(async () => {
+    await rm(join(server.home, remote), { recursive: true, force: true });
+    await project.remove();
+  });
+
+  const target = (folder: string, extra: Record<string, unknown> = {}) => ({
+    name: 'nas',
+    use: 'rsync',
+    with: { dest: `${server.user}@${server.host}:${remote}/${folder}`, port: server.port, identityFile: server.key, knownHostsFile: server.knownHosts, ...extra },
+  });
+  const source = { name: 'files', use: 'folder', with: { path: './data' } };
+
+  it('twice over unchanged data: the second backup costs almost no space; restore gives the original bytes', async () => {
+    await project.writeConfig({ sources: [source], targets: [target('twice')] });
+    for (let i = 0; i < 2; i++) {
+      const run = await pickup([], { cwd: project.dir });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+    }
+    const folder = join(server.home, remote, 'twice');
+    const { complete, partial } = onServer(folder);
+    expect(complete).toHaveLength(2);
+    expect(partial).toEqual([]);
+    const one = duKiB(join(folder, complete[0]!));
+    expect(one).toBeGreaterThan(4000);
+    expect(duKiB(folder) - one).toBeLessThan(100);
+    const restore = await pickup(['restore', '--source', 'files', '--to', project.path('back')], { cwd: project.dir });
+    expect(restore.code).toBe(0);
+    expect(Object.fromEntries(await snapshotTree(project.path('back')))).toEqual(Object.fromEntries(await snapshotTree(project.path('data'))));
+  });
+
+  it('retention over many runs leaves exactly what the policy keeps, and every kept backup verifies', async () => {
+    await project.writeConfig({ sources: [source], targets: [{ ...target('retention'), retention: { keepLast: 2, keepWeekly: 2, timeZone: 'UTC' } }] });
+    for (let day = 1; day <= 10; day++) {
+      const date = `2026-07-${String(day).padStart(2, '0')} 01:00:00`;
+      const result = await pickup(['--quiet'], { cwd: project.dir, wrap: ['faketime', '-f', `@${date}`], env: { TZ: 'UTC' } });
+      expect(result.code, date).toBe(0);
+    }
+    // 10 July 2026 is a Friday: the last two (9th, 10th) and the newest of last week (Sunday the 5th).
+    const kept = onServer(join(server.home, remote, 'retention')).complete;
+    expect(kept.map((id) => id.slice(0, 10))).toEqual(['2026-07-05', '2026-07-09', '2026-07-10']);
+    for (const id of kept) {
+      const verify = await pickup(['verify', id], { cwd: project.dir });
+      expect(verify.code, id).toBe(0);
+    }
+  });
+
+  it('an unknown host key is refused by default, with what to do', async () => {
+    await writeFile(project.path('empty_known_hosts'), '');
+    await project.writeConfig({ sources: [source], targets: [target('unknown', { knownHostsFile: './empty_known_hosts' })] });
+    const result = await pickup([], { cwd: project.dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/target nas: failed: .*host key is not known .*ssh-keyscan -p PORT HOST >> KNOWN_HOSTS/);
+    expect(existsSync(join(server.home, remote, 'unknown'))).toBe(false);
+  });
+
+  it('a wrong key, an unreachable host, no rsync: clear failures', async () => {
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', project.path('other_key')]);
+    await project.writeConfig({ sources: [source], targets: [target('wrong', { identityFile: './other_key' })] });
+    const wrongKey = await pickup([], { cwd: project.dir });
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.stderr).toMatch(/target nas: failed: .*ssh refused the login: permission denied \(wrong key or user\)/);
+
+    await project.writeConfig({ sources: [source], targets: [target('unreachable', { port: 1, connectTimeout: 5 })] });
+    const unreachable = await pickup([], { cwd: project.dir });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/target nas: failed: .*ssh could not connect: .*Connection refused/);
+
+    await project.writeConfig({ sources: [source], targets: [target('norsync', { rsync: '/nonexistent/rsync' })] });
+    const noRsync = await pickup([], { cwd: project.dir });
+    expect(noRsync.code).toBe(1);
+    expect(noRsync.stderr).toMatch(/\/nonexistent\/rsync was not found; install rsync or set the rsync option/);
+    expect(onServer(join(server.home, remote, 'norsync')).complete).toEqual([]);
+  });
+
+  it('a destination folder that cannot be written: a clear failure, nothing there', async () => {
+    const locked = join(server.home, remote, 'locked');
+    await mkdir(locked, { recursive: true }); // made by root: the ssh user cannot write in it
+    await project.writeConfig({ sources: [source], targets: [target('locked')] });
+    const result = await pickup([], { cwd: project.dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/target nas: failed: .*Permission denied/);
+    expect(readdirSync(locked)).toEqual([]);
+  });
+
+  it('the connection cut mid-transfer: nothing lists as complete; the next run succeeds and cleans up', async () => {
+    await writeRandomFile(project.path('data/huge.bin'), 48 * 1024 * 1024);
+    const folder = join(server.home, remote, 'cut');
+    // Slowed down (8 MB/s) so the transfer can be cut while it runs.
+    await project.writeConfig({ sources: [{ ...source, with: { path: './data', gzipLevel: 1 } }], targets: [{ ...target('cut', { rsyncArgs: ['--bwlimit=8m'] }), retention: { keepLast: 3 } }] });
+    const running = pickup([], { cwd: project.dir });
+    for (let i = 0; i < 600 && onServer(folder).partial.length === 0; i++) await sleep(50);
+    await sleep(1500);
+    // Cut every ssh session: the sshd processes below the listening one.
+    const master = Number(readFileSync(join(server.servers, 'sshd/sshd.pid'), 'utf8'));
+    for (const child of readFileSync(`/proc/${master}/task/${master}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) killTree(Number(child));
+    const cut = await running;
+    expect(cut.code, cut.stderr + JSON.stringify(readdirSync(folder))).toBe(1);
+    expect(cut.stderr).toMatch(/target nas: failed: rsync exited with code (12|255)/);
+    expect(onServer(folder).complete).toEqual([]);
+    expect(onServer(folder).partial).toHaveLength(1);
+
+    await rm(project.path('data/huge.bin'));
+    const again = await pickup([], { cwd: project.dir });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/target nas: removed \S+\.partial \(incomplete\)/);
+    expect(onServer(folder).complete).toHaveLength(1);
+    expect(onServer(folder).partial).toEqual([]);
+    expect(statSync(folder).isDirectory()).toBe(true);
+  });
+});

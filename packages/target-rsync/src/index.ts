@@ -1,0 +1,111 @@
+import { join, posix } from 'node:path';
+import { defineTarget, isRunId, MANIFEST_FILE, type Logger, type StagedRun, type StoredEntry } from '@pickup/core';
+import { options, type RsyncOptions } from './options.js';
+import { describeDest, parseDest, Shell, sshArgs } from './remote.js';
+import { rsync, rsyncPath, type RsyncCall } from './rsync.js';
+
+export { options, type RsyncOptions };
+
+const PARTIAL = '.partial';
+
+interface Context {
+  options: RsyncOptions;
+  resolvePath(path: string): string;
+  log: Logger;
+  signal: AbortSignal;
+}
+
+function setup({ options: opts, resolvePath, log, signal }: Context): { shell: Shell; call: RsyncCall } {
+  const destination = parseDest(opts.dest, resolvePath);
+  const ssh = sshArgs(opts, resolvePath);
+  return {
+    shell: new Shell(destination, ssh, log, signal),
+    call: { rsync: opts.rsync, ssh, extra: opts.rsyncArgs, destination, log, signal },
+  };
+}
+
+export default defineTarget({
+  name: '@pickup/target-rsync',
+  options,
+  describe: (opts, resolvePath) => `rsync to ${describeDest(parseDest(opts.dest, resolvePath))}`,
+
+  async check(context) {
+    const { shell } = setup(context);
+    const root = shell.destination.root;
+    // Makes the folder if needed and proves it can be written, over the same path a push uses.
+    const probe = posix.join(root, `.pickup-probe-${process.pid}`);
+    await shell.run(['mkdir', '-p', '--', root]);
+    await shell.run(['mkdir', '--', probe]);
+    await shell.run(['rmdir', '--', probe]);
+  },
+
+  async push(context) {
+    const { shell, call } = setup(context);
+    await pushRun(shell, call, context.run);
+  },
+
+  list: async (context) => listRuns(setup(context).shell),
+
+  async remove(context) {
+    const { shell } = setup(context);
+    await shell.run(['rm', '-rf', '--', posix.join(shell.destination.root, checkedId(context.id))]);
+  },
+
+  async read(context) {
+    const { shell } = setup(context);
+    return shell.stream(['cat', '--', posix.join(shell.destination.root, checkedId(context.id), checkedPath(context.path))]);
+  },
+});
+
+/**
+ * rsync into `<runId>.partial` with --link-dest on the newest complete backup (identical files become
+ * hard links), the manifest in a second rsync, then one rename makes the backup appear whole.
+ */
+async function pushRun(shell: Shell, call: RsyncCall, run: StagedRun): Promise<void> {
+  const root = shell.destination.root;
+  await shell.run(['mkdir', '-p', '--', root]);
+  const existing = await listRuns(shell);
+  if (existing.some((entry) => entry.id === run.runId)) throw new Error(`backup ${run.runId} already exists there; a backup is never overwritten`);
+  const newest = existing.filter((entry) => entry.complete).sort((a, b) => (a.id < b.id ? 1 : -1))[0];
+  const partial = posix.join(root, `${run.runId}${PARTIAL}`);
+  // Content decides what is unchanged: staged files are new each run, so their times are not kept
+  // (--link-dest links only files whose kept attributes all match).
+  const common = ['--recursive', '--links', '--perms', '--checksum', ...call.extra];
+  await rsync(call, [
+    ...common,
+    `--exclude=/${MANIFEST_FILE}`,
+    // Relative to the folder rsync writes into, its sibling: right for absolute and relative roots alike.
+    ...(newest ? [`--link-dest=../${newest.id}`] : []),
+    `${run.dir}/`,
+    rsyncPath(shell.destination, `${partial}/`),
+  ]);
+  await rsync(call, [...common, join(run.dir, run.manifestFile), rsyncPath(shell.destination, `${partial}/${MANIFEST_FILE}`)]);
+  await shell.run(['mv', '--', partial, posix.join(root, run.runId)]);
+}
+
+/** `<runId>` folders are backups (renamed to that name only when done); `<runId>.partial` ones are not. */
+async function listRuns(shell: Shell): Promise<StoredEntry[]> {
+  const root = shell.destination.root;
+  const names = (await shell.run(['ls', '-1A', '--', root]).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return ''; // no folder yet: no backups yet
+    throw error;
+  }))
+    .split('\n')
+    .filter(Boolean);
+  return names.flatMap((name): StoredEntry[] => {
+    if (isRunId(name)) return [{ id: name, runId: name, complete: true }];
+    const runId = name.slice(0, -PARTIAL.length);
+    return name.endsWith(PARTIAL) && isRunId(runId) ? [{ id: name, runId, complete: false }] : [];
+  });
+}
+
+function checkedId(id: string): string {
+  const runId = id.endsWith(PARTIAL) ? id.slice(0, -PARTIAL.length) : id;
+  if (!isRunId(runId)) throw new Error(`not a backup id: ${id}`);
+  return id;
+}
+
+function checkedPath(path: string): string {
+  if (path.startsWith('/') || path.split('/').some((part) => part === '..' || part === '')) throw new Error(`not a path inside a backup: ${path}`);
+  return path;
+}

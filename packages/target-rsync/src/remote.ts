@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { PassThrough, type Readable } from 'node:stream';
+import { runTool, ToolError, type Logger } from '@pickup/core';
+import type { RsyncOptions } from './options.js';
+
+/** Where the backups are: a folder on this machine, or on `host` over ssh. */
+export interface Destination {
+  host?: string | undefined;
+  /** `user@host`, for ssh. */
+  login?: string | undefined;
+  root: string;
+}
+
+export function parseDest(dest: string, resolvePath: (path: string) => string): Destination {
+  const remote = /^(?:([^@/:]+)@)?([^/:]+):(.+)$/.exec(dest);
+  if (!remote) return { root: resolvePath(dest).replace(/\/+$/, '') || '/' };
+  const [, user, host, path] = remote as unknown as [string, string | undefined, string, string];
+  return { host, login: user ? `${user}@${host}` : host, root: path.replace(/\/+$/, '') || '/' };
+}
+
+/** `backup@nas:/srv/backups` or `/mnt/usb/backups`, for messages. */
+export function describeDest(destination: Destination): string {
+  return destination.login ? `${destination.login}:${destination.root}` : destination.root;
+}
+
+/** ssh's options: batch mode (no prompt under cron), the key, the known hosts, strict checking unless turned off. */
+export function sshArgs(options: RsyncOptions, resolvePath: (path: string) => string): string[] {
+  const args = ['-o', 'BatchMode=yes', '-o', `ConnectTimeout=${options.connectTimeout}`];
+  if (options.port) args.push('-p', String(options.port));
+  if (options.identityFile) args.push('-i', resolvePath(options.identityFile), '-o', 'IdentitiesOnly=yes');
+  if (options.knownHostsFile) args.push('-o', `UserKnownHostsFile=${resolvePath(options.knownHostsFile)}`);
+  args.push('-o', `StrictHostKeyChecking=${options.strictHostKeyChecking ? 'yes' : 'no'}`);
+  return args;
+}
+
+/** Quotes one word for the remote POSIX shell. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Runs a command where the backups are: directly, or through ssh (its words quoted for the remote shell). */
+export class Shell {
+  constructor(
+    readonly destination: Destination,
+    private readonly ssh: string[],
+    private readonly log: Logger,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  /** The command line for spawn. */
+  private argv(command: string[]): string[] {
+    if (!this.destination.login) return command;
+    return ['ssh', ...this.ssh, this.destination.login, '--', command.map(shellQuote).join(' ')];
+  }
+
+  async run(command: string[]): Promise<string> {
+    const [program, ...args] = this.argv(command) as [string, ...string[]];
+    const chunks: Buffer[] = [];
+    const output = new PassThrough();
+    output.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await runRaw(program, args, output, this.log, this.signal);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /** Streams a command's stdout; its failure (exit code, stderr) destroys the stream. */
+  stream(command: string[]): Readable {
+    const [program, ...args] = this.argv(command) as [string, ...string[]];
+    const output = new PassThrough();
+    runRaw(program, args, output, this.log, this.signal).then(
+      () => output.end(),
+      (error: Error) => output.destroy(error),
+    );
+    return output;
+  }
+}
+
+/** Like runTool, with stdout into a stream. */
+async function runRaw(program: string, args: string[], output: PassThrough, log: Logger, signal?: AbortSignal): Promise<void> {
+  const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
+  child.stdout.pipe(output, { end: false });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new ToolError(`${program} was not found`, null, '') : error));
+    child.once('close', resolve);
+  });
+  for (const line of stderr.trim().split('\n')) if (line) log.debug(`${program}: ${line}`);
+  if (code !== 0) {
+    const missing = /No such file or directory/.test(stderr);
+    const message = sshProblem(code, stderr) ?? `${args.at(-1)} failed (exit code ${code}): ${stderr.trim().split('\n').slice(-2).join(' / ')}`;
+    throw Object.assign(new ToolError(message, code, stderr), missing ? { code: 'ENOENT' } : {});
+  }
+}
+
+/** ssh's exit 255 means the connection, not the command: say what went wrong in its words. */
+export function sshProblem(code: number | null, stderr: string): string | undefined {
+  if (code !== 255) return undefined;
+  if (/Host key verification failed|No .* host key is known/i.test(stderr)) {
+    return "the server's host key is not known (strict host key checking is on); add it to the known hosts file after checking its fingerprint: ssh-keyscan -p PORT HOST >> KNOWN_HOSTS";
+  }
+  if (/REMOTE HOST IDENTIFICATION HAS CHANGED/.test(stderr)) return "the server's host key has CHANGED: someone may be impersonating it; check before you update known hosts";
+  if (/Permission denied/.test(stderr)) return 'ssh refused the login: permission denied (wrong key or user)';
+  return `ssh could not connect: ${stderr.trim().split('\n').at(-1) ?? ''}`;
+}
+
+export { runTool };
