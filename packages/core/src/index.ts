@@ -59,3 +59,4 @@ export { archiveOptions, problemHandler, type ArchiveOptions } from './archive/o
 export { escapeName } from './archive/walk.js';
 export { runTool, ToolError, type RunToolOptions } from './process/run-tool.js';
 export { fromSafeFileName, safeFileName } from './fs/safe-name.js';
+export { checkedBackupId, checkedBackupPath, PARTIAL_SUFFIX, runFolderEntry } from './lifecycle/run-folders.js';

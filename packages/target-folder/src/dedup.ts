@@ -1,6 +1,6 @@
 import { link, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MANIFEST_FILE, errnoCode, isRunId, type Manifest, type ManifestFile } from '@pickup/core';
+import { MANIFEST_FILE, errnoCode, type Manifest, type ManifestFile } from '@pickup/core';
 import { listRuns } from './stored.js';
 
 /** Finds, for a file of a new backup, an identical file in the newest complete backup at the target. */
@@ -12,7 +12,7 @@ export type PreviousCopies = (file: ManifestFile) => Promise<string | undefined>
  */
 export async function previousCopies(root: string): Promise<PreviousCopies> {
   const newest = (await listRuns(root))
-    .filter((entry) => entry.complete && isRunId(entry.id))
+    .filter((entry) => entry.complete)
     .sort((a, b) => (a.id < b.id ? 1 : -1))[0];
   if (!newest) return async () => undefined;
   let manifest: Manifest;

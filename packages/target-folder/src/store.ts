@@ -2,10 +2,7 @@ import { constants } from 'node:fs';
 import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { previousCopies, tryLink } from './dedup.js';
-import { errnoCode, exists, messageOf, nearestExisting, OptionError, probeWritable, type StagedRun } from '@pickup/core';
-
-/** Suffix of a run being written. Such a folder is never a complete backup; prune removes it later. */
-export const PARTIAL_SUFFIX = '.partial';
+import { PARTIAL_SUFFIX, errnoCode, exists, messageOf, nearestExisting, OptionError, probeWritable, type StagedRun } from '@pickup/core';
 
 export interface StoreResult {
   path: string;

@@ -2,14 +2,12 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { defineTarget, isRunId, type StagedRun, type StoredEntry } from '@pickup/core';
+import { checkedBackupId, checkedBackupPath, defineTarget, PARTIAL_SUFFIX, runFolderEntry, type StagedRun, type StoredEntry } from '@pickup/core';
 import type { Client } from 'basic-ftp';
 import { options, type FtpOptions } from './options.js';
 import { describeServer, FtpSession, isMissing, settingsOf } from './session.js';
 
 export { options, type FtpOptions };
-
-const PARTIAL = '.partial';
 
 export default defineTarget({
   name: '@pickup/target-ftp',
@@ -52,7 +50,7 @@ export default defineTarget({
   async remove({ options: opts, resolvePath, id, log, signal }) {
     const session = new FtpSession(await settingsOf(opts, resolvePath), log, signal);
     try {
-      await session.attempt(`removing ${id}`, (client) => client.removeDir(`${session.root}/${checkedId(id)}`));
+      await session.attempt(`removing ${id}`, (client) => client.removeDir(`${session.root}/${checkedBackupId(id)}`));
     } finally {
       session.close();
     }
@@ -62,7 +60,7 @@ export default defineTarget({
     const session = new FtpSession(await settingsOf(opts, resolvePath), log, signal);
     const stream = new PassThrough();
     // The transfer runs while the caller reads; its end or error ends the stream and the session.
-    const remote = () => `${session.root}/${checkedId(id)}/${checkedPath(path)}`;
+    const remote = () => `${session.root}/${checkedBackupId(id)}/${checkedBackupPath(path)}`;
     session
       .attempt(`reading ${id}/${path}`, (client) => client.downloadTo(stream, remote()))
       .then(
@@ -78,9 +76,9 @@ export default defineTarget({
 async function pushRun(session: FtpSession, run: StagedRun): Promise<void> {
   const existing = await session.attempt('listing the backups', (client) => listRuns(client, session.root));
   if (existing.some((entry) => entry.id === run.runId)) throw new Error(`backup ${run.runId} already exists there; a backup is never overwritten`);
-  const partial = () => `${session.root}/${run.runId}${PARTIAL}`;
+  const partial = () => `${session.root}/${run.runId}${PARTIAL_SUFFIX}`;
   await session.attempt('preparing the upload folder', async (client) => {
-    if (existing.some((entry) => entry.id === `${run.runId}${PARTIAL}`)) await client.removeDir(partial());
+    if (existing.some((entry) => entry.id === `${run.runId}${PARTIAL_SUFFIX}`)) await client.removeDir(partial());
     await client.ensureDir(partial());
   });
   const made = new Set<string>();
@@ -101,7 +99,7 @@ async function pushRun(session: FtpSession, run: StagedRun): Promise<void> {
   await session.attempt('renaming the upload into place', (client) => client.rename(partial(), `${session.root}/${run.runId}`));
 }
 
-/** `<runId>` folders are backups (a push renames to that name only when done); `<runId>.partial` ones are not. */
+/** The run folders under `root` (see runFolderEntry). */
 async function listRuns(client: Client, root: string): Promise<StoredEntry[]> {
   let names: { name: string; isDirectory: boolean }[];
   try {
@@ -110,24 +108,10 @@ async function listRuns(client: Client, root: string): Promise<StoredEntry[]> {
     if (isMissing(error)) return []; // no folder yet: no backups yet
     throw error;
   }
-  return names
-    .filter((entry) => entry.isDirectory)
-    .flatMap((entry): StoredEntry[] => {
-      if (isRunId(entry.name)) return [{ id: entry.name, runId: entry.name, complete: true }];
-      const runId = entry.name.slice(0, -PARTIAL.length);
-      return entry.name.endsWith(PARTIAL) && isRunId(runId) ? [{ id: entry.name, runId, complete: false }] : [];
-    });
-}
-
-function checkedId(id: string): string {
-  const runId = id.endsWith(PARTIAL) ? id.slice(0, -PARTIAL.length) : id;
-  if (!isRunId(runId)) throw new Error(`not a backup id: ${id}`);
-  return id;
-}
-
-function checkedPath(path: string): string {
-  if (path.startsWith('/') || path.split('/').some((part) => part === '..' || part === '')) throw new Error(`not a path inside a backup: ${path}`);
-  return path;
+  return names.flatMap((entry) => {
+    const stored = entry.isDirectory ? runFolderEntry(entry.name) : undefined;
+    return stored ? [stored] : [];
+  });
 }
 
 function isMissingMessage(error: Error): boolean {

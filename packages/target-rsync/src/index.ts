@@ -1,12 +1,10 @@
 import { join, posix } from 'node:path';
-import { defineTarget, isRunId, MANIFEST_FILE, type Logger, type StagedRun, type StoredEntry } from '@pickup/core';
+import { checkedBackupId, checkedBackupPath, defineTarget, MANIFEST_FILE, PARTIAL_SUFFIX, runFolderEntry, type Logger, type StagedRun, type StoredEntry } from '@pickup/core';
 import { options, type RsyncOptions } from './options.js';
 import { describeDest, parseDest, Shell, sshArgs } from './remote.js';
 import { rsync, rsyncPath, type RsyncCall } from './rsync.js';
 
 export { options, type RsyncOptions };
-
-const PARTIAL = '.partial';
 
 interface Context {
   options: RsyncOptions;
@@ -48,12 +46,12 @@ export default defineTarget({
 
   async remove(context) {
     const { shell } = setup(context);
-    await shell.run(['rm', '-rf', '--', posix.join(shell.destination.root, checkedId(context.id))]);
+    await shell.run(['rm', '-rf', '--', posix.join(shell.destination.root, checkedBackupId(context.id))]);
   },
 
   async read(context) {
     const { shell } = setup(context);
-    return shell.stream(['cat', '--', posix.join(shell.destination.root, checkedId(context.id), checkedPath(context.path))]);
+    return shell.stream(['cat', '--', posix.join(shell.destination.root, checkedBackupId(context.id), checkedBackupPath(context.path))]);
   },
 });
 
@@ -67,7 +65,7 @@ async function pushRun(shell: Shell, call: RsyncCall, run: StagedRun): Promise<v
   const existing = await listRuns(shell);
   if (existing.some((entry) => entry.id === run.runId)) throw new Error(`backup ${run.runId} already exists there; a backup is never overwritten`);
   const newest = existing.filter((entry) => entry.complete).sort((a, b) => (a.id < b.id ? 1 : -1))[0];
-  const partial = posix.join(root, `${run.runId}${PARTIAL}`);
+  const partial = posix.join(root, `${run.runId}${PARTIAL_SUFFIX}`);
   // Content decides what is unchanged: staged files are new each run, so their times are not kept
   // (--link-dest links only files whose kept attributes all match).
   const common = ['--recursive', '--links', '--perms', '--checksum', ...call.extra];
@@ -83,7 +81,7 @@ async function pushRun(shell: Shell, call: RsyncCall, run: StagedRun): Promise<v
   await shell.run(['mv', '--', partial, posix.join(root, run.runId)]);
 }
 
-/** `<runId>` folders are backups (renamed to that name only when done); `<runId>.partial` ones are not. */
+/** The run folders under the destination (see runFolderEntry). */
 async function listRuns(shell: Shell): Promise<StoredEntry[]> {
   const root = shell.destination.root;
   const names = (await shell.run(['ls', '-1A', '--', root]).catch((error: NodeJS.ErrnoException) => {
@@ -93,19 +91,7 @@ async function listRuns(shell: Shell): Promise<StoredEntry[]> {
     .split('\n')
     .filter(Boolean);
   return names.flatMap((name): StoredEntry[] => {
-    if (isRunId(name)) return [{ id: name, runId: name, complete: true }];
-    const runId = name.slice(0, -PARTIAL.length);
-    return name.endsWith(PARTIAL) && isRunId(runId) ? [{ id: name, runId, complete: false }] : [];
+    const stored = runFolderEntry(name);
+    return stored ? [stored] : [];
   });
-}
-
-function checkedId(id: string): string {
-  const runId = id.endsWith(PARTIAL) ? id.slice(0, -PARTIAL.length) : id;
-  if (!isRunId(runId)) throw new Error(`not a backup id: ${id}`);
-  return id;
-}
-
-function checkedPath(path: string): string {
-  if (path.startsWith('/') || path.split('/').some((part) => part === '..' || part === '')) throw new Error(`not a path inside a backup: ${path}`);
-  return path;
 }

@@ -34,7 +34,8 @@ export async function verifyCommand(args: VerifyArgs): Promise<number> {
           log.error({ target: target.name }, `backup ${backup.id} is damaged: ${result.problems.length} of ${result.checked} file(s) do not match the manifest`);
         }
       } catch (error) {
-        if (isPickupError(error) && error.exitCode === ExitCode.usage) throw error;
+        // An unknown id is the user's mistake; "no backup there yet" at one target is that target's problem.
+        if (isPickupError(error) && error.exitCode === ExitCode.usage && args.which !== 'latest') throw error;
         failed = true;
         log.error({ target: target.name, err: error }, `cannot verify: ${messageOf(error)}`);
       }

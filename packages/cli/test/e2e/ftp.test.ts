@@ -7,17 +7,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killTree, makeProject, pickup, type Project } from '../helpers/project.js';
-import { ftp, type Ftp } from '../helpers/servers.js';
+import { backupsOnDisk as onServer, ftp, type Ftp } from '../helpers/servers.js';
 import { snapshotTree, writeRandomFile } from '../helpers/tree.js';
-
-/** The backups the server's own folder holds: complete ones are folders named by a run id. */
-function onServer(folder: string): { complete: string[]; partial: string[] } {
-  const names = existsSync(folder) ? readdirSync(folder) : [];
-  return {
-    complete: names.filter((name) => /^\d{4}-\d\d-\d\dT\d{6}\.\d{3}Z$/.test(name)).sort(),
-    partial: names.filter((name) => name.endsWith('.partial')).sort(),
-  };
-}
 
 describe('ftp target against a real vsftpd', () => {
   let server: Ftp;

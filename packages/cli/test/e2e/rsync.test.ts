@@ -6,18 +6,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killTree, makeProject, pickup, type Project } from '../helpers/project.js';
-import { ssh, type Ssh } from '../helpers/servers.js';
+import { backupsOnDisk as onServer, ssh, type Ssh } from '../helpers/servers.js';
 import { snapshotTree, writeRandomFile } from '../helpers/tree.js';
 
 const duKiB = (path: string) => Number(execFileSync('du', ['-sk', path], { encoding: 'utf8' }).split('\t')[0]);
-
-function onServer(folder: string): { complete: string[]; partial: string[] } {
-  const names = existsSync(folder) ? readdirSync(folder) : [];
-  return {
-    complete: names.filter((name) => /^\d{4}-\d\d-\d\dT\d{6}\.\d{3}Z$/.test(name)).sort(),
-    partial: names.filter((name) => name.endsWith('.partial')).sort(),
-  };
-}
 
 describe('rsync target over a real sshd', () => {
   let server: Ssh;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './project.js';
 
@@ -118,5 +118,14 @@ export function ssh(): Ssh {
     key: env.PICKUP_TEST_SSH_KEY!,
     knownHosts: env.PICKUP_TEST_SSH_KNOWN_HOSTS!,
     servers: env.PICKUP_TEST_SERVERS!,
+  };
+}
+
+/** The backups a server's own folder holds: complete ones are folders named by a run id. */
+export function backupsOnDisk(folder: string): { complete: string[]; partial: string[] } {
+  const names = existsSync(folder) ? readdirSync(folder) : [];
+  return {
+    complete: names.filter((name) => /^\d{4}-\d\d-\d\dT\d{6}\.\d{3}Z$/.test(name)).sort(),
+    partial: names.filter((name) => name.endsWith('.partial')).sort(),
   };
 }

@@ -10,7 +10,7 @@ export interface PrunePlan {
    * failed must not push out good backups). With a policy, those older than the newest good backup
    * are removed; newer ones are kept, as the best there is.
    */
-  partial: { backup: StoredBackup; keep: boolean }[];
+  partial: { backup: StoredBackup; keep: boolean; why: string }[];
   /** Backups whose manifest cannot be read: kept, and reported. */
   damaged: StoredBackup[];
   /** Remains of pushes that did not finish, older than the newest complete backup: removed. */
@@ -31,7 +31,11 @@ export function planPrune(backups: readonly StoredBackup[], policy: RetentionPol
     decisions: applyRetention(good, policy),
     partial: readable
       .filter((backup) => backup.manifest!.status !== 'complete')
-      .map((backup) => ({ backup, keep: !hasPolicy || newestGood === undefined || backup.time > newestGood })),
+      .map((backup) => {
+        if (!hasPolicy) return { backup, keep: true, why: 'partial, no retention policy' };
+        const keep = newestGood === undefined || backup.time > newestGood;
+        return { backup, keep, why: keep ? 'partial, newer than every complete backup' : 'partial, superseded' };
+      }),
     damaged: backups.filter((backup) => backup.damaged),
     incomplete: backups.filter((backup) => !backup.complete && newest !== undefined && backup.time < newest),
   };
@@ -54,16 +58,14 @@ export async function pruneTarget(
   for (const backup of plan.damaged) scoped.warn(`kept ${backup.id}: ${backup.damaged}`);
   const doomed = [
     ...plan.decisions.filter((decision) => !decision.keep).map((decision) => ({ id: decision.backup.id, why: 'retention' })),
-    ...plan.partial.filter((entry) => !entry.keep).map((entry) => ({ id: entry.backup.id, why: 'partial, superseded' })),
+    ...plan.partial.filter((entry) => !entry.keep).map((entry) => ({ id: entry.backup.id, why: entry.why })),
     ...plan.incomplete.map((backup) => ({ id: backup.id, why: 'incomplete' })),
   ];
   if (dryRun) {
     for (const decision of plan.decisions) {
       scoped.info(`${decision.keep ? 'keep  ' : 'remove'} ${decision.backup.id}${decision.keep ? ` (${decision.reasons.join(', ')})` : ''}`);
     }
-    for (const { backup, keep } of plan.partial) {
-      scoped.info(`${keep ? 'keep  ' : 'remove'} ${backup.id} (partial${keep ? ', newer than every complete backup' : ', superseded'})`);
-    }
+    for (const { backup, keep, why } of plan.partial) scoped.info(`${keep ? 'keep  ' : 'remove'} ${backup.id} (${why})`);
     for (const backup of plan.incomplete) scoped.info(`remove ${backup.id} (incomplete)`);
   } else {
     for (const { id, why } of doomed) {

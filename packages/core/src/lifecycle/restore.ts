@@ -93,7 +93,9 @@ async function locate(plan: Plan, request: RestoreRequest, log: Logger, signal: 
   for (const planned of selectTargets(plan, request.target)) {
     const target = targetHandle(plan, planned, log, signal);
     try {
-      return { target, backup: findBackup(await target.list(), request.which, target.name) };
+      const sourceSucceeded = (backup: StoredBackup) =>
+        backup.manifest?.sources.some((source) => source.name === request.source && source.status !== 'failed') ?? false;
+      return { target, backup: findBackup(await target.list(), request.which, target.name, sourceSucceeded) };
     } catch (error) {
       // "Not at this target" is worth trying the next one; a damaged backup or a broken target is not.
       if (error instanceof ConfigError) problems.push(messageOf(error));

@@ -75,12 +75,20 @@ export function selectTargets(plan: Plan, name: string | undefined): PlannedPlug
   return found;
 }
 
-/** The complete backup `which` names (`latest` or an id) among `backups`, or a clear error. */
-export function findBackup(backups: readonly StoredBackup[], which: string, targetName: string): StoredBackup {
+/**
+ * The complete backup `which` names (`latest` or an id) among `backups`, or a clear error. `usable`
+ * narrows what `latest` may be (a restore wants the newest backup where its source succeeded).
+ */
+export function findBackup(
+  backups: readonly StoredBackup[],
+  which: string,
+  targetName: string,
+  usable: (backup: StoredBackup) => boolean = () => true,
+): StoredBackup {
   const damaged = which !== 'latest' ? backups.find((backup) => backup.id === which && backup.damaged) : undefined;
   if (damaged) throw new PickupError(`backup ${which} at target ${targetName} is damaged: ${damaged.damaged}`, ExitCode.partial);
   const complete = backups.filter((backup) => backup.complete && !backup.damaged);
-  const found = which === 'latest' ? complete[0] : complete.find((backup) => backup.id === which);
+  const found = which === 'latest' ? complete.find(usable) : complete.find((backup) => backup.id === which);
   if (found) return found;
   const known = complete.slice(0, 5).map((backup) => backup.id).join(', ') || 'none';
   throw new ConfigError(
