@@ -93,6 +93,7 @@ export async function optionFile(connection: Connection): Promise<{ path: string
 
 /** The first of `candidates` found (an explicit path, or names looked up in $PATH). */
 export function findProgram(explicit: string | undefined, candidates: string[], option: string): string {
+  if (explicit && !explicit.includes('/')) return findProgram(undefined, [explicit], option);
   if (explicit) {
     if (!existsSync(explicit)) throw new OptionError(option, `${explicit} does not exist; install mariadb-client or mysql-client, or fix ${option}`);
     return explicit;

@@ -13,7 +13,7 @@ export default defineSource({
   async check({ options: opts, resolvePath }) {
     const connection = await resolveConnection(opts, resolvePath);
     const server = await inspectServer(connection);
-    findProgram(opts.dumpTool, dumpTools(server.flavour), 'dumpTool');
+    findProgram(programPath(opts.dumpTool, resolvePath), dumpTools(server.flavour), 'dumpTool');
     const missing = opts.databases === 'all' ? [] : opts.databases.filter((name) => !server.databases.includes(name));
     if (missing.length > 0) throw new OptionError('databases', `no database ${missing.join(', ')} at ${describeConnection(connection)}`);
   },
@@ -22,7 +22,7 @@ export default defineSource({
     const connection = await resolveConnection(opts, resolvePath);
     const where = describeConnection(connection);
     const server = await inspectServer(connection);
-    const dumpTool = findProgram(opts.dumpTool, dumpTools(server.flavour), 'dumpTool');
+    const dumpTool = findProgram(programPath(opts.dumpTool, resolvePath), dumpTools(server.flavour), 'dumpTool');
     const wanted = chooseDatabases(opts, server.databases, where, warn);
     const file = await optionFile(connection);
     try {
@@ -64,7 +64,7 @@ export default defineSource({
   async restore({ options: opts, files, to, force, resolvePath, log, signal }) {
     const connection = await resolveConnection(opts, resolvePath);
     const where = describeConnection(connection);
-    const client = findProgram(opts.client, ['mariadb', 'mysql'], 'client');
+    const client = findProgram(programPath(opts.client, resolvePath), ['mariadb', 'mysql'], 'client');
     const file = await optionFile(connection);
     try {
       const dump = files[0]!;
@@ -86,6 +86,11 @@ export default defineSource({
     }
   },
 });
+
+/** A program option: a path (relative to the config file) when it has a `/`, else a name to find in $PATH. */
+function programPath(option: string | undefined, resolvePath: (path: string) => string): string | undefined {
+  return option?.includes('/') ? resolvePath(option) : option;
+}
 
 /** mariadb-dump for MariaDB (mysqldump there is only a name for it), mysqldump for MySQL. */
 function dumpTools(flavour: 'MariaDB' | 'MySQL'): string[] {

@@ -15,7 +15,7 @@ export default defineSource({
   async check({ options: opts, resolvePath }) {
     const connection = await resolveConnection(opts, resolvePath);
     const server = await inspectServer(connection, opts.maintenanceDatabase);
-    await checkPgDump(opts, server.major);
+    await checkPgDump(opts, server.major, resolvePath);
     const missing = opts.databases === 'all' ? [] : opts.databases.filter((name) => !server.databases.includes(name));
     if (missing.length > 0) throw new OptionError('databases', `no database ${missing.join(', ')} at ${describeConnection(connection)}`);
   },
@@ -24,7 +24,7 @@ export default defineSource({
     const connection = await resolveConnection(opts, resolvePath);
     const where = describeConnection(connection);
     const server = await inspectServer(connection, opts.maintenanceDatabase);
-    const { pgDump, pgDumpAll } = await checkPgDump(opts, server.major);
+    const { pgDump, pgDumpAll } = await checkPgDump(opts, server.major, resolvePath);
     const wanted = chooseDatabases(opts, server.databases, where, warn);
     const client = await clientSetup(connection);
     try {
@@ -62,7 +62,7 @@ export default defineSource({
 
   async restore({ options: opts, files, to, force, only, resolvePath, log, signal }) {
     const connection: Connection = await resolveConnection(opts, resolvePath);
-    const binDir = findBinDir(opts.binDir);
+    const binDir = findBinDir(opts.binDir && resolvePath(opts.binDir));
     const client = await clientSetup(connection);
     const tools = { pgRestore: tool(binDir, 'pg_restore', !!opts.binDir), psql: tool(binDir, 'psql', !!opts.binDir), client, log, signal };
     try {
@@ -82,8 +82,8 @@ export default defineSource({
 });
 
 /** pg_dump and pg_dumpall, as new as the server: an older pg_dump cannot dump a newer server. */
-async function checkPgDump(opts: PostgresOptions, serverMajor: number): Promise<{ pgDump: string; pgDumpAll: string }> {
-  const binDir = findBinDir(opts.binDir);
+async function checkPgDump(opts: PostgresOptions, serverMajor: number, resolvePath: (path: string) => string): Promise<{ pgDump: string; pgDumpAll: string }> {
+  const binDir = findBinDir(opts.binDir && resolvePath(opts.binDir));
   const pgDump = tool(binDir, 'pg_dump', !!opts.binDir);
   const major = await toolMajor(pgDump);
   if (major < serverMajor) {

@@ -1,7 +1,7 @@
 import { join, posix } from 'node:path';
 import { checkedBackupId, checkedBackupPath, defineTarget, MANIFEST_FILE, PARTIAL_SUFFIX, runFolderEntry, type Logger, type StagedRun, type StoredEntry } from '@pickup/core';
 import { options, type RsyncOptions } from './options.js';
-import { describeDest, parseDest, Shell, sshArgs } from './remote.js';
+import { describeDest, keyscanLine, parseDest, Shell, sshArgs } from './remote.js';
 import { rsync, rsyncPath, type RsyncCall } from './rsync.js';
 
 export { options, type RsyncOptions };
@@ -16,9 +16,10 @@ interface Context {
 function setup({ options: opts, resolvePath, log, signal }: Context): { shell: Shell; call: RsyncCall } {
   const destination = parseDest(opts.dest, resolvePath);
   const ssh = sshArgs(opts, resolvePath);
+  const keyscan = keyscanLine(destination, opts, resolvePath);
   return {
-    shell: new Shell(destination, ssh, log, signal),
-    call: { rsync: opts.rsync, ssh, extra: opts.rsyncArgs, destination, log, signal },
+    shell: new Shell(destination, ssh, log, keyscan, signal),
+    call: { rsync: opts.rsync, ssh, extra: opts.rsyncArgs, destination, keyscan, log, signal },
   };
 }
 

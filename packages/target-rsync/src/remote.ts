@@ -23,6 +23,12 @@ export function describeDest(destination: Destination): string {
   return destination.login ? `${destination.login}:${destination.root}` : destination.root;
 }
 
+/** The command that adds the server's key to the known hosts the target uses. */
+export function keyscanLine(destination: Destination, options: RsyncOptions, resolvePath: (path: string) => string): string {
+  const knownHosts = options.knownHostsFile ? resolvePath(options.knownHostsFile) : '~/.ssh/known_hosts';
+  return `ssh-keyscan${options.port ? ` -p ${options.port}` : ''} ${destination.host ?? 'HOST'} >> ${knownHosts}`;
+}
+
 /** ssh's options: batch mode (no prompt under cron), the key, the known hosts, strict checking unless turned off. */
 export function sshArgs(options: RsyncOptions, resolvePath: (path: string) => string): string[] {
   const args = ['-o', 'BatchMode=yes', '-o', `ConnectTimeout=${options.connectTimeout}`];
@@ -44,6 +50,7 @@ export class Shell {
     readonly destination: Destination,
     private readonly ssh: string[],
     private readonly log: Logger,
+    private readonly keyscan: string,
     private readonly signal?: AbortSignal,
   ) {}
 
@@ -58,7 +65,7 @@ export class Shell {
     const chunks: Buffer[] = [];
     const output = new PassThrough();
     output.on('data', (chunk: Buffer) => chunks.push(chunk));
-    await runRaw(program, args, output, this.log, this.signal);
+    await runRaw(program, args, output, this.log, this.keyscan, this.signal);
     return Buffer.concat(chunks).toString('utf8');
   }
 
@@ -66,7 +73,7 @@ export class Shell {
   stream(command: string[]): Readable {
     const [program, ...args] = this.argv(command) as [string, ...string[]];
     const output = new PassThrough();
-    runRaw(program, args, output, this.log, this.signal).then(
+    runRaw(program, args, output, this.log, this.keyscan, this.signal).then(
       () => output.end(),
       (error: Error) => output.destroy(error),
     );
@@ -75,7 +82,7 @@ export class Shell {
 }
 
 /** Like runTool, with stdout into a stream. */
-async function runRaw(program: string, args: string[], output: PassThrough, log: Logger, signal?: AbortSignal): Promise<void> {
+async function runRaw(program: string, args: string[], output: PassThrough, log: Logger, keyscan: string, signal?: AbortSignal): Promise<void> {
   const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
   child.stdout.pipe(output, { end: false });
   let stderr = '';
@@ -87,16 +94,16 @@ async function runRaw(program: string, args: string[], output: PassThrough, log:
   for (const line of stderr.trim().split('\n')) if (line) log.debug(`${program}: ${line}`);
   if (code !== 0) {
     const missing = /No such file or directory/.test(stderr);
-    const message = sshProblem(code, stderr) ?? `${args.at(-1)} failed (exit code ${code}): ${stderr.trim().split('\n').slice(-2).join(' / ')}`;
+    const message = sshProblem(code, stderr, keyscan) ?? `${args.at(-1)} failed (exit code ${code}): ${stderr.trim().split('\n').slice(-2).join(' / ')}`;
     throw Object.assign(new ToolError(message, code, stderr), missing ? { code: 'ENOENT' } : {});
   }
 }
 
 /** ssh's exit 255 means the connection, not the command: say what went wrong in its words. */
-export function sshProblem(code: number | null, stderr: string): string | undefined {
+export function sshProblem(code: number | null, stderr: string, keyscan = 'ssh-keyscan HOST >> ~/.ssh/known_hosts'): string | undefined {
   if (code !== 255) return undefined;
   if (/Host key verification failed|No .* host key is known/i.test(stderr)) {
-    return "the server's host key is not known (strict host key checking is on); add it to the known hosts file after checking its fingerprint: ssh-keyscan -p PORT HOST >> KNOWN_HOSTS";
+    return `the server's host key is not known (strict host key checking is on); add it after checking its fingerprint: ${keyscan}`;
   }
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED/.test(stderr)) return "the server's host key has CHANGED: someone may be impersonating it; check before you update known hosts";
   if (/Permission denied/.test(stderr)) return 'ssh refused the login: permission denied (wrong key or user)';

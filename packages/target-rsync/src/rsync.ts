@@ -26,6 +26,8 @@ export interface RsyncCall {
   ssh: string[];
   extra: string[];
   destination: Destination;
+  /** What to run to trust the server's key (for the message when it is unknown). */
+  keyscan: string;
   log: Logger;
   signal: AbortSignal;
 }
@@ -43,8 +45,10 @@ export async function rsync(call: RsyncCall, args: string[]): Promise<void> {
   } catch (error) {
     if (!(error instanceof ToolError)) throw error;
     if (error.exitCode === null) throw new Error(`${call.rsync} was not found; install rsync or set the rsync option`);
-    const meaning = sshProblem(error.exitCode, error.stderr) ?? EXIT_CODES[error.exitCode] ?? 'see rsync(1), EXIT VALUES';
-    const last = error.stderr.trim().split('\n').filter((line) => !/^rsync error:/.test(line)).slice(-1)[0];
-    throw new Error(`rsync exited with code ${error.exitCode}: ${meaning}${last ? ` (${last.trim()})` : ''}`);
+    const meaning = sshProblem(error.exitCode, error.stderr, call.keyscan) ?? EXIT_CODES[error.exitCode] ?? 'see rsync(1), EXIT VALUES';
+    // The cause is usually the first line rsync printed ("mkdir ... failed: Permission denied"), the
+    // summary ("rsync error: ...") the last. The remote side's lines may be lost when ssh is cut short.
+    const cause = error.stderr.split('\n').find((line) => line.trim() !== '' && !/^rsync error:/.test(line));
+    throw new Error(`rsync exited with code ${error.exitCode}: ${meaning}${cause ? ` (${cause.trim()})` : ''}`);
   }
 }

@@ -159,6 +159,16 @@ describe('postgres source against a real PostgreSQL', () => {
     expect(result.stderr).toMatch(/sources\[0\]\.with\.binDir: no pg_dump in .*empty-bin; install postgresql-client or set binDir/);
   });
 
+  it('a pg_dump older than the server: a clear error saying which version is needed', async () => {
+    const dir = project.path('old-bin');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'pg_dump'), '#!/bin/sh\necho "pg_dump (PostgreSQL) 9.6.24"\n', { mode: 0o755 });
+    await project.writeConfig({ sources: [source({ binDir: './old-bin' })], targets: [target] });
+    const result = await pickup([], { cwd: project.dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/sources\[0\]\.with\.binDir: \S+old-bin\/pg_dump is version 9, older than the server \(1\d\); install postgresql-client-1\d or set binDir to its bin folder/);
+  });
+
   it('a database dropped between listing and dumping: that one fails, the others are dumped', async () => {
     const doomed = `pickup_doomed_${suffix}`;
     pg.sql('postgres', `CREATE DATABASE ${doomed}`);
