@@ -1,6 +1,7 @@
 import { defineConfig } from '@pickup/cli';
 
-// Paths are relative to this file, so `npx pickup` works from any folder (and from cron).
+// Paths are relative to this file, so `pickup --config /path/to/pickup.config.ts` works from any
+// folder (and from cron).
 export default defineConfig({
   sources: [
     {

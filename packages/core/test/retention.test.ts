@@ -126,3 +126,35 @@ describe('retention settings', () => {
     expect(subtractDuration(new Date('2026-03-31T10:00:00Z'), parseDuration('1y1m')!).toISOString()).toBe('2025-03-03T10:00:00.000Z');
   });
 });
+
+describe('pruning plans', () => {
+  it('thins out only this host\'s full backups: other hosts\', partial and --only ones do not count', async () => {
+    const { planPrune } = await import('../src/lifecycle/prune.js');
+    const backup = (id: string, host: string, extra: Record<string, unknown> = {}) => ({
+      id,
+      runId: id,
+      time: new Date(`${id.slice(0, 10)}T12:00:00Z`),
+      complete: true,
+      manifest: { host, status: 'complete', sources: [], ...extra } as never,
+    });
+    const plan = planPrune(
+      [
+        backup('2026-01-01', 'web1'),
+        backup('2026-01-02', 'web1'),
+        backup('2026-01-03', 'db1'),
+        backup('2026-01-04', 'web1', { onlySources: ['www'] }),
+        backup('2026-01-05', 'web1', { status: 'partial' }),
+      ],
+      { keepLast: 1 },
+      'web1',
+    );
+    expect(plan.decisions.map((d) => [d.backup.id, d.keep])).toEqual([
+      ['2026-01-02', true],
+      ['2026-01-01', false],
+    ]);
+    expect(plan.partial.map((p) => [p.backup.id, p.keep, p.why])).toEqual([
+      ['2026-01-04', true, 'some sources only, newer than every complete backup'],
+      ['2026-01-05', true, 'partial, newer than every complete backup'],
+    ]);
+  });
+});

@@ -10,6 +10,7 @@ import {
   extractTarGz,
   prepareRestoreFolder,
   problemHandler,
+  warnIfEmpty,
   writeTarGz,
   z,
 } from '@pickup/core';
@@ -39,6 +40,7 @@ export default defineSource({
   async backup({ options: opts, dir, resolvePath, warn, log, signal }) {
     const root = resolvePath(opts.path);
     await assertReadableFolder(root);
+    await warnIfEmpty(root, opts, warn);
     const onProblem = problemHandler(root, opts, warn);
     const { folders, loose } = await topLevel(root, onProblem);
     await mkdir(join(dir, FOLDERS_DIR), { mode: 0o700 });

@@ -6,6 +6,7 @@ import {
   extractTarGz,
   prepareRestoreFolder,
   problemHandler,
+  warnIfEmpty,
   writeTarGz,
   z,
 } from '@pickup/core';
@@ -32,6 +33,7 @@ export default defineSource({
   async backup({ options: opts, name, dir, resolvePath, warn, log, signal }) {
     const root = resolvePath(opts.path);
     await assertReadableFolder(root);
+    await warnIfEmpty(root, opts, warn);
     const archive = join(dir, `${name}.tar.gz`);
     const stats = await writeTarGz(root, archive, { ...opts, signal, onProblem: problemHandler(root, opts, warn) });
     log.debug(`archived ${stats.entries} entries, ${stats.files} files, ${stats.bytes} bytes from ${root}`);

@@ -1,13 +1,14 @@
 import { link, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MANIFEST_FILE, errnoCode, type Manifest, type ManifestFile } from '@pickup/core';
+import { MANIFEST_FILE, errnoCode, sha256File, type Manifest, type ManifestFile } from '@pickup/core';
 import { listRuns } from './stored.js';
 
 /** Finds, for a file of a new backup, an identical file in the newest complete backup at the target. */
 export type PreviousCopies = (file: ManifestFile) => Promise<string | undefined>;
 
 /**
- * Indexes the newest complete backup under `root` by sha256 and size. A backup whose manifest cannot
+ * Indexes the newest complete backup under `root` by sha256 and size; a candidate is used only if its
+ * content still has that sha256. A backup whose manifest cannot
  * be read is no basis for linking: then nothing is linked, everything is copied.
  */
 export async function previousCopies(root: string): Promise<PreviousCopies> {
@@ -26,9 +27,11 @@ export async function previousCopies(root: string): Promise<PreviousCopies> {
   return async (file) => {
     const candidate = index.get(keyOf(file));
     if (!candidate) return undefined;
-    // Trust the manifest's checksum, but not a file someone truncated since: the size must still match.
+    // The old copy must still be what its manifest says: linking a damaged file would carry the
+    // damage into every later backup. Reading it costs less than writing a copy.
     const size = await stat(candidate).then((stats) => stats.size, () => -1);
-    return size === file.size ? candidate : undefined;
+    if (size !== file.size) return undefined;
+    return (await sha256File(candidate).catch(() => '')) === file.sha256 ? candidate : undefined;
   };
 }
 

@@ -1,5 +1,5 @@
 import { join, posix } from 'node:path';
-import { checkedBackupId, checkedBackupPath, defineTarget, MANIFEST_FILE, PARTIAL_SUFFIX, runFolderEntry, type Logger, type StagedRun, type StoredEntry } from '@pickup/core';
+import { checkedBackupId, checkedBackupPath, defineTarget, MANIFEST_FILE, OptionError, PARTIAL_SUFFIX, runFolderEntry, type Logger, type StagedRun, type StoredEntry } from '@pickup/core';
 import { options, type RsyncOptions } from './options.js';
 import { describeDest, keyscanLine, parseDest, Shell, sshArgs } from './remote.js';
 import { rsync, rsyncPath, type RsyncCall } from './rsync.js';
@@ -31,16 +31,16 @@ export default defineTarget({
   async check(context) {
     const { shell } = setup(context);
     const root = shell.destination.root;
-    // Makes the folder if needed and proves it can be written, over the same path a push uses.
-    const probe = posix.join(root, `.pickup-probe-${process.pid}`);
-    await shell.run(['mkdir', '-p', '--', root]);
+    // Proves the folder can be written, over the same path a push uses; creates nothing that stays.
+    const folder = context.options.createPath ? await nearestExistingFolder(shell, root) : await assertDestination(shell, root);
+    const probe = posix.join(folder, `.pickup-probe-${process.pid}`);
     await shell.run(['mkdir', '--', probe]);
     await shell.run(['rmdir', '--', probe]);
   },
 
   async push(context) {
     const { shell, call } = setup(context);
-    await pushRun(shell, call, context.run);
+    await pushRun(shell, call, context.run, context.options.createPath);
   },
 
   list: async (context) => listRuns(setup(context).shell),
@@ -60,9 +60,10 @@ export default defineTarget({
  * rsync into `<runId>.partial` with --link-dest on the newest complete backup (identical files become
  * hard links), the manifest in a second rsync, then one rename makes the backup appear whole.
  */
-async function pushRun(shell: Shell, call: RsyncCall, run: StagedRun): Promise<void> {
+async function pushRun(shell: Shell, call: RsyncCall, run: StagedRun, createPath: boolean): Promise<void> {
   const root = shell.destination.root;
-  await shell.run(['mkdir', '-p', '--', root]);
+  if (createPath) await shell.run(['mkdir', '-p', '-m', '700', '--', root]);
+  else await assertDestination(shell, root);
   const existing = await listRuns(shell);
   if (existing.some((entry) => entry.id === run.runId)) throw new Error(`backup ${run.runId} already exists there; a backup is never overwritten`);
   const newest = existing.filter((entry) => entry.complete).sort((a, b) => (a.id < b.id ? 1 : -1))[0];
@@ -80,6 +81,24 @@ async function pushRun(shell: Shell, call: RsyncCall, run: StagedRun): Promise<v
   ]);
   await rsync(call, [...common, join(run.dir, run.manifestFile), rsyncPath(shell.destination, `${partial}/${MANIFEST_FILE}`)]);
   await shell.run(['mv', '--', partial, posix.join(root, run.runId)]);
+}
+
+/** The destination folder must exist (unless createPath): a missing one is often a disk not mounted. */
+async function assertDestination(shell: Shell, root: string): Promise<string> {
+  try {
+    await shell.run(['test', '-d', root]);
+    return root;
+  } catch {
+    throw new OptionError('dest', `${describeDest(shell.destination)} does not exist or is not a folder (is its disk mounted?); create it, or set createPath: true`);
+  }
+}
+
+/** The folder itself, or the nearest one above it that exists (where createPath would create it). */
+async function nearestExistingFolder(shell: Shell, root: string): Promise<string> {
+  for (let folder = root; ; folder = posix.dirname(folder)) {
+    if (await shell.run(['test', '-d', folder]).then(() => true, () => false)) return folder;
+    if (folder === posix.dirname(folder)) return folder;
+  }
 }
 
 /** The run folders under the destination (see runFolderEntry). */

@@ -4,6 +4,11 @@ export const options = z
   .object({
     /** `user@host:/srv/backups/web1` (over ssh) or a local path (a mounted disk). Local paths are relative to the config file. */
     dest: z.string().min(1),
+    /**
+     * Create the destination folder if it is missing. Off by default: a missing folder often means a
+     * disk that is not mounted, and filling the root file system instead helps no one.
+     */
+    createPath: z.boolean().default(false),
     /** ssh port. */
     port: z.number().int().min(1).max(65535).optional(),
     /** The private key to log in with. Relative to the config file. */

@@ -52,6 +52,14 @@ describe('bad input', () => {
     expect(await completeBackups(project.path('backups'))).toEqual([]);
   });
 
+  it('a typo in a plugin name: exit 2, suggests the installed plugin it resembles', async () => {
+    project = await makeProject();
+    await project.writeConfig({ ...folderToFolder(), sources: [{ name: 'home', use: 'foldr-split', with: { path: './data' } }] });
+    const result = await pickup([], { cwd: project.dir });
+    expectCleanError(result, 2, /sources\[0\]\.use: no source plugin "foldr-split" is installed .*; did you mean "folder-split"\?/);
+    expect(result.stderr).not.toMatch(/npm install/);
+  });
+
   it('an option of the wrong type: exit 2, names sources[1].with.path', async () => {
     project = await makeProject();
     const config = folderToFolder();
@@ -80,6 +88,17 @@ describe('bad input', () => {
     expect(await completeBackups(project.path('backups'))).toEqual([]);
     const check = await pickup(['check'], { cwd: project.dir });
     expectCleanError(check, 1, /sources\[0\]\.with\.path: folder .*no-such-folder does not exist/);
+  });
+
+  it('an empty source folder (a disk not mounted): a warning, the backup is partial so retention keeps the old ones', async () => {
+    project = await makeProject();
+    await mkdir(project.path('data'));
+    await project.writeConfig(folderToFolder());
+    const result = await pickup([], { cwd: project.dir });
+    expectCleanError(result, 1, /warning: source files: folder .*data is empty \(is its disk mounted\?\); set allowEmpty: true if it may be/);
+    expect(result.stderr).toMatch(/retention skipped: this backup is partial/);
+    await project.writeConfig({ ...folderToFolder(), sources: [{ name: 'files', use: 'folder', with: { path: './data', allowEmpty: true } }] });
+    expect((await pickup([], { cwd: project.dir })).code).toBe(0);
   });
 
   it('a source folder that cannot be read: exit 1, nothing at the target', async () => {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -60,6 +60,21 @@ describe('folder-split source with the folder target', () => {
     expect(one).toBeGreaterThan(6000);
     expect(duKiB(project.path('backups')) - one).toBeLessThan(100);
     expect(second.stdout).toMatch(/6\.\d MB of it linked to the previous backup, not written/);
+  });
+
+  it('never links to a previous copy that was damaged since: it writes the file anew', async () => {
+    expect((await pickup([], { cwd: project.dir })).code).toBe(0);
+    const [first] = await completeBackups(project.path('backups'));
+    const stored = project.path('backups', first!, 'home/folders/alice.tar.gz');
+    const bytes = await readFile(stored);
+    bytes[bytes.length - 20] ^= 0xff; // bit rot: same size, other content
+    await writeFile(stored, bytes);
+    const second = await pickup([], { cwd: project.dir });
+    expect(second.code).toBe(0);
+    const latest = (await completeBackups(project.path('backups'))).sort().at(-1)!;
+    expect(statSync(project.path('backups', latest, 'home/folders/alice.tar.gz')).ino).not.toBe(statSync(stored).ino);
+    const verify = await pickup(['verify', latest], { cwd: project.dir });
+    expect(verify.code).toBe(0);
   });
 
   it('a change in one subfolder changes only its archive', async () => {

@@ -104,10 +104,24 @@ describe('retention over twenty nightly runs', () => {
     expect(after.filter((name) => !before.includes(name)).map((name) => name.slice(0, 15))).toEqual(['2026-03-01T0200']);
     expect(after.filter((name) => before.includes(name))).toEqual(before);
 
+    // A run of one source (--only) does not count either, and does not prune.
+    await project.writeConfig({
+      sources: [
+        { name: 'files', use: 'folder', with: { path: './data' } },
+        { name: 'db', use: 'fixture', with: { text: 'db' } },
+      ],
+      targets: [{ name: 'disk', use: 'folder', with: { path: './backups' }, retention: { keepLast: 1 } }],
+    });
+    const only = await pickup(['--only', 'db'], { cwd: project.dir, ...at('2026-03-02 02:00:00') });
+    expect(only.code).toBe(0);
+    expect(only.stdout).toMatch(/retention skipped: this backup holds only some sources \(--only\)/);
+    expect((await readdir(project.path('backups'))).filter((name) => before.includes(name))).toEqual(before);
+
     // Pruning by hand now: the partial backup does not count, so keepLast 1 keeps the newest good one.
     const prune = await pickup(['prune', '--dry-run'], { cwd: project.dir });
     expect(prune.stdout).toMatch(/target disk: keep   2026-02-27T0200\S+ \(last\)/);
     expect(prune.stdout).toMatch(/target disk: keep   2026-03-01T0200\S+ \(partial, newer than every complete backup\)/);
+    expect(prune.stdout).toMatch(/target disk: keep   2026-03-02T0200\S+ \(some sources only, newer than every complete backup\)/);
   });
 });
 

@@ -32,7 +32,7 @@ describe('rsync target over a real sshd', () => {
   const target = (folder: string, extra: Record<string, unknown> = {}) => ({
     name: 'nas',
     use: 'rsync',
-    with: { dest: `${server.user}@${server.host}:${remote}/${folder}`, port: server.port, identityFile: server.key, knownHostsFile: server.knownHosts, ...extra },
+    with: { dest: `${server.user}@${server.host}:${remote}/${folder}`, port: server.port, identityFile: server.key, knownHostsFile: server.knownHosts, createPath: true, ...extra },
   });
   const source = { name: 'files', use: 'folder', with: { path: './data' } };
 
@@ -69,6 +69,16 @@ describe('rsync target over a real sshd', () => {
       const verify = await pickup(['verify', id], { cwd: project.dir });
       expect(verify.code, id).toBe(0);
     }
+  });
+
+  it('a destination folder that is missing (a disk not mounted) is not created unless asked, not even by check', async () => {
+    await project.writeConfig({ sources: [source], targets: [target('not/mounted', { createPath: false })] });
+    const check = await pickup(['check'], { cwd: project.dir });
+    expect(check.code).toBe(1);
+    expect(check.stderr).toMatch(/targets\[0\]\.with\.dest: \S+not\/mounted does not exist or is not a folder \(is its disk mounted\?\); create it, or set createPath: true/);
+    const run = await pickup([], { cwd: project.dir });
+    expect(run.code).toBe(1);
+    expect(existsSync(join(server.home, remote, 'not'))).toBe(false);
   });
 
   it('an unknown host key is refused by default, with what to do', async () => {

@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -12,12 +13,25 @@ export const archiveOptions = {
   gzipLevel: z.number().int().min(1).max(9).default(6),
   /** A file that vanishes or cannot be read during the backup: `warn` (the source is partial) or `fail`. */
   onUnreadable: z.enum(['warn', 'fail']).default('warn'),
+  /** An empty folder is usually a disk that is not mounted: a warning (the source is partial) unless this is set. */
+  allowEmpty: z.boolean().default(false),
 };
 
 export interface ArchiveOptions {
   exclude: string[];
   gzipLevel: number;
   onUnreadable: 'warn' | 'fail';
+  allowEmpty: boolean;
+}
+
+/**
+ * Warns when the folder to back up is empty: an unmounted data disk looks just like that, and a
+ * "good" empty backup would let retention remove the last real ones (a partial one never does).
+ */
+export async function warnIfEmpty(root: string, options: ArchiveOptions, warn: (message: string) => void): Promise<void> {
+  if (!options.allowEmpty && (await readdir(root)).length === 0) {
+    warn(`folder ${root} is empty (is its disk mounted?); set allowEmpty: true if it may be`);
+  }
 }
 
 /** The `onProblem` of `writeTarGz` for these options: a warning (source partial), or the end of the backup. */

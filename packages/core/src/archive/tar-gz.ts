@@ -41,7 +41,8 @@ export async function writeTarGz(root: string, destination: string, options: Tar
     abort.abort(reason);
   };
   const onOuterAbort = () => stop(options.signal?.reason);
-  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  if (options.signal?.aborted) onOuterAbort(); // an abort event that already fired will not fire again
+  else options.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
   const pack = tar.pack();
   const output = createWriteStream(destination, { flags: 'wx', mode: 0o600 });

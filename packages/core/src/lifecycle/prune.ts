@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Logger } from '../log/logger.js';
 import { applyRetention, type RetentionDecision, type RetentionPolicy } from './retention.js';
 import type { StoredBackup, TargetHandle } from './stored.js';
@@ -6,9 +7,9 @@ export interface PrunePlan {
   /** Every complete backup whose every source succeeded, newest first, with keep or remove and why. */
   decisions: RetentionDecision<StoredBackup>[];
   /**
-   * Backups where a source failed or was partial. They never count for the rules (a run that half
-   * failed must not push out good backups). With a policy, those older than the newest good backup
-   * are removed; newer ones are kept, as the best there is.
+   * Backups where a source failed or was partial, or made with --only. They never count for the rules
+   * (a run that half failed, or backed up one source, must not push out full backups). With a policy,
+   * those older than the newest full backup are removed; newer ones are kept, as the best there is.
    */
   partial: { backup: StoredBackup; keep: boolean; why: string }[];
   /** Backups whose manifest cannot be read: kept, and reported. */
@@ -21,20 +22,22 @@ export interface PrunePlan {
  * What retention does at one target. Only complete backups count; a push that never finished is
  * removed once a newer backup is complete, never before (it may still be going on).
  */
-export function planPrune(backups: readonly StoredBackup[], policy: RetentionPolicy | undefined): PrunePlan {
-  const readable = backups.filter((backup) => backup.complete && !backup.damaged);
-  const good = readable.filter((backup) => backup.manifest!.status === 'complete');
+export function planPrune(backups: readonly StoredBackup[], policy: RetentionPolicy | undefined, host = hostname()): PrunePlan {
+  // Like restic's grouping by host: backups another machine stored at the same place are not ours to thin out.
+  const readable = backups.filter((backup) => backup.complete && !backup.damaged && backup.manifest!.host === host);
+  const good = readable.filter((backup) => backup.manifest!.status === 'complete' && !backup.manifest!.onlySources);
   const newest = readable.reduce<Date | undefined>((latest, backup) => (!latest || backup.time > latest ? backup.time : latest), undefined);
   const newestGood = good.reduce<Date | undefined>((latest, backup) => (!latest || backup.time > latest ? backup.time : latest), undefined);
   const hasPolicy = policy !== undefined && Object.keys(policy).some((key) => key !== 'timeZone');
   return {
     decisions: applyRetention(good, policy),
     partial: readable
-      .filter((backup) => backup.manifest!.status !== 'complete')
+      .filter((backup) => !good.includes(backup))
       .map((backup) => {
-        if (!hasPolicy) return { backup, keep: true, why: 'partial, no retention policy' };
+        const kind = backup.manifest!.onlySources ? 'some sources only' : 'partial';
+        if (!hasPolicy) return { backup, keep: true, why: `${kind}, no retention policy` };
         const keep = newestGood === undefined || backup.time > newestGood;
-        return { backup, keep, why: keep ? 'partial, newer than every complete backup' : 'partial, superseded' };
+        return { backup, keep, why: keep ? `${kind}, newer than every complete backup` : `${kind}, superseded` };
       }),
     damaged: backups.filter((backup) => backup.damaged),
     incomplete: backups.filter((backup) => !backup.complete && newest !== undefined && backup.time < newest),

@@ -40,6 +40,7 @@ export async function backupSource(
   context.log.debug({ options: planned.options }, `starting ${planned.package.name} ${planned.package.version}`);
   let dir: string | undefined;
   try {
+    signal.throwIfAborted(); // interrupted while earlier sources ran: do not start this one
     dir = await staging.sourceDir(planned.name);
     await planned.plugin.backup({ ...context, dir, warn });
     entry.files = await describeFiles(staging.dir, dir, signal);

@@ -36,6 +36,8 @@ export interface Manifest {
   host: string;
   pickupVersion: string;
   status: 'complete' | 'partial';
+  /** Set when the run backed up only these sources (`--only`): such a backup does not stand for a full one. */
+  onlySources?: string[];
   startedAt: string;
   finishedAt: string;
   sources: ManifestSource[];

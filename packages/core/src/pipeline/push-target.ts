@@ -46,6 +46,11 @@ export async function pushTarget(
     context.log.warn('retention skipped: this backup is partial, so every older one is kept');
     return outcome;
   }
+  if (run.manifest.onlySources) {
+    context.log.info('retention skipped: this backup holds only some sources (--only), so every older one is kept');
+    return outcome;
+  }
+  if (signal.aborted) return outcome;
   try {
     outcome.removed = (await pruneTarget(targetHandle(plan, planned, log, signal), planned.retention, log)).removed;
   } catch (error) {

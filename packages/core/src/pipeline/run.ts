@@ -66,6 +66,7 @@ export async function runBackup(plan: Plan, options: RunOptions): Promise<RunRep
         host: hostname(),
         pickupVersion: options.pickupVersion,
         status: outcomes.every((outcome) => outcome.entry.status === 'ok') ? 'complete' : 'partial',
+        ...(options.only && options.only.length > 0 ? { onlySources: sources.map((source) => source.name) } : {}),
         startedAt: started.toISOString(),
         finishedAt: new Date().toISOString(),
         sources: outcomes.map((outcome) => outcome.entry),
@@ -121,5 +122,7 @@ export function stagingRootOf(plan: Plan): string {
 }
 
 function throwIfInterrupted(signal: AbortSignal): void {
-  if (signal.aborted) throw new PickupError('interrupted; nothing more was pushed', ExitCode.fatal);
+  if (signal.aborted) {
+    throw new PickupError('interrupted: the run stopped before its end (the lines above say what was stored); retention did not run', ExitCode.fatal);
+  }
 }

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors.js';
+import { listInstalledPlugins } from './discover.js';
 import { candidatePackages, findPackage, type FoundPackage } from './resolve.js';
 import { PLUGIN_API_VERSION, type Plugin, type PluginKind, type Source, type Target } from './types.js';
 
@@ -21,10 +22,9 @@ export async function loadPlugin<K extends PluginKind>(
   const names = candidatePackages(kind, use);
   const found = names.map((name) => findPackage(name, fromDir)).find((pkg) => pkg !== undefined);
   if (!found) {
-    throw new ConfigError(
-      `${where}: no ${kind} plugin "${use}" is installed (looked for ${names.join(', ')} from ${fromDir}); ` +
-        `install it there with: npm install ${names[0]}`,
-    );
+    const near = closestInstalled(kind, use, fromDir);
+    const hint = near ? `did you mean "${near}"?` : `install it there with: npm install ${names[0]}`;
+    throw new ConfigError(`${where}: no ${kind} plugin "${use}" is installed (looked for ${names.join(', ')} from ${fromDir}); ${hint}`);
   }
   let module: { default?: unknown };
   try {
@@ -36,6 +36,30 @@ export async function loadPlugin<K extends PluginKind>(
   const problem = shapeProblem(plugin, kind);
   if (problem) throw new ConfigError(`${where}: ${found.name}@${found.version} is not a pickup ${kind} plugin: ${problem}`);
   return { plugin: plugin as K extends 'source' ? Source : Target, package: found };
+}
+
+/** An installed plugin of this kind whose name is a typo away from `use` (its short name when it has one). */
+function closestInstalled(kind: PluginKind, use: string, fromDir: string): string | undefined {
+  const short = (name: string) => name.replace(new RegExp(`^(@pickup/${kind}-|pickup-${kind}-)`), '');
+  const candidates = listInstalledPlugins(fromDir)
+    .filter((plugin) => plugin.kind === kind)
+    .map((plugin) => (plugin.name.startsWith('@pickup/') || plugin.name.startsWith('pickup-') ? short(plugin.name) : plugin.name));
+  const scored = candidates.map((name) => ({ name, distance: editDistance(short(use), name) }));
+  const best = scored.sort((a, b) => a.distance - b.distance)[0];
+  return best && best.distance <= Math.max(2, Math.floor(best.name.length / 4)) ? best.name : undefined;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 /** Why a module's default export is not a usable plugin of this kind, or undefined if it is. */
