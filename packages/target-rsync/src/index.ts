@@ -88,7 +88,9 @@ async function assertDestination(shell: Shell, root: string): Promise<string> {
   try {
     await shell.run(['test', '-d', root]);
     return root;
-  } catch {
+  } catch (error) {
+    // `test` says no with 1; anything else (ssh's 255: host key, login, connection) speaks for itself.
+    if ((error as { exitCode?: number | null }).exitCode !== 1) throw error;
     throw new OptionError('dest', `${describeDest(shell.destination)} does not exist or is not a folder (is its disk mounted?); create it, or set createPath: true`);
   }
 }

@@ -123,6 +123,6 @@ export function stagingRootOf(plan: Plan): string {
 
 function throwIfInterrupted(signal: AbortSignal): void {
   if (signal.aborted) {
-    throw new PickupError('interrupted: the run stopped before its end (the lines above say what was stored); retention did not run', ExitCode.fatal);
+    throw new PickupError('interrupted: the run stopped before its end; the lines above say what was stored and removed', ExitCode.fatal);
   }
 }
