@@ -53,3 +53,14 @@ export async function guard(log: Logger, verbose: boolean, command: () => Promis
     return ExitCode.fatal;
   }
 }
+
+/**
+ * The shape of every command that works from the config: a console logger, the plan, the command's
+ * body under `guard`, the logger closed. Resolves to the exit code.
+ */
+export async function withPlan(args: GlobalArgs, body: (plan: Plan, log: Logger) => Promise<number>): Promise<number> {
+  const logger = await consoleLogger(args);
+  const code = await guard(logger.log, args.verbose ?? false, async () => body(await openPlan(args, logger), logger.log));
+  await logger.close();
+  return code;
+}

@@ -1,12 +1,9 @@
 import { checkPlan, ExitCode } from '@pickup/core';
-import { consoleLogger, guard, openPlan, type GlobalArgs } from '../session.js';
+import { withPlan, type GlobalArgs } from '../session.js';
 
 /** `pickup check`: 0 when the config and every plugin are sound, 1 when a check failed, 2 for a bad config. */
 export async function checkCommand(args: GlobalArgs): Promise<number> {
-  const logger = await consoleLogger(args);
-  const { log } = logger;
-  const code = await guard(log, args.verbose ?? false, async () => {
-    const plan = await openPlan(args, logger);
+  return withPlan(args, async (plan, log) => {
     log.info(`ok: config ${plan.file}`);
     const results = await checkPlan(plan, log, new AbortController().signal);
     for (const result of results) {
@@ -15,6 +12,4 @@ export async function checkCommand(args: GlobalArgs): Promise<number> {
     }
     return results.every((result) => result.ok) ? ExitCode.ok : ExitCode.partial;
   });
-  await logger.close();
-  return code;
 }

@@ -1,5 +1,5 @@
 import { ExitCode, formatBytes, selectTargets, targetHandle, type StoredBackup } from '@pickup/core';
-import { consoleLogger, guard, openPlan, type GlobalArgs } from '../session.js';
+import { withPlan, type GlobalArgs } from '../session.js';
 
 export interface ListArgs extends GlobalArgs {
   target?: string | undefined;
@@ -8,10 +8,7 @@ export interface ListArgs extends GlobalArgs {
 
 /** `pickup list`: the backups each target holds, newest first; a target that cannot be read is an error (exit 1). */
 export async function listCommand(args: ListArgs): Promise<number> {
-  const logger = await consoleLogger(args);
-  const { log } = logger;
-  const code = await guard(log, args.verbose ?? false, async () => {
-    const plan = await openPlan(args, logger);
+  return withPlan(args, async (plan, log) => {
     const signal = new AbortController().signal;
     const listed: { name: string; backups?: StoredBackup[]; error?: string }[] = [];
     for (const planned of selectTargets(plan, args.target)) {
@@ -25,8 +22,6 @@ export async function listCommand(args: ListArgs): Promise<number> {
     process.stdout.write(args.json ? `${JSON.stringify({ targets: listed.map(toJson) }, null, 2)}\n` : listed.map(toTable).join('\n'));
     return listed.some((target) => target.error) ? ExitCode.partial : ExitCode.ok;
   });
-  await logger.close();
-  return code;
 }
 
 interface Row {

@@ -1,5 +1,5 @@
 import { ExitCode, lockConfig, pruneTarget, selectTargets, targetHandle } from '@pickup/core';
-import { consoleLogger, guard, openPlan, type GlobalArgs } from '../session.js';
+import { withPlan, type GlobalArgs } from '../session.js';
 
 export interface PruneArgs extends GlobalArgs {
   target?: string | undefined;
@@ -8,10 +8,7 @@ export interface PruneArgs extends GlobalArgs {
 
 /** `pickup prune`: applies each target's retention now, holding the config's lock so no run is under way. */
 export async function pruneCommand(args: PruneArgs): Promise<number> {
-  const logger = await consoleLogger(args);
-  const { log } = logger;
-  const code = await guard(log, args.verbose ?? false, async () => {
-    const plan = await openPlan(args, logger);
+  return withPlan(args, async (plan, log) => {
     const targets = selectTargets(plan, args.target);
     const { lock } = await lockConfig(plan);
     try {
@@ -33,6 +30,4 @@ export async function pruneCommand(args: PruneArgs): Promise<number> {
       await lock.release();
     }
   });
-  await logger.close();
-  return code;
 }

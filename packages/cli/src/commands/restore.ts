@@ -1,5 +1,5 @@
 import { ExitCode, lockConfig, restoreBackup } from '@pickup/core';
-import { consoleLogger, guard, openPlan, type GlobalArgs } from '../session.js';
+import { withPlan, type GlobalArgs } from '../session.js';
 
 export interface RestoreArgs extends GlobalArgs {
   which: string;
@@ -12,10 +12,7 @@ export interface RestoreArgs extends GlobalArgs {
 
 /** `pickup restore`: fetches a source's files of a backup, checks them, and has the source put them back. */
 export async function restoreCommand(args: RestoreArgs): Promise<number> {
-  const logger = await consoleLogger(args);
-  const { log } = logger;
-  const code = await guard(log, args.verbose ?? false, async () => {
-    const plan = await openPlan(args, logger);
+  return withPlan(args, async (plan, log) => {
     const request = { which: args.which, source: args.source, to: args.to, target: args.target, force: args.force, only: args.only };
     // Holding the config's lock, no nightly run's retention removes the backup while it is restored.
     const { lock } = await lockConfig(plan);
@@ -26,6 +23,4 @@ export async function restoreCommand(args: RestoreArgs): Promise<number> {
     }
     return ExitCode.ok;
   });
-  await logger.close();
-  return code;
 }

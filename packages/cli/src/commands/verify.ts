@@ -1,5 +1,5 @@
 import { ConfigError, ExitCode, findBackup, isPickupError, messageOf, selectTargets, targetHandle, verifyBackup } from '@pickup/core';
-import { consoleLogger, guard, openPlan, type GlobalArgs } from '../session.js';
+import { withPlan, type GlobalArgs } from '../session.js';
 
 export interface VerifyArgs extends GlobalArgs {
   which: string;
@@ -9,10 +9,7 @@ export interface VerifyArgs extends GlobalArgs {
 
 /** `pickup verify`: reads a backup back from each target and checks it against its manifest. */
 export async function verifyCommand(args: VerifyArgs): Promise<number> {
-  const logger = await consoleLogger(args);
-  const { log } = logger;
-  const code = await guard(log, args.verbose ?? false, async () => {
-    const plan = await openPlan(args, logger);
+  return withPlan(args, async (plan, log) => {
     const signal = new AbortController().signal;
     let failed = false;
     const notThere: string[] = [];
@@ -43,6 +40,4 @@ export async function verifyCommand(args: VerifyArgs): Promise<number> {
     if (verified === 0 && !failed) throw new ConfigError(`no target holds backup ${args.which} (looked at ${notThere.join(', ')}); see pickup list`);
     return failed ? ExitCode.partial : ExitCode.ok;
   });
-  await logger.close();
-  return code;
 }
