@@ -39,6 +39,9 @@ export { formatBytes } from './pipeline/format.js';
 export {
   MANIFEST_FILE,
   MANIFEST_FORMAT,
+  describeFiles,
+  manifestFiles,
+  writeManifest,
   type Manifest,
   type ManifestFile,
   type ManifestSource,
@@ -50,7 +53,7 @@ export { listInstalledPlugins, pluginKindOf, type InstalledPlugin } from './plug
 export { extractTarGz, type ExtractOptions, type ExtractStats } from './archive/extract.js';
 export { applyRetention, retentionSchema, type RetentionDecision, type RetentionPolicy } from './lifecycle/retention.js';
 export { parseDuration } from './lifecycle/duration.js';
-export { findBackup, selectTargets, targetHandle, type StoredBackup, type TargetHandle } from './lifecycle/stored.js';
+export { findBackup, handleOf, selectTargets, targetHandle, type StoredBackup, type TargetHandle } from './lifecycle/stored.js';
 export { planPrune, pruneTarget, type PrunePlan, type PruneResult } from './lifecycle/prune.js';
 export { verifyBackup, type VerifyResult } from './lifecycle/verify.js';
 export { restoreBackup, type RestoreRequest } from './lifecycle/restore.js';

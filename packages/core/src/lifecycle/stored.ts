@@ -5,7 +5,7 @@ import type { Logger } from '../log/logger.js';
 import { MANIFEST_FILE, MANIFEST_FORMAT, type Manifest } from '../pipeline/manifest.js';
 import { pluginContext } from '../pipeline/context.js';
 import { runIdTime } from '../pipeline/run-id.js';
-import type { Target } from '../plugin/types.js';
+import type { PluginContext, Target } from '../plugin/types.js';
 
 /** A backup at a target, with its manifest once read. */
 export interface StoredBackup {
@@ -22,18 +22,19 @@ export interface StoredBackup {
 /** A target as the lifecycle commands use it: its plugin calls, scoped and named. */
 export interface TargetHandle {
   name: string;
-  planned: PlannedPlugin<Target>;
   list(): Promise<StoredBackup[]>;
   remove(id: string): Promise<void>;
   read(id: string, path: string): Promise<Readable>;
 }
 
 export function targetHandle(plan: Plan, planned: PlannedPlugin<Target>, log: Logger, signal: AbortSignal): TargetHandle {
-  const context = pluginContext(plan, planned, log, signal);
-  const target = planned.plugin;
+  return handleOf(planned.name, planned.plugin, pluginContext(plan, planned, log, signal));
+}
+
+/** The handle of a target plugin called with `context` (what `targetHandle` does for a config's target). */
+export function handleOf(name: string, target: Target, context: PluginContext<unknown>): TargetHandle {
   const handle: TargetHandle = {
-    name: planned.name,
-    planned,
+    name,
     async list() {
       const entries = await target.list(context);
       const backups = await Promise.all(

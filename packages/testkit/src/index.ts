@@ -1,0 +1,15 @@
+export { describeSource, type SourceFixture, type SourceSuite } from './source-suite.js';
+export { describeTarget, type TargetFixture, type TargetSuite } from './target-suite.js';
+export { awkwardRunFiles, stageRun, type StageRunOptions, type StagedContent } from './staged-run.js';
+export {
+  compareTrees,
+  makeAwkwardTree,
+  sha256,
+  snapshotTree,
+  writeRandomFile,
+  type AwkwardTreeOptions,
+  type CompareOptions,
+  type TreeEntry,
+  type TreeSnapshot,
+} from './tree.js';
+export { openHarness, type Harness } from './harness.js';

@@ -1,0 +1,212 @@
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeFiles, messageOf, PLUGIN_API_VERSION, type ManifestFile, type RestoreFile, type Source } from '@pickup/core';
+import { failureOf, leakedSecrets, openHarness, parseOptions, type Harness } from './harness.js';
+import { compareTrees, snapshotTree } from './tree.js';
+
+type Awaitable<T> = T | Promise<T>;
+
+/** Something to back up, made fresh for one test. */
+export interface SourceFixture {
+  /** The source's options, as a config's `with` gives them. */
+  options: unknown;
+  /** Values that must never show in a log line, an error or `describe` (passwords). */
+  secrets?: string[];
+  /** How to check a restore; required when the source can restore. */
+  restore?: {
+    /** What `pickup restore --to` would get: a new folder, a new database name. */
+    to: string;
+    /** `--only`, for a source that needs a choice (one database of several). */
+    only?: string[];
+    /** Throws (or fails an `expect`) unless what is at `to` equals what was backed up. */
+    verify(to: string): Awaitable<void>;
+  };
+  /** Removes what the fixture made outside its folder (databases); the folder itself is removed for you. */
+  cleanup?(): Awaitable<void>;
+}
+
+export interface SourceSuite {
+  /** Makes fresh data (files under `workDir`, a new database) and returns how to back it up. */
+  setup(workDir: string): Awaitable<SourceFixture>;
+  /** Options naming something that cannot be backed up (a missing folder, a wrong password). */
+  broken?(workDir: string): Awaitable<SourceFixture>;
+  /** The source's name in the config (default `data`). */
+  name?: string;
+}
+
+interface BackupAttempt {
+  dir: string;
+  /** Why the backup failed, if it did. */
+  error?: string;
+  files: ManifestFile[];
+  warnings: string[];
+  /** What changed outside the source's own folder, as compareTrees says it. */
+  changedOutside: string[];
+  /** Entries in its folder that are neither files nor folders (the manifest cannot hold them). */
+  oddEntries: string[];
+}
+
+/**
+ * The conformance suite every source plugin runs (vitest). It calls the plugin as the core does and
+ * checks the contract, not the implementation: a backup writes only into its own folder, leaves only
+ * regular files there, changes nothing it backs up, stops when interrupted, restores what it backed up,
+ * and never shows a secret.
+ */
+export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
+  const name = suite.name ?? 'data';
+
+  describe(`${plugin.name} keeps the source contract`, () => {
+    let harness: Harness;
+    let fixture: SourceFixture | undefined;
+    const errors: string[] = [];
+
+    beforeEach(async () => {
+      harness = await openHarness();
+      errors.length = 0;
+    });
+    afterEach(async () => {
+      try {
+        expect(leakedSecrets([...harness.lines, ...errors], fixture?.secrets), 'secrets shown in logs or errors').toEqual([]);
+      } finally {
+        await fixture?.cleanup?.();
+        fixture = undefined;
+        await harness.close();
+      }
+    });
+
+    const setUp = async (make = suite.setup) => (fixture = await make(harness.workDir));
+    const context = (signal?: AbortSignal) => harness.context(plugin, name, fixture!.options, signal);
+
+    /**
+     * Runs a backup into `staging/run/<name>`, beside a neighbour folder, and looks at everything else
+     * in the work folder before and after. Returns what happened, failed or not.
+     */
+    const attemptBackup = async (signal?: AbortSignal): Promise<BackupAttempt> => {
+      const runDir = join(harness.workDir, 'staging/run');
+      const dir = join(runDir, name);
+      await mkdir(dir, { recursive: true });
+      await mkdir(join(runDir, 'neighbour'));
+      await writeFile(join(runDir, 'neighbour/keep.txt'), 'another source\n');
+      const skip = [`staging/run/${name}`];
+      const before = await snapshotTree(harness.workDir, { skip });
+      const warnings: string[] = [];
+      let error: string | undefined;
+      try {
+        await plugin.backup({ ...context(signal), dir, warn: (message) => warnings.push(message) });
+      } catch (failure) {
+        error = messageOf(failure);
+        errors.push(error);
+      }
+      const changedOutside = await compareTrees(await snapshotTree(harness.workDir, { skip }), before);
+      const inside = await snapshotTree(dir);
+      return {
+        dir,
+        error,
+        files: await describeFiles(dir, dir),
+        warnings,
+        changedOutside,
+        oddEntries: [...inside].filter(([, entry]) => entry.type !== 'file' && entry.type !== 'dir').map(([path, entry]) => `${path} (${entry.type})`),
+      };
+    };
+    const backUp = async (): Promise<BackupAttempt> => {
+      const attempt = await attemptBackup();
+      if (attempt.error !== undefined) throw new Error(`the backup failed: ${attempt.error}`);
+      return attempt;
+    };
+
+    it('is a source plugin of this core', () => {
+      expect(plugin.kind).toBe('source');
+      expect(plugin.apiVersion).toBe(PLUGIN_API_VERSION);
+      expect(plugin.name).toMatch(/\S/);
+    });
+
+    it('accepts the options of the fixture', async () => {
+      await setUp();
+      expect(() => parseOptions(plugin, fixture!.options)).not.toThrow();
+    });
+
+    if (plugin.check) {
+      it('check passes when a backup could run, and writes nothing', async () => {
+        await setUp();
+        const before = await snapshotTree(harness.workDir);
+        await plugin.check!(context());
+        expect(await compareTrees(await snapshotTree(harness.workDir), before)).toEqual([]);
+      });
+    }
+
+    it('backs up into its own folder only, as regular files, without warnings', async () => {
+      await setUp();
+      const staged = await backUp();
+      expect(staged.changedOutside, 'changes outside its folder (or to what it backs up)').toEqual([]);
+      expect(staged.oddEntries, 'entries that are not regular files or folders').toEqual([]);
+      expect(staged.files.length, 'files it left in its folder').toBeGreaterThan(0);
+      expect(staged.warnings).toEqual([]);
+    });
+
+    it('stops with an error when the run is interrupted, changing nothing outside its folder', async () => {
+      await setUp();
+      const controller = new AbortController();
+      controller.abort();
+      const attempt = await attemptBackup(controller.signal);
+      expect(attempt.error, 'the backup should have failed').toMatch(/\S/);
+      expect(attempt.changedOutside).toEqual([]);
+    });
+
+    if (plugin.restore) {
+      const restore = async (only: readonly string[], staged: BackupAttempt) => {
+        const paths = staged.files.map((file) => file.path);
+        const wanted = plugin.filesToRestore ? plugin.filesToRestore(only, paths) : paths;
+        const files: RestoreFile[] = await Promise.all(
+          wanted.map(async (path) => ({ path, localPath: join(staged.dir, path), size: (await stat(join(staged.dir, path))).size })),
+        );
+        await plugin.restore!({ ...context(), files, to: restoreOf(fixture!).to, force: false, only });
+      };
+
+      it('restores what it backed up', async () => {
+        await setUp();
+        const staged = await backUp();
+        const { to, only = [], verify } = restoreOf(fixture!);
+        await restore(only, staged);
+        await verify(to);
+      });
+
+      it('refuses to restore a part the backup does not have', async () => {
+        await setUp();
+        const staged = await backUp();
+        const message = await failureOf(() => restore(['no-such-part-in-this-backup'], staged));
+        errors.push(message);
+        expect(message).toMatch(/\S/);
+      });
+    }
+
+    if (plugin.describe) {
+      it('describes itself in one line', async () => {
+        await setUp();
+        const text = plugin.describe!(parseOptions(plugin, fixture!.options), (path) => join(harness.workDir, path));
+        errors.push(text);
+        expect(text).toMatch(/\S/);
+        expect(text).not.toContain('\n');
+      });
+    }
+
+    if (suite.broken) {
+      it('fails with a clear one-line message when it cannot back up', async () => {
+        await setUp(suite.broken);
+        if (plugin.check) errors.push(await failureOf(() => plugin.check!(context())));
+        const attempt = await attemptBackup();
+        expect(attempt.error, 'the backup should have failed').toBeDefined();
+        expect(attempt.changedOutside).toEqual([]);
+        for (const message of errors) {
+          expect(message).toMatch(/\S/);
+          expect(message).not.toContain('\n');
+        }
+      });
+    }
+  });
+}
+
+function restoreOf(fixture: SourceFixture): NonNullable<SourceFixture['restore']> {
+  if (!fixture.restore) throw new Error('the source can restore, so its fixture must say how to check a restore: { restore: { to, verify } }');
+  return fixture.restore;
+}
