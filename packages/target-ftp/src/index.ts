@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PassThrough, Readable } from 'node:stream';
 import { checkedBackupId, checkedBackupPath, defineTarget, PARTIAL_SUFFIX, runFolderEntry, type StagedRun, type StoredEntry } from '@pickup/core';
 import type { Client } from 'basic-ftp';
@@ -90,13 +91,26 @@ async function pushRun(session: FtpSession, run: StagedRun): Promise<void> {
         await client.ensureDir(folder);
         made.add(folder);
       }
-      await client.uploadFrom(createReadStream(join(run.dir, path)), remote);
+      const local = join(run.dir, path);
+      await client.uploadFrom((await stat(local)).size === 0 ? emptyContent() : createReadStream(local), remote);
       const stored = await client.size(remote);
       if (stored !== size) throw Object.assign(new Error(`${path} has ${stored} bytes on the server after upload, expected ${size}`), { code: 'ESIZE' });
     });
   for (const file of run.files) await upload(file.path, file.size);
   await upload(run.manifestFile, (await stat(join(run.dir, run.manifestFile))).size);
   await session.attempt('renaming the upload into place', (client) => client.rename(partial(), `${session.root}/${run.runId}`));
+}
+
+/**
+ * What an empty file uploads. Over TLS, a data connection closed the moment its handshake ends makes
+ * vsftpd (and ProFTPd) fail the upload; ending it a moment later lets the server finish its side.
+ */
+function emptyContent(): Readable {
+  return Readable.from(
+    (async function* () {
+      await sleep(200);
+    })(),
+  );
 }
 
 /** The run folders under `root` (see runFolderEntry). */

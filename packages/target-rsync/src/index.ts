@@ -1,3 +1,5 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { checkedBackupId, checkedBackupPath, defineTarget, MANIFEST_FILE, OptionError, PARTIAL_SUFFIX, runFolderEntry, type Logger, type StagedRun, type StoredEntry } from '@pickup/core';
 import { options, type RsyncOptions } from './options.js';
@@ -71,16 +73,32 @@ async function pushRun(shell: Shell, call: RsyncCall, run: StagedRun, createPath
   // Content decides what is unchanged: staged files are new each run, so their times are not kept
   // (--link-dest links only files whose kept attributes all match).
   const common = ['--recursive', '--links', '--perms', '--checksum', ...call.extra];
-  await rsync(call, [
-    ...common,
-    `--exclude=/${MANIFEST_FILE}`,
-    // Relative to the folder rsync writes into, its sibling: right for absolute and relative roots alike.
-    ...(newest ? [`--link-dest=../${newest.id}`] : []),
-    `${run.dir}/`,
-    rsyncPath(shell.destination, `${partial}/`),
-  ]);
+  // Exactly the manifest's files: one that is missing must fail the push, not leave a backup without it.
+  await withFileList(run.files.map((file) => file.path), (list) =>
+    rsync(call, [
+      ...common,
+      `--files-from=${list}`,
+      '--from0',
+      // Relative to the folder rsync writes into, its sibling: right for absolute and relative roots alike.
+      ...(newest ? [`--link-dest=../${newest.id}`] : []),
+      `${run.dir}/`,
+      rsyncPath(shell.destination, `${partial}/`),
+    ]),
+  );
   await rsync(call, [...common, join(run.dir, run.manifestFile), rsyncPath(shell.destination, `${partial}/${MANIFEST_FILE}`)]);
   await shell.run(['mv', '--', partial, posix.join(root, run.runId)]);
+}
+
+/** Runs `use` with a private temporary file listing `paths`, NUL-separated (rsync --files-from --from0). */
+async function withFileList<T>(paths: readonly string[], use: (list: string) => Promise<T>): Promise<T> {
+  const folder = await mkdtemp(join(tmpdir(), 'pickup-rsync-'));
+  try {
+    const list = join(folder, 'files');
+    await writeFile(list, paths.map((path) => `${path}\0`).join(''), { mode: 0o600 });
+    return await use(list);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
 }
 
 /** The destination folder must exist (unless createPath): a missing one is often a disk not mounted. */

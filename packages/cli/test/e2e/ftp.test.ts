@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killTree, makeProject, pickup, type Project } from '../helpers/project.js';
-import { backupsOnDisk as onServer, ftp, type Ftp } from '../helpers/servers.js';
+import { backupsOnDisk as onServer, ftp, type Ftp } from '../../../../test/servers.js';
 import { snapshotTree, writeRandomFile } from '../helpers/tree.js';
 
 describe('ftp target against a real vsftpd', () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeBackups, makeProject, pickup, type Project } from '../helpers/project.js';
-import { mariadb, type Mariadb } from '../helpers/servers.js';
+import { mariadb, type Mariadb } from '../../../../test/servers.js';
 
 const suffix = randomBytes(4).toString('hex');
 const db = `pickup_shop_${suffix}`;

@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeBackups, makeProject, pickup, type Project } from '../helpers/project.js';
-import { postgres, type Postgres } from '../helpers/servers.js';
+import { postgres, type Postgres } from '../../../../test/servers.js';
 
 const suffix = randomBytes(4).toString('hex');
 const db = `pickup_shop_${suffix}`;

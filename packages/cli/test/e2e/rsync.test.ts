@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killTree, makeProject, pickup, type Project } from '../helpers/project.js';
-import { backupsOnDisk as onServer, ssh, type Ssh } from '../helpers/servers.js';
+import { backupsOnDisk as onServer, ssh, type Ssh } from '../../../../test/servers.js';
 import { snapshotTree, writeRandomFile } from '../helpers/tree.js';
 
 const duKiB = (path: string) => Number(execFileSync('du', ['-sk', path], { encoding: 'utf8' }).split('\t')[0]);

@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { repoRoot } from './project.js';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Shared by every package's tests that talk to the servers scripts/test-servers.sh starts. */
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** How to reach the test servers that scripts/test-servers.sh started. */
 export function testServers(): Record<string, string> {
