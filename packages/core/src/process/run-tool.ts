@@ -9,6 +9,8 @@ import type { Logger } from '../log/logger.js';
 export interface RunToolOptions {
   /** Added to this process's environment; `undefined` unsets a variable. Secrets go here or into a file, never into `args`. */
   env?: Record<string, string | undefined>;
+  /** The folder to run it in (default: this process's). */
+  cwd?: string;
   /** Write the tool's stdout to this file (created, mode 0600); otherwise it is discarded. */
   stdoutFile?: string;
   /** Compress that stdout with gzip at this level on the way (streamed). */
@@ -50,6 +52,7 @@ export async function runTool(command: string, args: readonly string[], options:
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key]; // unset, not "undefined"
   const child = spawn(command, args, {
     env,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     stdio: [input ? 'pipe' : 'ignore', output ? 'pipe' : 'ignore', 'pipe'],
     ...(options.signal ? { signal: options.signal } : {}),
   });
