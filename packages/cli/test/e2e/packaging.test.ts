@@ -97,7 +97,7 @@ export default defineConfig({
 `,
     );
     const config = join(app, 'pickup.config.ts');
-    const pickup = (...args: string[]) => run('npx', ['--no', '--prefix', app, 'pickup', ...args, '--config', config], { cwd: elsewhere });
+    const pickup = (...args: string[]) => run('npx', ['--no-install', '--prefix', app, 'pickup', ...args, '--config', config], { cwd: elsewhere });
 
     const check = await pickup('check');
     expect(check.stdout).toMatch(/ok: source versions: the output of node \(pickup-source-command 0\.1\.0\)/);
