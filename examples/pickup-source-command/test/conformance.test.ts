@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeSource, openHarness } from '@pickup/testkit';
-import command from '../src/index.js';
+import command, { type CommandSourceOptions } from '../src/index.js';
 
 // Prints a variable from `env`, the folder it runs in, and a few hundred kB of lines.
 const script = 'printf "%s\\n" "$GREETING"; pwd; seq 1 100000';
@@ -36,7 +36,7 @@ describe('pickup-source-command', () => {
     try {
       const warnings: string[] = [];
       await mkdir(join(harness.workDir, 'out'));
-      const context = harness.context(command, 'nothing', { command: ['true'] });
+      const context = harness.context<CommandSourceOptions>(command, 'nothing', { command: ['true'] });
       await command.backup({ ...context, dir: join(harness.workDir, 'out'), warn: (message) => warnings.push(message) });
       expect(warnings).toEqual(['true printed nothing; is that right?']);
     } finally {

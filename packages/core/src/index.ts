@@ -28,7 +28,7 @@ export { CONFIG_FILE_NAMES, findConfigFile } from './config/find.js';
 export { loadConfig, type LoadedConfig } from './config/load.js';
 export { buildPlan, type Plan, type PlannedPlugin } from './config/plan.js';
 export type { PickupConfig, ParsedConfig } from './config/schema.js';
-export { candidatePackages, findPackage, type FoundPackage } from './plugin/resolve.js';
+export { candidatePackages, findPackage, installHint, type FoundPackage } from './plugin/resolve.js';
 export { createLogger, type LoggerOptions, type PickupLogger } from './log/logger.js';
 export { collectSecrets } from './log/redact.js';
 export { checkPlan, type CheckResult } from './pipeline/check.js';

@@ -13,3 +13,4 @@ export {
   type TreeSnapshot,
 } from './tree.js';
 export { openHarness, type Harness } from './harness.js';
+export type { Awaitable, FixtureBase } from './per-test.js';

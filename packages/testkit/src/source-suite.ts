@@ -1,18 +1,13 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeFiles, messageOf, PLUGIN_API_VERSION, type ManifestFile, type RestoreFile, type Source } from '@pickup/core';
-import { failureOf, leakedSecrets, openHarness, parseOptions, type Harness } from './harness.js';
+import { failureOf, parseOptions } from './harness.js';
+import { perTest, type Awaitable, type FixtureBase } from './per-test.js';
 import { compareTrees, snapshotTree } from './tree.js';
 
-type Awaitable<T> = T | Promise<T>;
-
 /** Something to back up, made fresh for one test. */
-export interface SourceFixture {
-  /** The source's options, as a config's `with` gives them. */
-  options: unknown;
-  /** Values that must never show in a log line, an error or `describe` (passwords). */
-  secrets?: string[];
+export interface SourceFixture extends FixtureBase {
   /** How to check a restore; required when the source can restore. */
   restore?: {
     /** What `pickup restore --to` would get: a new folder, a new database name. */
@@ -22,8 +17,6 @@ export interface SourceFixture {
     /** Throws (or fails an `expect`) unless what is at `to` equals what was backed up. */
     verify(to: string): Awaitable<void>;
   };
-  /** Removes what the fixture made outside its folder (databases); the folder itself is removed for you. */
-  cleanup?(): Awaitable<void>;
   /** For a broken fixture: the problem shows only when the backup runs (a command that fails), so `check` may pass. */
   onlyBackupFails?: boolean;
 }
@@ -59,48 +52,32 @@ export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
   const name = suite.name ?? 'data';
 
   describe(`${plugin.name} keeps the source contract`, () => {
-    let harness: Harness;
-    let fixture: SourceFixture | undefined;
-    const errors: string[] = [];
+    const t = perTest<SourceFixture>();
 
-    beforeEach(async () => {
-      harness = await openHarness();
-      errors.length = 0;
-    });
-    afterEach(async () => {
-      try {
-        expect(leakedSecrets([...harness.lines, ...errors], fixture?.secrets), 'secrets shown in logs or errors').toEqual([]);
-      } finally {
-        await fixture?.cleanup?.();
-        fixture = undefined;
-        await harness.close();
-      }
-    });
-
-    const setUp = async (make = suite.setup) => (fixture = await make(harness.workDir));
-    const context = (signal?: AbortSignal) => harness.context(plugin, name, fixture!.options, signal);
+    const setUp = (make = suite.setup) => t.setUp(make);
+    const context = (signal?: AbortSignal) => t.harness.context(plugin, name, t.fixture.options, signal);
 
     /**
      * Runs a backup into `staging/run/<name>`, beside a neighbour folder, and looks at everything else
      * in the work folder before and after. Returns what happened, failed or not.
      */
     const attemptBackup = async (signal?: AbortSignal): Promise<BackupAttempt> => {
-      const runDir = join(harness.workDir, 'staging/run');
+      const runDir = join(t.harness.workDir, 'staging/run');
       const dir = join(runDir, name);
       await mkdir(dir, { recursive: true });
       await mkdir(join(runDir, 'neighbour'));
       await writeFile(join(runDir, 'neighbour/keep.txt'), 'another source\n');
       const skip = [`staging/run/${name}`];
-      const before = await snapshotTree(harness.workDir, { skip });
+      const before = await snapshotTree(t.harness.workDir, { skip });
       const warnings: string[] = [];
       let error: string | undefined;
       try {
         await plugin.backup({ ...context(signal), dir, warn: (message) => warnings.push(message) });
       } catch (failure) {
         error = messageOf(failure);
-        errors.push(error);
+        t.errors.push(error);
       }
-      const changedOutside = await compareTrees(await snapshotTree(harness.workDir, { skip }), before);
+      const changedOutside = await compareTrees(await snapshotTree(t.harness.workDir, { skip }), before);
       const inside = await snapshotTree(dir);
       return {
         dir,
@@ -125,15 +102,15 @@ export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
 
     it('accepts the options of the fixture', async () => {
       await setUp();
-      expect(() => parseOptions(plugin, fixture!.options)).not.toThrow();
+      expect(() => parseOptions(plugin, t.fixture.options)).not.toThrow();
     });
 
     if (plugin.check) {
       it('check passes when a backup could run, and writes nothing', async () => {
         await setUp();
-        const before = await snapshotTree(harness.workDir);
+        const before = await snapshotTree(t.harness.workDir);
         await plugin.check!(context());
-        expect(await compareTrees(await snapshotTree(harness.workDir), before)).toEqual([]);
+        expect(await compareTrees(await snapshotTree(t.harness.workDir), before)).toEqual([]);
       });
     }
 
@@ -162,13 +139,13 @@ export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
         const files: RestoreFile[] = await Promise.all(
           wanted.map(async (path) => ({ path, localPath: join(staged.dir, path), size: (await stat(join(staged.dir, path))).size })),
         );
-        await plugin.restore!({ ...context(), files, to: restoreOf(fixture!).to, force: false, only });
+        await plugin.restore!({ ...context(), files, to: restoreOf(t.fixture).to, force: false, only });
       };
 
       it('restores what it backed up', async () => {
         await setUp();
         const staged = await backUp();
-        const { to, only = [], verify } = restoreOf(fixture!);
+        const { to, only = [], verify } = restoreOf(t.fixture);
         await restore(only, staged);
         await verify(to);
       });
@@ -177,7 +154,7 @@ export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
         await setUp();
         const staged = await backUp();
         const message = await failureOf(() => restore(['no-such-part-in-this-backup'], staged));
-        errors.push(message);
+        t.errors.push(message);
         expect(message).toMatch(/\S/);
       });
     }
@@ -185,8 +162,8 @@ export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
     if (plugin.describe) {
       it('describes itself in one line', async () => {
         await setUp();
-        const text = plugin.describe!(parseOptions(plugin, fixture!.options), (path) => join(harness.workDir, path));
-        errors.push(text);
+        const text = plugin.describe!(parseOptions(plugin, t.fixture.options), (path) => join(t.harness.workDir, path));
+        t.errors.push(text);
         expect(text).toMatch(/\S/);
         expect(text).not.toContain('\n');
       });
@@ -195,11 +172,11 @@ export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
     if (suite.broken) {
       it('fails with a clear one-line message when it cannot back up', async () => {
         await setUp(suite.broken);
-        if (plugin.check && !fixture!.onlyBackupFails) errors.push(await failureOf(() => plugin.check!(context())));
+        if (plugin.check && !t.fixture.onlyBackupFails) t.errors.push(await failureOf(() => plugin.check!(context())));
         const attempt = await attemptBackup();
         expect(attempt.error, 'the backup should have failed').toBeDefined();
         expect(attempt.changedOutside).toEqual([]);
-        for (const message of errors) {
+        for (const message of t.errors) {
           expect(message).toMatch(/\S/);
           expect(message).not.toContain('\n');
         }

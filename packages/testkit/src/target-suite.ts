@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   handleOf,
   pruneTarget,
@@ -13,20 +13,12 @@ import {
   type Target,
   type TargetHandle,
 } from '@pickup/core';
-import { failureOf, leakedSecrets, openHarness, parseOptions, type Harness } from './harness.js';
+import { failureOf, parseOptions } from './harness.js';
+import { perTest, type Awaitable, type FixtureBase } from './per-test.js';
 import { awkwardRunFiles, stageRun } from './staged-run.js';
 
-type Awaitable<T> = T | Promise<T>;
-
 /** A place to store backups, made fresh and empty for one test. */
-export interface TargetFixture {
-  /** The target's options, as a config's `with` gives them. */
-  options: unknown;
-  /** Values that must never show in a log line or an error (passwords). */
-  secrets?: string[];
-  /** Removes what the fixture made outside its folder (a folder on a server); the folder itself is removed for you. */
-  cleanup?(): Awaitable<void>;
-}
+export type TargetFixture = FixtureBase;
 
 export interface TargetSuite {
   /** Makes a new, empty place for backups (under `workDir` or on a test server) and returns the options for it. */
@@ -48,33 +40,17 @@ const day = (n: number) => new Date(Date.UTC(2026, 0, n, 2, 0, 0));
  */
 export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
   describe(`${plugin.name} keeps the target contract`, () => {
-    let harness: Harness;
-    let fixture: TargetFixture | undefined;
-    const errors: string[] = [];
+    const t = perTest<TargetFixture>();
 
-    beforeEach(async () => {
-      harness = await openHarness();
-      errors.length = 0;
-    });
-    afterEach(async () => {
-      try {
-        expect(leakedSecrets([...harness.lines, ...errors], fixture?.secrets), 'secrets shown in logs or errors').toEqual([]);
-      } finally {
-        await fixture?.cleanup?.();
-        fixture = undefined;
-        await harness.close();
-      }
-    });
-
-    const setUp = async (make = suite.setup) => (fixture = await make(harness.workDir));
-    const context = (signal?: AbortSignal) => harness.context(plugin, 'store', fixture!.options, signal);
-    const stage = (n: number) => stageRun(join(harness.workDir, 'staging'), awkwardRunFiles(suite.bigFile ?? 3 * 1024 * 1024), { time: day(n) });
+    const setUp = (make = suite.setup) => t.setUp(make);
+    const context = (signal?: AbortSignal) => t.harness.context(plugin, 'store', t.fixture.options, signal);
+    const stage = (n: number) => stageRun(join(t.harness.workDir, 'staging'), awkwardRunFiles(suite.bigFile ?? 3 * 1024 * 1024), { time: day(n) });
     const push = (run: StagedRun, signal?: AbortSignal) => plugin.push({ ...context(signal), run });
     const list = () => plugin.list(context());
     const handle = (): TargetHandle => handleOf('store', plugin, context());
     /** What a push that failed left behind must never pass for a backup. */
     const completeEntries = async (runId: string): Promise<StoredEntry[]> => (await list()).filter((entry) => entry.runId === runId && entry.complete);
-    const attemptPush = async (run: StagedRun, signal?: AbortSignal) => errors.push(await failureOf(() => push(run, signal)));
+    const attemptPush = async (run: StagedRun, signal?: AbortSignal) => t.errors.push(await failureOf(() => push(run, signal)));
 
     /** Reads every file of the run back and checks it against the manifest; the manifest byte for byte. */
     const expectStoredWhole = async (run: StagedRun) => {
@@ -89,7 +65,7 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
       expect(manifest.equals(await readFile(join(run.dir, run.manifestFile))), 'the manifest reads back byte for byte').toBe(true);
       const stored = (await handle().list()).find((backup) => backup.id === id)!;
       expect(stored.damaged).toBeUndefined();
-      const verified = await verifyBackup(handle(), stored, harness.log, new AbortController().signal);
+      const verified = await verifyBackup(handle(), stored, t.harness.log, new AbortController().signal);
       expect(verified.problems).toEqual([]);
     };
 
@@ -101,7 +77,7 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
 
     it('accepts the options of the fixture', async () => {
       await setUp();
-      expect(() => parseOptions(plugin, fixture!.options)).not.toThrow();
+      expect(() => parseOptions(plugin, t.fixture.options)).not.toThrow();
     });
 
     if (plugin.check) {
@@ -168,7 +144,7 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
       const newer = await stage(2); // other random bytes; files with the same content are tried below
       await push(older);
       await push(newer);
-      const again = await stageRun(join(harness.workDir, 'staging'), await filesOf(newer), { time: day(3) }); // identical to `newer`
+      const again = await stageRun(join(t.harness.workDir, 'staging'), await filesOf(newer), { time: day(3) }); // identical to `newer`
       await push(again);
       const [entry] = await completeEntries(newer.runId);
       await plugin.remove({ ...context(), id: entry!.id });
@@ -187,7 +163,7 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
         runs.push(await stage(n));
         await push(runs.at(-1)!);
       }
-      const result = await pruneTarget(handle(), { keepLast: 2 }, harness.log);
+      const result = await pruneTarget(handle(), { keepLast: 2 }, t.harness.log);
       expect(result.kept).toBe(2);
       expect((await list()).map((stored) => `${stored.runId}${stored.complete ? '' : ' (incomplete)'}`).sort()).toEqual([runs[2]!.runId, runs[3]!.runId]);
       await expectStoredWhole(runs[3]!);
@@ -196,9 +172,9 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
     if (suite.broken) {
       it('fails with a clear one-line message when it cannot store', async () => {
         await setUp(suite.broken);
-        if (plugin.check) errors.push(await failureOf(() => plugin.check!(context())));
+        if (plugin.check) t.errors.push(await failureOf(() => plugin.check!(context())));
         await attemptPush(await stage(1));
-        for (const message of errors) {
+        for (const message of t.errors) {
           expect(message).toMatch(/\S/);
           expect(message).not.toContain('\n');
         }

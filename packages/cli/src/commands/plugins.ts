@@ -1,5 +1,6 @@
 import {
   candidatePackages,
+  installHint,
   collectSecrets,
   ExitCode,
   findConfigFile,
@@ -27,7 +28,7 @@ export async function pluginsCommand(args: GlobalArgs): Promise<number> {
       for (const entry of loaded?.config[list] ?? []) {
         const name = candidatePackages(kind, entry.use).find((candidate) => installed.some((pkg) => pkg.name === candidate));
         if (name) used.set(name, [...(used.get(name) ?? []), entry.name]);
-        else log.warn(`${kind} ${entry.name}: plugin "${entry.use}" is not installed (npm install ${candidatePackages(kind, entry.use)[0]})`);
+        else log.warn(`${kind} ${entry.name}: plugin "${entry.use}" is not installed (${installHint(candidatePackages(kind, entry.use))})`);
       }
     }
     if (installed.length === 0) log.info(`no pickup plugins installed where ${from} can import them`);

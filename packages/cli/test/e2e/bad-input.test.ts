@@ -48,7 +48,7 @@ describe('bad input', () => {
     await project.writeConfig({ ...folderToFolder(), targets: [{ name: 'cloud', use: 'nimbus', with: {} }] });
     await mkdir(project.path('data'));
     const result = await pickup([], { cwd: project.dir });
-    expectCleanError(result, 2, /targets\[0\]\.use: no target plugin "nimbus" is installed .*npm install @pickup\/target-nimbus/);
+    expectCleanError(result, 2, /targets\[0\]\.use: no target plugin "nimbus" is installed .*npm install @pickup\/target-nimbus \(or pickup-target-nimbus, for a plugin from a third party\)/);
     expect(await completeBackups(project.path('backups'))).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Plan } from '../config/plan.js';
-import { ConfigError, ExitCode, PickupError, messageOf } from '../errors.js';
+import { ConfigError, ExitCode, PickupError, isPickupError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { describePluginError, pluginContext } from '../pipeline/context.js';
 import { formatBytes } from '../pipeline/format.js';
@@ -67,7 +67,8 @@ export async function restoreBackup(plan: Plan, request: RestoreRequest, log: Lo
     try {
       await restore({ ...pluginContext(plan, planned, log, signal), files, to: request.to, force: request.force, only: request.only });
     } catch (error) {
-      if (error instanceof PickupError) throw error;
+      // A plugin's own copy of the core (npm link) makes its errors instances of another class.
+      if (isPickupError(error)) throw error;
       throw new PickupError(`restoring ${request.source} failed: ${describePluginError(plan, planned, error)}`, ExitCode.partial, { cause: error });
     }
     scoped.info(`restored backup ${backup.id} to ${request.to}`);

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors.js';
 import { listInstalledPlugins } from './discover.js';
-import { candidatePackages, findPackage, type FoundPackage } from './resolve.js';
+import { candidatePackages, findPackage, installHint, type FoundPackage } from './resolve.js';
 import { PLUGIN_API_VERSION, type Plugin, type PluginKind, type Source, type Target } from './types.js';
 
 export interface LoadedPlugin<P extends Plugin = Plugin> {
@@ -23,7 +23,7 @@ export async function loadPlugin<K extends PluginKind>(
   const found = names.map((name) => findPackage(name, fromDir)).find((pkg) => pkg !== undefined);
   if (!found) {
     const near = closestInstalled(kind, use, fromDir);
-    const hint = near ? `did you mean "${near}"?` : `install it there with: npm install ${names[0]}`;
+    const hint = near ? `did you mean "${near}"?` : `install it there with: ${installHint(names)}`;
     throw new ConfigError(`${where}: no ${kind} plugin "${use}" is installed (looked for ${names.join(', ')} from ${fromDir}); ${hint}`);
   }
   let module: { default?: unknown };

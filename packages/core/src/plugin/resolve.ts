@@ -11,6 +11,12 @@ export function candidatePackages(kind: PluginKind, use: string): string[] {
   return isPackageName ? [use] : [`@pickup/${kind}-${use}`, `pickup-${kind}-${use}`];
 }
 
+/** How to install a plugin that is missing: `npm install @pickup/source-x (or pickup-source-x, ...)`. */
+export function installHint(names: readonly string[]): string {
+  const [first, ...others] = names;
+  return `npm install ${first}${others.length > 0 ? ` (or ${others.join(', ')}, for a plugin from a third party)` : ''}`;
+}
+
 export interface FoundPackage {
   name: string;
   version: string;

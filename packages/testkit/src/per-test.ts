@@ -1,0 +1,61 @@
+import { afterEach, beforeEach, expect } from 'vitest';
+import { leakedSecrets, openHarness, type Harness } from './harness.js';
+
+export type Awaitable<T> = T | Promise<T>;
+
+/** What every fixture says: the plugin's options, and what to hide and to clean up. */
+export interface FixtureBase {
+  /** The plugin's options, as a config's `with` gives them. */
+  options: unknown;
+  /** Values that must never show in a log line, an error or `describe` (passwords). */
+  secrets?: string[];
+  /** Removes what the fixture made outside its folder (a database, a folder on a server); the folder itself is removed for you. */
+  cleanup?(): Awaitable<void>;
+}
+
+/** One test of a suite: its harness, the fixture it set up, and the error messages it saw. */
+export interface PerTest<Fixture extends FixtureBase> {
+  readonly harness: Harness;
+  readonly fixture: Fixture;
+  /** Error messages and descriptions the test saw; checked for secrets after it. */
+  readonly errors: string[];
+  setUp(make: (workDir: string) => Awaitable<Fixture>): Promise<Fixture>;
+}
+
+/**
+ * Registers hooks in the enclosing `describe`: a fresh harness before each test; after it, a check that
+ * no secret of the fixture showed in a log line or an error, then the fixture's cleanup.
+ */
+export function perTest<Fixture extends FixtureBase>(): PerTest<Fixture> {
+  let harness: Harness | undefined;
+  let fixture: Fixture | undefined;
+  const errors: string[] = [];
+  beforeEach(async () => {
+    harness = await openHarness();
+    errors.length = 0;
+  });
+  afterEach(async () => {
+    try {
+      expect(leakedSecrets([...harness!.lines, ...errors], fixture?.secrets), 'secrets shown in logs or errors').toEqual([]);
+    } finally {
+      await fixture?.cleanup?.();
+      fixture = undefined;
+      await harness?.close();
+    }
+  });
+  return {
+    get harness() {
+      if (!harness) throw new Error('no harness outside a test');
+      return harness;
+    },
+    get fixture() {
+      if (!fixture) throw new Error('the test has not set up its fixture');
+      return fixture;
+    },
+    errors,
+    async setUp(make) {
+      fixture = await make(this.harness.workDir);
+      return fixture;
+    },
+  };
+}
