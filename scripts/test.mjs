@@ -42,10 +42,10 @@ for (const [index, runtime] of runtimes.entries()) {
     broken = true;
     continue;
   }
-  const skipped = report.numPendingTests + report.numTodoTests;
-  console.log(`${runtime.label}: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`);
+  const { failed, skipped } = countFailures(report);
+  console.log(`${runtime.label}: ${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   totals.passed += report.numPassedTests;
-  totals.failed += report.numFailedTests;
+  totals.failed += failed;
   totals.skipped += skipped;
   if (run.status !== 0 && report.numFailedTests === 0) broken = true; // an error outside any test
 }
@@ -53,3 +53,21 @@ for (const [index, runtime] of runtimes.entries()) {
 spawnSync('bash', [join(root, 'scripts/test-servers.sh'), 'stop'], { cwd: root, stdio: 'inherit' });
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(totals.failed > 0 || broken ? 1 : 0);
+
+/**
+ * Failed tests, counting as failed every test of a file that failed as a whole (a `beforeAll` that
+ * threw leaves its tests "skipped"; a file that did not even load, one failure).
+ */
+function countFailures(report) {
+  let failed = report.numFailedTests;
+  let skipped = report.numPendingTests + report.numTodoTests;
+  for (const file of report.testResults) {
+    if (file.status !== 'failed') continue;
+    const notRun = file.assertionResults.filter((test) => test.status !== 'passed' && test.status !== 'failed').length;
+    const anyFailed = file.assertionResults.some((test) => test.status === 'failed');
+    failed += notRun > 0 ? notRun : anyFailed ? 0 : 1;
+    skipped -= notRun;
+  }
+  return { failed, skipped };
+}
+

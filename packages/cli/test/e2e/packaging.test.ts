@@ -9,8 +9,13 @@ import { completeBackups, repoRoot } from '../helpers/project.js';
 
 const run = promisify(execFile);
 
-/** pnpm as the test command was started with it, or from PATH. */
-const pnpm = process.env.npm_execpath?.includes('pnpm') ? [process.execPath, process.env.npm_execpath] : ['pnpm'];
+/** pnpm as the test command was started with it (a script, or pnpm's own executable), or from PATH. */
+function pnpmCommand(): string[] {
+  const started = process.env.npm_execpath;
+  if (!started?.includes('pnpm')) return ['pnpm'];
+  return /\.[cm]?js$/.test(started) ? [process.execPath, started] : [started];
+}
+const pnpm = pnpmCommand();
 
 interface PackageJson {
   name: string;
