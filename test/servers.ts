@@ -41,7 +41,7 @@ export function postgres(): Postgres {
     ...server,
     sql: (database, sql) =>
       execFileSync(join(server.bin, 'psql'), ['-h', server.host, '-p', String(server.port), '-U', server.user, '-d', database, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], {
-        env: { ...process.env, PGPASSWORD: server.password },
+        env: { ...process.env, PGPASSWORD: server.password, PGOPTIONS: '-c client_min_messages=warning' },
         encoding: 'utf8',
       }).trim(),
   };

@@ -1,5 +1,5 @@
 import yargs from 'yargs';
-import { ExitCode } from '@pickup/core';
+import { ExitCode } from '@pickup/core/errors'; // not the whole core: --version and --help start fast
 import type { GlobalArgs } from './session.js';
 import { version } from './version.js';
 

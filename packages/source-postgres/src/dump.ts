@@ -25,16 +25,19 @@ export interface DumpContext {
 export async function dumpDatabase(context: DumpContext, database: string, where: string): Promise<void> {
   const { options } = context;
   const output = join(context.dir, dumpName(database, options.format));
+  // A folder (directory format) is pg_dump's to write; one file comes through stdout, so that the core
+  // hashes it on the way instead of reading it again.
+  const toFolder = options.format === 'directory';
   const args = [
     ...context.client.args,
     `--format=${options.format}`,
-    `--file=${output}`,
+    ...(toFolder ? [`--file=${output}`] : []),
     ...(options.jobs ? [`--jobs=${options.jobs}`] : []),
     ...options.pgDumpArgs,
     `--dbname=${database}`,
   ];
   try {
-    await runTool(context.pgDump, args, { env: context.client.env, log: context.log, signal: context.signal });
+    await runTool(context.pgDump, args, { env: context.client.env, log: context.log, signal: context.signal, ...(toFolder ? {} : { stdoutFile: output }) });
   } catch (error) {
     await rm(output, { recursive: true, force: true });
     throw new Error(`database ${database} at ${where}: ${messageOf(error)}`);

@@ -92,7 +92,7 @@ async function pushRun(session: FtpSession, run: StagedRun): Promise<void> {
         made.add(folder);
       }
       const local = join(run.dir, path);
-      await client.uploadFrom((await stat(local)).size === 0 ? emptyContent() : createReadStream(local), remote);
+      await client.uploadFrom((await stat(local)).size === 0 ? emptyContent() : createReadStream(local, { highWaterMark: 1024 * 1024 }), remote);
       const stored = await client.size(remote);
       if (stored !== size) throw Object.assign(new Error(`${path} has ${stored} bytes on the server after upload, expected ${size}`), { code: 'ESIZE' });
     });

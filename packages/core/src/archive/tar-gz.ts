@@ -1,8 +1,11 @@
 import { constants, createWriteStream, type Stats } from 'node:fs';
-import { open, readlink, type FileHandle } from 'node:fs/promises';
+import { readlink } from 'node:fs/promises';
+import { closeFd, fstatFd, openFd, readChunk, readSmall } from './fd.js';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
+import { hashingStream, rememberDigest } from '../pipeline/hash.js';
 import { createDeterministicGzip } from './gzip.js';
+import { readAhead } from './read-ahead.js';
 import { walk, type WalkEntry } from './walk.js';
 
 export interface TarGzOptions {
@@ -46,15 +49,17 @@ export async function writeTarGz(root: string, destination: string, options: Tar
 
   const pack = tar.pack();
   const output = createWriteStream(destination, { flags: 'wx', mode: 0o600 });
-  const writing = pipeline(pack, ...createDeterministicGzip(options.gzipLevel ?? 6), output, { signal: abort.signal });
+  const hashing = hashingStream(); // the manifest's sha256, without reading the archive again
+  const writing = pipeline(pack, createDeterministicGzip(options.gzipLevel ?? 6), hashing.stream, output, { signal: abort.signal });
   writing.catch(stop);
 
   const packing: Packing = { pack, stats, onProblem: options.onProblem, signal: abort.signal };
   const producing = (async () => {
     const onError = (path: string, error: NodeJS.ErrnoException) => options.onProblem(path, describeError(error));
-    for await (const entry of walk(root, { exclude: options.exclude ?? [], onError, ...(options.only ? { only: options.only } : {}) })) {
+    const entries = walk(root, { exclude: options.exclude ?? [], onError, ...(options.only ? { only: options.only } : {}) });
+    for await (const prepared of readAhead(entries, prepareEntry, PREPARE_AHEAD, release)) {
       abort.signal.throwIfAborted();
-      if (await addEntry(packing, entry)) stats.entries++;
+      if (await addEntry(packing, prepared)) stats.entries++;
     }
     pack.finalize();
   })();
@@ -66,6 +71,7 @@ export async function writeTarGz(root: string, destination: string, options: Tar
   const results = await Promise.allSettled([producing, writing]);
   options.signal?.removeEventListener('abort', onOuterAbort);
   if (results.some((result) => result.status === 'rejected')) throw firstError;
+  await rememberDigest(destination, hashing.sha256());
   return stats;
 }
 
@@ -77,19 +83,83 @@ interface Packing {
   signal: AbortSignal;
 }
 
-/** Adds one entry; returns false when it was left out. */
-async function addEntry(packing: Packing, entry: WalkEntry): Promise<boolean> {
-  const { pack, onProblem } = packing;
-  const { path, stats: lstats } = entry;
-  if (lstats.isDirectory()) return addHeader(pack, { ...headerOf(`${path}/`, lstats), type: 'directory' });
-  if (lstats.isSymbolicLink()) {
-    const linkname = await readlink(entry.absolute).catch((error: NodeJS.ErrnoException) => {
-      onProblem(path, describeError(error));
-      return undefined;
-    });
-    return linkname !== undefined && addHeader(pack, { ...headerOf(path, lstats), type: 'symlink', linkname });
+/** How many entries are opened and read ahead of the one being archived; memory: SMALL_FILE each at most. */
+const PREPARE_AHEAD = 16;
+/** Files up to this size are read whole when prepared; bigger ones are streamed when archived. */
+const SMALL_FILE = 256 * 1024;
+
+/** An entry with the file system work done ahead of archiving it (see readAhead). */
+interface Prepared {
+  entry: WalkEntry;
+  /** Why it cannot be archived, reported when its turn comes. */
+  problem?: string;
+  linkname?: string;
+  /** A file's stats, taken from the file as opened. */
+  stats?: Stats;
+  /** A small file's content as read (shorter than stats.size if it shrank). */
+  content?: Buffer;
+  /** A big file's descriptor, open, to stream from. */
+  fd?: number;
+}
+
+async function prepareEntry(entry: WalkEntry): Promise<Prepared> {
+  if (entry.stats.isSymbolicLink()) {
+    return readlink(entry.absolute).then(
+      (linkname) => ({ entry, linkname }),
+      (error: NodeJS.ErrnoException) => ({ entry, problem: describeError(error) }),
+    );
   }
-  if (lstats.isFile()) return addFile(packing, entry);
+  return entry.stats.isFile() ? prepareFile(entry) : { entry };
+}
+
+async function prepareFile(entry: WalkEntry): Promise<Prepared> {
+  let fd: number;
+  try {
+    fd = openFd(entry.absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    return { entry, problem: describeError(error as NodeJS.ErrnoException) };
+  }
+  try {
+    // Describe the file we opened, not the one we listed: it may have changed in between.
+    const stats = fstatFd(fd);
+    if (!stats.isFile()) {
+      closeFd(fd);
+      return { entry, problem: 'was replaced by something else while being archived' };
+    }
+    if (stats.size > SMALL_FILE) return { entry, stats, fd }; // streamed when its turn comes, then closed
+    const content = Buffer.allocUnsafe(stats.size);
+    const read = readSmall(fd, content);
+    closeFd(fd);
+    return { entry, stats, content: content.subarray(0, read) };
+  } catch (error) {
+    try {
+      closeFd(fd);
+    } catch {
+      // already reporting the first problem
+    }
+    return { entry, problem: describeError(error as NodeJS.ErrnoException) };
+  }
+}
+
+/** Closes what a prepared entry holds, when archiving stopped before its turn. */
+async function release(prepared: Prepared): Promise<void> {
+  if (prepared.fd !== undefined) closeFd(prepared.fd);
+  prepared.fd = undefined;
+}
+
+/** Adds one entry; returns false when it was left out. */
+async function addEntry(packing: Packing, prepared: Prepared): Promise<boolean> {
+  const { pack, onProblem } = packing;
+  const { entry, problem } = prepared;
+  const { path, stats: lstats } = entry;
+  if (problem !== undefined) {
+    await release(prepared);
+    onProblem(path, problem);
+    return false;
+  }
+  if (lstats.isDirectory()) return addHeader(pack, { ...headerOf(`${path}/`, lstats), type: 'directory' });
+  if (lstats.isSymbolicLink()) return addHeader(pack, { ...headerOf(path, lstats), type: 'symlink', linkname: prepared.linkname! });
+  if (lstats.isFile()) return addFile(packing, prepared);
   if (lstats.isFIFO()) return addHeader(pack, { ...headerOf(path, lstats), type: 'fifo' });
   if (lstats.isCharacterDevice() || lstats.isBlockDevice()) {
     const type = lstats.isCharacterDevice() ? 'character-device' : 'block-device';
@@ -98,39 +168,36 @@ async function addEntry(packing: Packing, entry: WalkEntry): Promise<boolean> {
   return false; // sockets: nothing to restore, as with GNU tar
 }
 
-async function addFile({ pack, stats, onProblem, signal }: Packing, entry: WalkEntry): Promise<boolean> {
-  let file: FileHandle;
+async function addFile({ pack, stats, onProblem, signal }: Packing, prepared: Prepared): Promise<boolean> {
+  const { entry, fd, content } = prepared;
+  const size = prepared.stats!.size;
+  const onShrink = (missing: number) => onProblem(entry.path, `shrank by ${missing} bytes while being read; the rest was filled with zeros`);
   try {
-    file = await open(entry.absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (error) {
-    onProblem(entry.path, describeError(error as NodeJS.ErrnoException));
-    return false;
-  }
-  try {
-    // Describe the file we opened, not the one we listed: it may have changed in between.
-    const current = await file.stat();
-    if (!current.isFile()) {
-      onProblem(entry.path, 'was replaced by something else while being archived');
-      return false;
-    }
-    const size = current.size;
-    const onShrink = (missing: number) =>
-      onProblem(entry.path, `shrank by ${missing} bytes while being read; the rest was filled with zeros`);
-    await writeEntry(pack, { ...headerOf(entry.path, current), type: 'file', size }, readExactly(file, size, onShrink), signal);
-    stats.files++;
-    stats.bytes += size;
-    return true;
+    const data = fd !== undefined ? readExactly(fd, size, onShrink) : padded(content!, size, onShrink);
+    await writeEntry(pack, { ...headerOf(entry.path, prepared.stats!), type: 'file', size }, data, signal);
   } finally {
-    await file.close();
+    await release(prepared);
+  }
+  stats.files++;
+  stats.bytes += size;
+  return true;
+}
+
+/** A small file's content, padded with zeros to the size it had when opened if it shrank while read. */
+async function* padded(content: Buffer, size: number, onShrink: (missing: number) => void): AsyncGenerator<Buffer> {
+  if (content.length > 0) yield content;
+  if (content.length < size) {
+    onShrink(size - content.length);
+    yield Buffer.alloc(size - content.length);
   }
 }
 
 /** Yields exactly `size` bytes of the file: a file that shrinks is padded, so the archive stays readable. */
-async function* readExactly(file: FileHandle, size: number, onShrink: (missing: number) => void): AsyncGenerator<Buffer> {
+async function* readExactly(fd: number, size: number, onShrink: (missing: number) => void): AsyncGenerator<Buffer> {
   let position = 0;
   while (position < size) {
     const buffer = Buffer.allocUnsafe(Math.min(CHUNK, size - position));
-    const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+    const bytesRead = await readChunk(fd, buffer, position);
     if (bytesRead === 0) {
       onShrink(size - position);
       for (let left = size - position; left > 0; left -= CHUNK) yield Buffer.alloc(Math.min(CHUNK, left));

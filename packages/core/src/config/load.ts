@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createJiti } from 'jiti';
 import { ConfigError, messageOf } from '../errors.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 import { describeIssues } from './issues.js';
@@ -36,7 +35,9 @@ async function importConfig(file: string): Promise<unknown> {
     }
   }
   try {
-    // jiti compiles TypeScript on the fly; its file cache keeps later runs fast.
+    // jiti compiles TypeScript on the fly; its file cache keeps later runs fast. Loaded only here:
+    // a JSON config, and commands that load no config, do without it.
+    const { createJiti } = await import('jiti');
     const jiti = createJiti(file, { interopDefault: true });
     const module = await jiti.import<unknown>(file, { default: true });
     return module;

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import pinoRoll from 'pino-roll';
 import { formatPlain } from './format.js';
 import { isSecretKey, REDACTED, secretScrubber } from './redact.js';
 
@@ -60,6 +59,7 @@ export async function createLogger(options: LoggerOptions = {}): Promise<PickupL
   let roll: (NodeJS.WritableStream & { end(): void; flushSync?(): void }) | undefined;
   if (options.file) {
     mkdirSync(options.file.dir, { recursive: true, mode: 0o700 });
+    const { default: pinoRoll } = await import('pino-roll'); // only with a log file: it is not small
     roll = await pinoRoll({
       file: join(options.file.dir, 'pickup'),
       extension: '.log',

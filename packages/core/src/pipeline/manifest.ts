@@ -1,6 +1,6 @@
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { sha256File } from './hash.js';
+import { digestOf } from './hash.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_FORMAT = 'pickup-manifest/1';
@@ -50,8 +50,8 @@ export async function describeFiles(runDir: string, dir: string, signal?: AbortS
   for (const entry of entries) {
     if (!entry.isFile()) continue;
     const absolute = join(entry.parentPath, entry.name);
-    const { size } = await stat(absolute);
-    files.push({ path: relative(runDir, absolute).split(sep).join('/'), size, sha256: await sha256File(absolute, signal) });
+    const stats = await stat(absolute);
+    files.push({ path: relative(runDir, absolute).split(sep).join('/'), size: stats.size, sha256: await digestOf(absolute, stats, signal) });
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

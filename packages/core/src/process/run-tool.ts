@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { once } from 'node:events';
 import { basename } from 'node:path';
+import { createDeterministicGzip } from '../archive/gzip.js';
 import type { Logger } from '../log/logger.js';
+import { hashingStream, rememberDigest } from '../pipeline/hash.js';
 
 export interface RunToolOptions {
   /** Added to this process's environment; `undefined` unsets a variable. Secrets go here or into a file, never into `args`. */
@@ -13,7 +15,7 @@ export interface RunToolOptions {
   cwd?: string;
   /** Write the tool's stdout to this file (created, mode 0600); otherwise it is discarded. */
   stdoutFile?: string;
-  /** Compress that stdout with gzip at this level on the way (streamed). */
+  /** Compress that stdout with gzip at this level on the way (streamed, on every core, deterministic). */
   gzipLevel?: number;
   /** Feed this file to the tool's stdin. */
   stdinFile?: string;
@@ -56,9 +58,12 @@ export async function runTool(command: string, args: readonly string[], options:
     stdio: [input ? 'pipe' : 'ignore', output ? 'pipe' : 'ignore', 'pipe'],
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  // Streamed both ways: memory does not grow with the size of a dump.
+  // Streamed both ways: memory does not grow with the size of a dump. What is written is hashed on
+  // the way, for the manifest.
+  const hashing = hashingStream();
+  const compressing = options.gzipLevel ? [createDeterministicGzip(options.gzipLevel)] : [];
   const piping = Promise.all([
-    output && (options.gzipLevel ? pipeline(child.stdout!, createGzip({ level: options.gzipLevel }), output) : pipeline(child.stdout!, output)),
+    output && pipeline([child.stdout!, ...compressing, hashing.stream, output]),
     input && (options.gunzipStdin ? pipeline(input, createGunzip(), child.stdin!) : pipeline(input, child.stdin!)),
   ]);
   piping.catch(() => {}); // its error is reported below, after the exit code
@@ -88,5 +93,6 @@ export async function runTool(command: string, args: readonly string[], options:
     throw new ToolError(`${name} ${how}${last ? `: ${last}` : ''}`, code, stderr);
   }
   if (streamError) throw new ToolError(`${name}: ${streamError.message}`, code, stderr);
+  if (options.stdoutFile) await rememberDigest(options.stdoutFile, hashing.sha256());
   return { stderr };
 }

@@ -1,0 +1,34 @@
+// The folder source against `tar -czf` at the same gzip level, on the mixed tree and on 100,000 small files.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const name = 'folder';
+export const title = 'folder source vs tar -czf';
+
+export async function run(ctx) {
+  const rows = [];
+  for (const [setName, label] of [['mixed', 'mixed tree'], ['manyFiles', '100,000 small files']]) {
+    const data = await ctx.data(setName);
+    const input = await ctx.bytesOf(data);
+    const tarOut = join(ctx.scratch, 'tar.tar.gz');
+    const stage = join(ctx.scratch, 'stage');
+    const results = await ctx.compare([
+      {
+        label: `tar -czf (gzip -${ctx.level})`,
+        prepare: () => ctx.clean(tarOut),
+        run: () => ctx.measure('tar', ['--use-compress-program', `gzip -${ctx.level}`, '-cf', tarOut, '-C', data, '.']),
+      },
+      {
+        label: `pickup folder source (gzipLevel ${ctx.level})`,
+        prepare: () => ctx.clean(stage),
+        run: () => ctx.node('lib/source-stage.mjs', [join(ctx.repo, 'packages/source-folder'), JSON.stringify({ path: data, gzipLevel: ctx.level }), stage]),
+      },
+    ]);
+    const [tar, pickup] = results;
+    rows.push(
+      { group: `${title}, ${label}`, ...tar, inputBytes: input, outputBytes: (await stat(tarOut)).size, reference: true },
+      { group: `${title}, ${label}`, ...pickup, inputBytes: input, outputBytes: JSON.parse(pickup.last.stdout).bytes },
+    );
+  }
+  return rows;
+}
