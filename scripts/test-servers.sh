@@ -191,7 +191,8 @@ case "${1:-}" in
     start_vsftpd ftp "$FTP_PORT" 52200 52249
     start_vsftpd ftps "$FTPS_PORT" 52250 52299 tls
     start_sshd
-    cat > "$STATE/env" <<ENV
+    # Written aside, then renamed: tests running meanwhile never read half a file.
+    cat > "$STATE/env.tmp" <<ENV
 PICKUP_TEST_PG_HOST=127.0.0.1
 PICKUP_TEST_PG_PORT=$PG_PORT
 PICKUP_TEST_PG_USER=postgres
@@ -217,6 +218,7 @@ PICKUP_TEST_SSH_HOME=$(getent passwd "$SSH_USER" | cut -d: -f6)
 PICKUP_TEST_SSH_KEY=$SERVERS/sshd/client_key
 PICKUP_TEST_SSH_KNOWN_HOSTS=$SERVERS/sshd/known_hosts
 ENV
+    mv -f "$STATE/env.tmp" "$STATE/env"
     echo "test servers running (see $STATE/env)"
     ;;
   stop)

@@ -55,17 +55,18 @@ console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped 
 process.exit(totals.failed > 0 || broken ? 1 : 0);
 
 /**
- * Failed tests, counting as failed every test of a file that failed as a whole (a `beforeAll` that
- * threw leaves its tests "skipped"; a file that did not even load, one failure).
+ * Failed tests, counting as failed every test of a file that failed before any of its tests ran (a
+ * `beforeAll` that threw leaves its tests "skipped"; a file that did not even load counts as one).
  */
 function countFailures(report) {
   let failed = report.numFailedTests;
   let skipped = report.numPendingTests + report.numTodoTests;
   for (const file of report.testResults) {
     if (file.status !== 'failed') continue;
-    const notRun = file.assertionResults.filter((test) => test.status !== 'passed' && test.status !== 'failed').length;
-    const anyFailed = file.assertionResults.some((test) => test.status === 'failed');
-    failed += notRun > 0 ? notRun : anyFailed ? 0 : 1;
+    const ran = file.assertionResults.some((test) => test.status === 'passed' || test.status === 'failed');
+    if (ran) continue; // its failed tests are counted already
+    const notRun = file.assertionResults.length;
+    failed += Math.max(notRun, 1);
     skipped -= notRun;
   }
   return { failed, skipped };

@@ -27,6 +27,13 @@ export async function run(ctx) {
   for (const file of await readdir(loopOut)) loopBytes += (await stat(join(loopOut, file))).size;
   return [
     { group: title, ...shell, inputBytes: input, outputBytes: loopBytes, reference: true },
-    { group: title, ...pickup, inputBytes: input, outputBytes: JSON.parse(pickup.last.stdout).bytes },
+    { group: title, ...pickup, inputBytes: input, outputBytes: stagedBytes(pickup) },
   ];
+}
+
+/** The staged bytes a source run reports; a warning (a file skipped) would make the comparison meaningless. */
+function stagedBytes(result) {
+  const report = JSON.parse(result.last.stdout);
+  if (report.warnings.length > 0) throw new Error(`${result.label}: ${report.warnings.join('; ')}`);
+  return report.bytes;
 }

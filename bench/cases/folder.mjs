@@ -27,8 +27,15 @@ export async function run(ctx) {
     const [tar, pickup] = results;
     rows.push(
       { group: `${title}, ${label}`, ...tar, inputBytes: input, outputBytes: (await stat(tarOut)).size, reference: true },
-      { group: `${title}, ${label}`, ...pickup, inputBytes: input, outputBytes: JSON.parse(pickup.last.stdout).bytes },
+      { group: `${title}, ${label}`, ...pickup, inputBytes: input, outputBytes: stagedBytes(pickup) },
     );
   }
   return rows;
+}
+
+/** The staged bytes a source run reports; a warning (a file skipped) would make the comparison meaningless. */
+function stagedBytes(result) {
+  const report = JSON.parse(result.last.stdout);
+  if (report.warnings.length > 0) throw new Error(`${result.label}: ${report.warnings.join('; ')}`);
+  return report.bytes;
 }

@@ -47,7 +47,7 @@ export {
   type ManifestSource,
   type SourceStatus,
 } from './pipeline/manifest.js';
-export { digestOf, hashingStream, rememberDigest, sha256File } from './pipeline/hash.js';
+export { sha256File } from './pipeline/hash.js';
 export { assertReadableFolder, exists, nearestExisting, probeWritable } from './fs/probe.js';
 export { listInstalledPlugins, pluginKindOf, type InstalledPlugin } from './plugin/discover.js';
 export { extractTarGz, type ExtractOptions, type ExtractStats } from './archive/extract.js';

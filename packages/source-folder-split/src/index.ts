@@ -44,7 +44,8 @@ export default defineSource({
     const onProblem = problemHandler(root, opts, warn);
     const { folders, loose } = await topLevel(root, onProblem);
     await mkdir(join(dir, FOLDERS_DIR), { mode: 0o700 });
-    const limit = pLimit(opts.concurrency ?? availableParallelism());
+    // Each archive compresses on several threads already: a few at a time keep every core busy.
+    const limit = pLimit(opts.concurrency ?? Math.min(availableParallelism(), 4));
     const jobs = folders.map((folder) => ({ only: [folder], file: archiveNameOf(folder) }));
     if (loose.length > 0) jobs.push({ only: loose, file: LOOSE_ARCHIVE });
     await Promise.all(

@@ -25,9 +25,10 @@ export interface DumpContext {
 export async function dumpDatabase(context: DumpContext, database: string, where: string): Promise<void> {
   const { options } = context;
   const output = join(context.dir, dumpName(database, options.format));
-  // A folder (directory format) is pg_dump's to write; one file comes through stdout, so that the core
-  // hashes it on the way instead of reading it again.
-  const toFolder = options.format === 'directory';
+  // A plain dump comes through stdout, so that the core hashes it on the way instead of reading it
+  // again. The custom format is written by pg_dump itself: on a pipe it cannot go back to record where
+  // each table's data starts, and pg_restore --jobs (and reordering with -L) need that.
+  const toFolder = options.format !== 'plain';
   const args = [
     ...context.client.args,
     `--format=${options.format}`,

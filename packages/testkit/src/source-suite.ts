@@ -132,16 +132,17 @@ export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
       expect(attempt.changedOutside).toEqual([]);
     });
 
-    if (plugin.restore) {
-      const restore = async (only: readonly string[], staged: BackupAttempt) => {
-        const paths = staged.files.map((file) => file.path);
-        const wanted = plugin.filesToRestore ? plugin.filesToRestore(only, paths) : paths;
-        const files: RestoreFile[] = await Promise.all(
-          wanted.map(async (path) => ({ path, localPath: join(staged.dir, path), size: (await stat(join(staged.dir, path))).size })),
-        );
-        await plugin.restore!({ ...context(), files, to: restoreOf(t.fixture).to, force: false, only });
-      };
+    /** Restores the staged backup as `pickup restore` would, with `only`. */
+    const restore = async (only: readonly string[], staged: BackupAttempt) => {
+      const paths = staged.files.map((file) => file.path);
+      const wanted = plugin.filesToRestore ? plugin.filesToRestore(only, paths) : paths;
+      const files: RestoreFile[] = await Promise.all(
+        wanted.map(async (path) => ({ path, localPath: join(staged.dir, path), size: (await stat(join(staged.dir, path))).size })),
+      );
+      await plugin.restore!({ ...context(), files, to: restoreOf(t.fixture).to, force: false, only });
+    };
 
+    if (plugin.restore) {
       it('restores what it backed up', async () => {
         await setUp();
         const staged = await backUp();
@@ -149,7 +150,10 @@ export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
         await restore(only, staged);
         await verify(to);
       });
+    }
 
+    if (plugin.restore && plugin.filesToRestore) {
+      // Without filesToRestore the core refuses --only itself; with it, the plugin must.
       it('refuses to restore a part the backup does not have', async () => {
         await setUp();
         const staged = await backUp();

@@ -2,9 +2,10 @@ import { closeSync, fstatSync, lstatSync, openSync, read, readSync, type Stats }
 
 // Archiving a tree makes a handful of file system calls per file. Made asynchronously, each one is a
 // round trip through libuv's thread pool that costs the main thread more than the call itself: on a
-// tree of 100,000 small files that doubled the time tar takes. So, like tar, the metadata calls and
+// tree of 100,000 small files that tripled the time tar takes. So, like tar, the metadata calls and
 // the reads of small files are made synchronously (microseconds each, from the page cache); only the
-// content of big files is read asynchronously, chunk by chunk, so compression never waits for the disk.
+// content of big files is read asynchronously, chunk by chunk. The price: while one of these calls
+// waits on a slow disk or a hung network mount, the whole process waits with it.
 
 export const openFd = (path: string, flags: number): number => openSync(path, flags);
 export const fstatFd = (fd: number): Stats => fstatSync(fd);

@@ -6,9 +6,11 @@ import { constants, crc32, deflateRaw } from 'node:zlib';
 const BLOCK = 1024 * 1024;
 /** deflate looks back this far: each block gets the previous one's tail as its dictionary. */
 const WINDOW = 32 * 1024;
+/** libuv's thread pool has 4 threads unless UV_THREADPOOL_SIZE says otherwise: more blocks would only wait. */
+const THREAD_POOL = Number(process.env.UV_THREADPOOL_SIZE) || 4;
 
 /**
- * gzip on every core, as pigz does it: the input is cut into 1 MiB blocks, each deflated on libuv's
+ * gzip on several cores (up to libuv's thread pool), as pigz does it: the input is cut into 1 MiB blocks, each deflated on libuv's
  * thread pool with the 32 KiB before it as its dictionary (so the ratio stays that of one stream),
  * and the results are joined in order into one ordinary gzip member that any gunzip reads.
  *
@@ -16,7 +18,7 @@ const WINDOW = 32 * 1024;
  * joined in input order, and the header has no name, no time and the OS byte "unknown" (255).
  */
 export function createDeterministicGzip(level: number): Transform {
-  return new ParallelGzip(level, availableParallelism() + 1);
+  return new ParallelGzip(level, Math.min(availableParallelism(), THREAD_POOL) + 1);
 }
 
 class ParallelGzip extends Transform {

@@ -5,7 +5,6 @@ import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { hashingStream, rememberDigest } from '../pipeline/hash.js';
 import { createDeterministicGzip } from './gzip.js';
-import { readAhead } from './read-ahead.js';
 import { walk, type WalkEntry } from './walk.js';
 
 export interface TarGzOptions {
@@ -57,9 +56,9 @@ export async function writeTarGz(root: string, destination: string, options: Tar
   const producing = (async () => {
     const onError = (path: string, error: NodeJS.ErrnoException) => options.onProblem(path, describeError(error));
     const entries = walk(root, { exclude: options.exclude ?? [], onError, ...(options.only ? { only: options.only } : {}) });
-    for await (const prepared of readAhead(entries, prepareEntry, PREPARE_AHEAD, release)) {
+    for await (const entry of entries) {
       abort.signal.throwIfAborted();
-      if (await addEntry(packing, prepared)) stats.entries++;
+      if (await addEntry(packing, await prepareEntry(entry))) stats.entries++;
     }
     pack.finalize();
   })();
@@ -83,12 +82,10 @@ interface Packing {
   signal: AbortSignal;
 }
 
-/** How many entries are opened and read ahead of the one being archived; memory: SMALL_FILE each at most. */
-const PREPARE_AHEAD = 16;
 /** Files up to this size are read whole when prepared; bigger ones are streamed when archived. */
 const SMALL_FILE = 256 * 1024;
 
-/** An entry with the file system work done ahead of archiving it (see readAhead). */
+/** An entry with its file system work done: what to archive, or why it cannot be. */
 interface Prepared {
   entry: WalkEntry;
   /** Why it cannot be archived, reported when its turn comes. */
@@ -115,7 +112,9 @@ async function prepareEntry(entry: WalkEntry): Promise<Prepared> {
 async function prepareFile(entry: WalkEntry): Promise<Prepared> {
   let fd: number;
   try {
-    fd = openFd(entry.absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
+    // O_NONBLOCK: a file replaced by a FIFO after it was listed must not hang the run in open();
+    // for a regular file it changes nothing.
+    fd = openFd(entry.absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     return { entry, problem: describeError(error as NodeJS.ErrnoException) };
   }
@@ -141,7 +140,7 @@ async function prepareFile(entry: WalkEntry): Promise<Prepared> {
   }
 }
 
-/** Closes what a prepared entry holds, when archiving stopped before its turn. */
+/** Closes what a prepared entry holds. */
 async function release(prepared: Prepared): Promise<void> {
   if (prepared.fd !== undefined) closeFd(prepared.fd);
   prepared.fd = undefined;

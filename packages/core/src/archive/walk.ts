@@ -3,7 +3,6 @@ import { readdir } from 'node:fs/promises';
 import { lstatPath } from './fd.js';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
-import { readAhead } from './read-ahead.js';
 
 export interface WalkEntry {
   /** Path relative to the walked folder, `/`-separated, no leading `./`. */
@@ -45,27 +44,19 @@ async function* walkFolder(
     return;
   }
   names.sort(compareNames);
-  const looked = readAhead(names, (name) => lookAt(root, prefix ? `${prefix}/${name}` : name), LSTAT_AHEAD);
-  for await (const { path, absolute, stats, error } of looked) {
-    if (!stats) {
-      onError(path, error!);
+  for (const name of names) {
+    const path = prefix ? `${prefix}/${name}` : name;
+    const absolute = join(root, path);
+    let stats: Stats;
+    try {
+      stats = lstatPath(absolute);
+    } catch (error) {
+      onError(path, error as NodeJS.ErrnoException);
       continue;
     }
     if (excluded(path, stats.isDirectory())) continue;
     yield { path, absolute, stats };
     if (stats.isDirectory()) yield* walkFolder(root, path, excluded, onError);
-  }
-}
-
-/** How many entries of a folder are looked at (lstat) ahead of the one being yielded. */
-const LSTAT_AHEAD = 32;
-
-async function lookAt(root: string, path: string): Promise<Partial<WalkEntry> & { path: string; absolute: string; error?: NodeJS.ErrnoException }> {
-  const absolute = join(root, path);
-  try {
-    return { path, absolute, stats: lstatPath(absolute) };
-  } catch (error) {
-    return { path, absolute, error: error as NodeJS.ErrnoException };
   }
 }
 

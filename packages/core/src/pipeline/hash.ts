@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, type Stats } from 'node:fs';
+import { createReadStream, type BigIntStats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -23,30 +23,28 @@ export function hashingStream(): { stream: Transform; sha256(): string } {
   return { stream, sha256: () => hash.digest('hex') };
 }
 
-interface Remembered {
-  sha256: string;
-  ino: number;
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
+/** What identifies a file's content without reading it: device, inode, size, and times to the nanosecond. */
+function identity(stats: BigIntStats): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
 }
 
-/** Digests of files written through a hashingStream, so the manifest need not read them again. */
-const written = new Map<string, Remembered>();
+/**
+ * Digests of files the core itself wrote through a hashingStream (writeTarGz, runTool), so the manifest
+ * need not read them again. Internal: a digest handed in from outside would be trusted without a check.
+ */
+const written = new Map<string, { sha256: string; identity: string }>();
 
-/** Remembers the sha256 of a file just written (and closed): `digestOf` uses it while the file is unchanged. */
+/** Remembers the sha256 of a file just written and closed: `digestOf` uses it while the file is unchanged. */
 export async function rememberDigest(path: string, sha256: string): Promise<void> {
-  const { ino, size, mtimeMs, ctimeMs } = await stat(path);
-  written.set(path, { sha256, ino, size, mtimeMs, ctimeMs });
+  written.set(path, { sha256, identity: identity(await stat(path, { bigint: true })) });
 }
 
 /**
  * The sha256 of a file whose `stats` were just taken: the one remembered when it was written, if it is
- * still the same file, unchanged (inode, size, modification and change times); otherwise read from disk.
+ * still that file, unchanged; otherwise read from disk.
  */
-export async function digestOf(path: string, stats: Stats, signal?: AbortSignal): Promise<string> {
+export async function digestOf(path: string, stats: BigIntStats, signal?: AbortSignal): Promise<string> {
   const known = written.get(path);
   written.delete(path);
-  const unchanged = known && known.ino === stats.ino && known.size === stats.size && known.mtimeMs === stats.mtimeMs && known.ctimeMs === stats.ctimeMs;
-  return unchanged ? known.sha256 : sha256File(path, signal);
+  return known && known.identity === identity(stats) ? known.sha256 : sha256File(path, signal);
 }

@@ -50,8 +50,8 @@ export async function describeFiles(runDir: string, dir: string, signal?: AbortS
   for (const entry of entries) {
     if (!entry.isFile()) continue;
     const absolute = join(entry.parentPath, entry.name);
-    const stats = await stat(absolute);
-    files.push({ path: relative(runDir, absolute).split(sep).join('/'), size: stats.size, sha256: await digestOf(absolute, stats, signal) });
+    const stats = await stat(absolute, { bigint: true });
+    files.push({ path: relative(runDir, absolute).split(sep).join('/'), size: Number(stats.size), sha256: await digestOf(absolute, stats, signal) });
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
