@@ -41,6 +41,14 @@ describe('the conformance suites catch plugins that break the contract', () => {
     expect(statusOf('pickup-target-non-atomic keeps the target contract stores a run whole')).toBe('passed');
   });
 
+  it('fails a source that shows its password in a log line', () => {
+    expect(statusOf('pickup-source-leaky keeps the source contract backs up into its own folder only')).toBe('failed');
+  });
+
+  it('fails a target that reads a missing file as an empty one', () => {
+    expect(statusOf('pickup-target-silent keeps the target contract reads a file the backup does not have as ENOENT')).toBe('failed');
+  });
+
   it('fails a source that writes outside its own folder', () => {
     expect(statusOf('pickup-source-straying keeps the source contract backs up into its own folder only')).toBe('failed');
     expect(statusOf('pickup-source-straying keeps the source contract is a source plugin of this core')).toBe('passed');
