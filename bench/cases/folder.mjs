@@ -23,11 +23,17 @@ export async function run(ctx) {
         prepare: () => ctx.clean(stage),
         run: () => ctx.node('lib/source-stage.mjs', [join(ctx.repo, 'packages/source-folder'), JSON.stringify({ path: data, gzipLevel: ctx.level }), stage]),
       },
+      {
+        label: 'pickup folder source (compression zstd)',
+        prepare: () => ctx.clean(stage),
+        run: () => ctx.node('lib/source-stage.mjs', [join(ctx.repo, 'packages/source-folder'), JSON.stringify({ path: data, compression: 'zstd' }), stage]),
+      },
     ]);
-    const [tar, pickup] = results;
+    const [tar, pickup, zstd] = results;
     rows.push(
       { group: `${title}, ${label}`, ...tar, inputBytes: input, outputBytes: (await stat(tarOut)).size, reference: true },
       { group: `${title}, ${label}`, ...pickup, inputBytes: input, outputBytes: stagedBytes(pickup) },
+      { group: `${title}, ${label}`, ...zstd, inputBytes: input, outputBytes: stagedBytes(zstd) },
     );
   }
   return rows;

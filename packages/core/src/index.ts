@@ -58,7 +58,7 @@ export { planPrune, pruneTarget, type PrunePlan, type PruneResult } from './life
 export { verifyBackup, type VerifyResult } from './lifecycle/verify.js';
 export { restoreBackup, type RestoreRequest } from './lifecycle/restore.js';
 export { prepareRestoreFolder } from './lifecycle/destination.js';
-export { archiveOptions, problemHandler, warnIfEmpty, type ArchiveOptions } from './archive/options.js';
+export { archiveExtension, archiveOptions, problemHandler, warnIfEmpty, type ArchiveOptions } from './archive/options.js';
 export { escapeName } from './archive/walk.js';
 export { runTool, ToolError, type RunToolOptions } from './process/run-tool.js';
 export { fromSafeFileName, safeFileName } from './fs/safe-name.js';

@@ -65,6 +65,14 @@ describe('writeTarGz', () => {
     expect(header[9]).toBe(255); // no OS
   });
 
+  it('writes zstd that GNU tar and zstd read, the same bytes every time', async () => {
+    await tree(join(dir, 'src'));
+    for (const name of ['one.tar.zst', 'two.tar.zst']) await writeTarGz(join(dir, 'src'), join(dir, name), { compression: 'zstd', onProblem: () => {} });
+    expect(await sha(join(dir, 'one.tar.zst'))).toBe(await sha(join(dir, 'two.tar.zst')));
+    const listed = execFileSync('tar', ['--zstd', '-tf', join(dir, 'one.tar.zst')], { encoding: 'utf8' }).trim().split('\n');
+    expect(listed).toContain('b/keep.txt');
+  });
+
   it('stores folders with a trailing slash, files and links under paths relative to the root', async () => {
     await tree(join(dir, 't'));
     await writeTarGz(join(dir, 't'), join(dir, 'out.tar.gz'), { exclude: ['*.log'], onProblem: () => {} });

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import {
+  archiveExtension,
   archiveOptions,
   assertReadableFolder,
   defineSource,
@@ -14,7 +15,7 @@ import {
   writeTarGz,
   z,
 } from '@pickup/core';
-import { archiveNameOf, FOLDERS_DIR, folderOf, LOOSE_ARCHIVE } from './names.js';
+import { archiveNameOf, FOLDERS_DIR, folderOf, looseArchiveName } from './names.js';
 
 export const options = z
   .object({
@@ -46,8 +47,9 @@ export default defineSource({
     await mkdir(join(dir, FOLDERS_DIR), { mode: 0o700 });
     // Each archive compresses on several threads already: a few at a time keep every core busy.
     const limit = pLimit(opts.concurrency ?? Math.min(availableParallelism(), 4));
-    const jobs = folders.map((folder) => ({ only: [folder], file: archiveNameOf(folder) }));
-    if (loose.length > 0) jobs.push({ only: loose, file: LOOSE_ARCHIVE });
+    const extension = archiveExtension(opts);
+    const jobs = folders.map((folder) => ({ only: [folder], file: archiveNameOf(folder, extension) }));
+    if (loose.length > 0) jobs.push({ only: loose, file: looseArchiveName(extension) });
     await Promise.all(
       jobs.map((job) =>
         limit(async () => {

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import {
+  archiveExtension,
   archiveOptions,
   assertReadableFolder,
   defineSource,
@@ -34,7 +35,7 @@ export default defineSource({
     const root = resolvePath(opts.path);
     await assertReadableFolder(root);
     await warnIfEmpty(root, opts, warn);
-    const archive = join(dir, `${name}.tar.gz`);
+    const archive = join(dir, `${name}${archiveExtension(opts)}`);
     const stats = await writeTarGz(root, archive, { ...opts, signal, onProblem: problemHandler(root, opts, warn) });
     log.debug(`archived ${stats.entries} entries, ${stats.files} files, ${stats.bytes} bytes from ${root}`);
   },
@@ -43,8 +44,9 @@ export default defineSource({
   filesToRestore: (_only, paths) => [...paths],
 
   async restore({ name, files, to, force, only, log, signal }) {
-    const archive = files.find((file) => file.path === `${name}.tar.gz`);
-    if (!archive) throw new Error(`the backup holds no ${name}.tar.gz (it has: ${files.map((file) => file.path).join(', ')})`);
+    // Whichever compression the backup was made with, not the one the config says now.
+    const archive = files.find((file) => file.path === `${name}.tar.gz` || file.path === `${name}.tar.zst`);
+    if (!archive) throw new Error(`the backup holds no ${name}.tar.gz or .tar.zst (it has: ${files.map((file) => file.path).join(', ')})`);
     const into = resolve(to); // --to is relative to where the user runs pickup
     await prepareRestoreFolder(into, force);
     const stats = await extractTarGz(archive.localPath, into, {

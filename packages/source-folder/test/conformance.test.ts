@@ -4,18 +4,21 @@ import { expect } from 'vitest';
 import { compareTrees, describeSource, makeAwkwardTree } from '@pickup/testkit';
 import folder from '../src/index.js';
 
-describeSource(folder, {
-  async setup(workDir) {
-    const data = join(workDir, 'data');
-    await mkdir(data);
-    await makeAwkwardTree(data, { bigFile: 2 * 1024 * 1024 });
-    return {
-      options: { path: 'data' },
-      restore: {
-        to: join(workDir, 'restored'),
-        verify: async (to) => expect(await compareTrees(to, data)).toEqual([]),
-      },
-    };
-  },
-  broken: () => ({ options: { path: 'no-such-folder' } }),
-});
+// gzip, and zstd through the machine's zstd command.
+for (const compression of ['gzip', 'zstd'] as const) {
+  describeSource(folder, {
+    async setup(workDir) {
+      const data = join(workDir, 'data');
+      await mkdir(data);
+      await makeAwkwardTree(data, { bigFile: 2 * 1024 * 1024 });
+      return {
+        options: { path: 'data', compression },
+        restore: {
+          to: join(workDir, 'restored'),
+          verify: async (to) => expect(await compareTrees(to, data)).toEqual([]),
+        },
+      };
+    },
+    broken: () => ({ options: { path: 'no-such-folder' } }),
+  });
+}

@@ -4,6 +4,7 @@ import { join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import * as tar from 'tar-stream';
+import { zstdStream } from './zstd.js';
 
 export interface ExtractOptions {
   /** An entry that is not restored (FIFOs and devices, which Node cannot create): reported, skipped. */
@@ -20,8 +21,22 @@ export interface ExtractStats {
   topLevel: Set<string>;
 }
 
+/** A zstd frame starts with these bytes (RFC 8878); anything else is taken for gzip. */
+const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
+
+async function isZstd(archive: string): Promise<boolean> {
+  const file = await open(archive, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await file.read(head, 0, 4, 0);
+    return bytesRead === 4 && head.equals(ZSTD_MAGIC);
+  } finally {
+    await file.close();
+  }
+}
+
 /**
- * Extracts a .tar.gz into `into`, never writing outside it: entries with absolute paths or `..` are
+ * Extracts a .tar.gz (or .tar.zst) into `into`, never writing outside it: entries with absolute paths or `..` are
  * refused, and nothing is written through a symlink (an archive may hold `link -> /etc` and then
  * `link/passwd`). Modes and mtimes are restored, and owners when running as root.
  */
@@ -76,7 +91,9 @@ export async function extractTarGz(archive: string, into: string, options: Extra
       stats.entries++;
     }
   })();
-  await Promise.all([pipeline(createReadStream(archive), createGunzip(), extract, options.signal ? { signal: options.signal } : {}), consume]);
+  const zstd = (await isZstd(archive)) ? zstdStream({ decompress: true }, options.signal) : undefined;
+  const decompressor = zstd ? zstd.stream : createGunzip();
+  await Promise.all([pipeline(createReadStream(archive), decompressor, extract, options.signal ? { signal: options.signal } : {}).then(() => zstd?.finished), consume]);
   // Folders last, deepest first: writing into a folder changes its mtime, and a read-only one would refuse.
   for (const folder of folders.reverse()) {
     await restoreOwner(folder.path, folder.header, asRoot, false);

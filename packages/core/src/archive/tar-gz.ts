@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { hashingStream, rememberDigest } from '../pipeline/hash.js';
 import { createDeterministicGzip } from './gzip.js';
+import { zstdStream } from './zstd.js';
 import { walk, type WalkEntry } from './walk.js';
 
 export interface TarGzOptions {
@@ -12,8 +13,12 @@ export interface TarGzOptions {
   exclude?: readonly string[];
   /** Archive only these top-level entries of the folder; default: all. Paths stay relative to the folder. */
   only?: readonly string[];
+  /** gzip (the default) or zstd (through the `zstd` command). */
+  compression?: 'gzip' | 'zstd';
   /** 1 (fast) to 9 (small). */
   gzipLevel?: number;
+  /** 1 (fast) to 19 (small). */
+  zstdLevel?: number;
   /** A file or folder that could not be archived whole: it vanished, could not be read, or shrank. */
   onProblem(path: string, problem: string): void;
   signal?: AbortSignal;
@@ -29,7 +34,7 @@ export interface TarGzStats {
 const CHUNK = 256 * 1024;
 
 /**
- * Writes `root`'s contents as a gzip'd tar to `destination` (which must not exist), streaming: memory
+ * Writes `root`'s contents as a gzip'd (or zstd'd) tar to `destination` (which must not exist), streaming: memory
  * does not grow with the tree. Paths are relative, symlinks are stored as links, empty folders,
  * modes, owners and mtimes are kept. The same tree gives the same bytes on every run and machine.
  */
@@ -49,7 +54,9 @@ export async function writeTarGz(root: string, destination: string, options: Tar
   const pack = tar.pack();
   const output = createWriteStream(destination, { flags: 'wx', mode: 0o600 });
   const hashing = hashingStream(); // the manifest's sha256, without reading the archive again
-  const writing = pipeline(pack, createDeterministicGzip(options.gzipLevel ?? 6), hashing.stream, output, { signal: abort.signal });
+  const zstd = options.compression === 'zstd' ? zstdStream({ level: options.zstdLevel ?? 3 }, abort.signal) : undefined;
+  const compressor = zstd ? zstd.stream : createDeterministicGzip(options.gzipLevel ?? 6);
+  const writing = pipeline(pack, compressor, hashing.stream, output, { signal: abort.signal }).then(() => zstd?.finished);
   writing.catch(stop);
 
   const packing: Packing = { pack, stats, onProblem: options.onProblem, signal: abort.signal };
