@@ -1,6 +1,7 @@
 // The folder-split source against a shell loop of `tar -czf`, one archive per top-level folder.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { stagedBytes } from '../lib/staged.mjs';
 
 export const name = 'folder-split';
 export const title = 'folder-split vs a loop of tar -czf';
@@ -29,11 +30,4 @@ export async function run(ctx) {
     { group: title, ...shell, inputBytes: input, outputBytes: loopBytes, reference: true },
     { group: title, ...pickup, inputBytes: input, outputBytes: stagedBytes(pickup) },
   ];
-}
-
-/** The staged bytes a source run reports; a warning (a file skipped) would make the comparison meaningless. */
-function stagedBytes(result) {
-  const report = JSON.parse(result.last.stdout);
-  if (report.warnings.length > 0) throw new Error(`${result.label}: ${report.warnings.join('; ')}`);
-  return report.bytes;
 }

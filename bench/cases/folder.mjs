@@ -1,6 +1,7 @@
 // The folder source against `tar -czf` at the same gzip level, on the mixed tree and on 100,000 small files.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { stagedBytes } from '../lib/staged.mjs';
 
 export const name = 'folder';
 export const title = 'folder source vs tar -czf';
@@ -37,11 +38,4 @@ export async function run(ctx) {
     );
   }
   return rows;
-}
-
-/** The staged bytes a source run reports; a warning (a file skipped) would make the comparison meaningless. */
-function stagedBytes(result) {
-  const report = JSON.parse(result.last.stdout);
-  if (report.warnings.length > 0) throw new Error(`${result.label}: ${report.warnings.join('; ')}`);
-  return report.bytes;
 }

@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, expect } from 'vitest';
-import { leakedSecrets, openHarness, type Harness } from './harness.js';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { PLUGIN_API_VERSION, type Plugin } from '@pickup/core';
+import { leakedSecrets, openHarness, parseOptions, type Harness } from './harness.js';
 
 export type Awaitable<T> = T | Promise<T>;
 
@@ -58,4 +59,31 @@ export function perTest<Fixture extends FixtureBase>(): PerTest<Fixture> {
       return fixture;
     },
   };
+}
+
+/** The tests every plugin gets first, of either kind: what it is, and that its schema takes the fixture's options. */
+export function itIsAPluginOfThisCore<Fixture extends FixtureBase>(
+  kind: Plugin['kind'],
+  plugin: Plugin,
+  t: PerTest<Fixture>,
+  setUp: () => Promise<Fixture>,
+): void {
+  it(`is a ${kind} plugin of this core`, () => {
+    expect(plugin.kind).toBe(kind);
+    expect(plugin.apiVersion).toBe(PLUGIN_API_VERSION);
+    expect(plugin.name).toMatch(/\S/);
+  });
+
+  it('accepts the options of the fixture', async () => {
+    await setUp();
+    expect(() => parseOptions(plugin, t.fixture.options)).not.toThrow();
+  });
+}
+
+/** What every message a plugin gives the user must be: something, on one line. */
+export function expectOneLineMessages(messages: readonly string[]): void {
+  for (const message of messages) {
+    expect(message).toMatch(/\S/);
+    expect(message).not.toContain('\n');
+  }
 }

@@ -1,9 +1,9 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeFiles, messageOf, PLUGIN_API_VERSION, type ManifestFile, type RestoreFile, type Source } from '@pickup/core';
+import { describeFiles, messageOf, type ManifestFile, type RestoreFile, type Source } from '@pickup/core';
 import { failureOf, parseOptions } from './harness.js';
-import { perTest, type Awaitable, type FixtureBase } from './per-test.js';
+import { expectOneLineMessages, itIsAPluginOfThisCore, perTest, type Awaitable, type FixtureBase } from './per-test.js';
 import { compareTrees, snapshotTree } from './tree.js';
 
 /** Something to back up, made fresh for one test. */
@@ -94,16 +94,7 @@ export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
       return attempt;
     };
 
-    it('is a source plugin of this core', () => {
-      expect(plugin.kind).toBe('source');
-      expect(plugin.apiVersion).toBe(PLUGIN_API_VERSION);
-      expect(plugin.name).toMatch(/\S/);
-    });
-
-    it('accepts the options of the fixture', async () => {
-      await setUp();
-      expect(() => parseOptions(plugin, t.fixture.options)).not.toThrow();
-    });
+    itIsAPluginOfThisCore('source', plugin, t, setUp);
 
     if (plugin.check) {
       it('check passes when a backup could run, and writes nothing', async () => {
@@ -180,10 +171,7 @@ export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
         const attempt = await attemptBackup();
         expect(attempt.error, 'the backup should have failed').toBeDefined();
         expect(attempt.changedOutside).toEqual([]);
-        for (const message of t.errors) {
-          expect(message).toMatch(/\S/);
-          expect(message).not.toContain('\n');
-        }
+        expectOneLineMessages(t.errors);
       });
     }
   });

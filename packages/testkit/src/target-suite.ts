@@ -6,15 +6,14 @@ import { describe, expect, it } from 'vitest';
 import {
   handleOf,
   pruneTarget,
-  PLUGIN_API_VERSION,
   verifyBackup,
   type StagedRun,
   type StoredEntry,
   type Target,
   type TargetHandle,
 } from '@pickup/core';
-import { failureOf, parseOptions } from './harness.js';
-import { perTest, type Awaitable, type FixtureBase } from './per-test.js';
+import { failureOf } from './harness.js';
+import { expectOneLineMessages, itIsAPluginOfThisCore, perTest, type Awaitable, type FixtureBase } from './per-test.js';
 import { awkwardRunFiles, stageRun } from './staged-run.js';
 
 /** A place to store backups, made fresh and empty for one test. */
@@ -69,16 +68,7 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
       expect(verified.problems).toEqual([]);
     };
 
-    it('is a target plugin of this core', () => {
-      expect(plugin.kind).toBe('target');
-      expect(plugin.apiVersion).toBe(PLUGIN_API_VERSION);
-      expect(plugin.name).toMatch(/\S/);
-    });
-
-    it('accepts the options of the fixture', async () => {
-      await setUp();
-      expect(() => parseOptions(plugin, t.fixture.options)).not.toThrow();
-    });
+    itIsAPluginOfThisCore('target', plugin, t, setUp);
 
     if (plugin.check) {
       it('check passes when a push could run', async () => {
@@ -174,10 +164,7 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
         await setUp(suite.broken);
         if (plugin.check) t.errors.push(await failureOf(() => plugin.check!(context())));
         await attemptPush(await stage(1));
-        for (const message of t.errors) {
-          expect(message).toMatch(/\S/);
-          expect(message).not.toContain('\n');
-        }
+        expectOneLineMessages(t.errors);
       });
     }
   });
