@@ -34,6 +34,12 @@ export { collectSecrets } from './log/redact.js';
 export { checkPlan, type CheckResult } from './pipeline/check.js';
 export { describePlanned } from './pipeline/context.js';
 export { lockConfig, logDirOf, runBackup, stagingRootOf, type RunOptions, type RunReport } from './pipeline/run.js';
+export type { ProgressEvent, ProgressListener, ProgressUpdate } from './pipeline/progress.js';
+export { exitMeaning, summarizeFailure, summarizeRun, SUMMARY_FORMAT, type RunSummary, type SourceSummary, type TargetSummary } from './report/summary.js';
+export { formatSummary } from './report/format.js';
+export { formatDuration, formatTable } from './report/table.js';
+export { notifyEnd, notifyStart } from './notify/notify.js';
+export { OUTCOMES, type Notifier, type Outcome } from './notify/schema.js';
 export { makeRunId, isRunId, runIdTime } from './pipeline/run-id.js';
 export { formatBytes } from './pipeline/format.js';
 export {

@@ -21,6 +21,8 @@ export interface TarGzOptions {
   zstdLevel?: number;
   /** A file or folder that could not be archived whole: it vanished, could not be read, or shrank. */
   onProblem(path: string, problem: string): void;
+  /** Told the counts so far after every entry, and every chunk of a big file (for a live display). */
+  onProgress?(stats: Readonly<TarGzStats>): void;
   signal?: AbortSignal;
 }
 
@@ -59,13 +61,15 @@ export async function writeTarGz(root: string, destination: string, options: Tar
   const writing = pipeline(pack, compressor, hashing.stream, output, { signal: abort.signal }).then(() => zstd?.finished);
   writing.catch(stop);
 
-  const packing: Packing = { pack, stats, onProblem: options.onProblem, signal: abort.signal };
+  const onProgress = options.onProgress ?? (() => {});
+  const packing: Packing = { pack, stats, onProblem: options.onProblem, onProgress, signal: abort.signal };
   const producing = (async () => {
     const onError = (path: string, error: NodeJS.ErrnoException) => options.onProblem(path, describeError(error));
     const entries = walk(root, { exclude: options.exclude ?? [], onError, ...(options.only ? { only: options.only } : {}) });
     for await (const entry of entries) {
       abort.signal.throwIfAborted();
       if (await addEntry(packing, await prepareEntry(entry))) stats.entries++;
+      onProgress(stats);
     }
     pack.finalize();
   })();
@@ -86,6 +90,7 @@ interface Packing {
   pack: tar.Pack;
   stats: TarGzStats;
   onProblem: TarGzOptions['onProblem'];
+  onProgress: NonNullable<TarGzOptions['onProgress']>;
   signal: AbortSignal;
 }
 
@@ -174,12 +179,12 @@ async function addEntry(packing: Packing, prepared: Prepared): Promise<boolean> 
   return false; // sockets: nothing to restore, as with GNU tar
 }
 
-async function addFile({ pack, stats, onProblem, signal }: Packing, prepared: Prepared): Promise<boolean> {
+async function addFile({ pack, stats, onProblem, onProgress, signal }: Packing, prepared: Prepared): Promise<boolean> {
   const { entry, fd, content } = prepared;
   const size = prepared.stats!.size;
   const onShrink = (missing: number) => onProblem(entry.path, `shrank by ${missing} bytes while being read; the rest was filled with zeros`);
   try {
-    const data = fd !== undefined ? readExactly(fd, size, onShrink) : padded(content!, size, onShrink);
+    const data = fd !== undefined ? counted(readExactly(fd, size, onShrink), stats, onProgress) : padded(content!, size, onShrink);
     await writeEntry(pack, { ...headerOf(entry.path, prepared.stats!), type: 'file', size }, data, signal);
   } finally {
     await release(prepared);
@@ -187,6 +192,16 @@ async function addFile({ pack, stats, onProblem, signal }: Packing, prepared: Pr
   stats.files++;
   stats.bytes += size;
   return true;
+}
+
+/** A big file's chunks, each reported as progress as it goes by. */
+async function* counted(chunks: AsyncIterable<Buffer>, stats: TarGzStats, onProgress: Packing['onProgress']): AsyncGenerator<Buffer> {
+  let read = 0;
+  for await (const chunk of chunks) {
+    read += chunk.length;
+    onProgress({ ...stats, bytes: stats.bytes + read });
+    yield chunk;
+  }
 }
 
 /** A small file's content, padded with zeros to the size it had when opened if it shrank while read. */

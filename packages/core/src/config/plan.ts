@@ -6,6 +6,7 @@ import type { PluginKind, Source, Target } from '../plugin/types.js';
 import { describeIssues, formatPath } from './issues.js';
 import type { LoadedConfig } from './load.js';
 import type { RetentionPolicy } from '../lifecycle/retention.js';
+import type { Hooks } from '../hooks/schema.js';
 
 export interface PlannedPlugin<P> {
   /** The name the config gives it. */
@@ -18,6 +19,8 @@ export interface PlannedPlugin<P> {
   options: unknown;
   /** A target's retention policy (none: keep everything). */
   retention?: RetentionPolicy | undefined;
+  /** A source's before and after hooks. */
+  hooks?: Hooks | undefined;
 }
 
 /** A loaded config with every plugin found and every option checked: what a run or a check works from. */
@@ -46,7 +49,8 @@ export async function buildPlan(loaded: LoadedConfig): Promise<Plan> {
           continue;
         }
         const retention = 'retention' in entry ? (entry.retention as RetentionPolicy | undefined) : undefined;
-        planned.push({ name: entry.name, where, plugin: found.plugin as P, package: found.package, options: parsed.data, retention });
+        const hooks = 'hooks' in entry ? (entry.hooks as Hooks | undefined) : undefined;
+        planned.push({ name: entry.name, where, plugin: found.plugin as P, package: found.package, options: parsed.data, retention, hooks });
       } catch (error) {
         if (!isPickupError(error)) throw error;
         problems.push(`${loaded.file}: ${error.message}`);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { hooksSchema } from '../hooks/schema.js';
 import { retentionSchema } from '../lifecycle/retention.js';
+import { notifySchema } from '../notify/schema.js';
 
 /** Names become folder names in the staging area and at targets: keep them portable. */
 const entryName = z
@@ -22,6 +24,13 @@ const size = z.union([
   z.string().regex(/^\d+[kmg]?$/i, 'a size like 10m, 500k or 1g'),
 ]);
 
+const sourceEntry = pluginEntry
+  .extend({
+    /** Commands run before and after this source's backup. */
+    hooks: hooksSchema.optional(),
+  })
+  .strict();
+
 const targetEntry = pluginEntry
   .extend({
     /** Which backups to keep at this target; none: keep all. */
@@ -33,10 +42,14 @@ export const configSchema = z
   .object({
     /** Editors' JSON schema hint in a .json config; ignored. */
     $schema: z.string().optional(),
-    sources: z.array(pluginEntry).min(1, 'list at least one source'),
+    sources: z.array(sourceEntry).min(1, 'list at least one source'),
     targets: z.array(targetEntry).min(1, 'list at least one target'),
     /** Folder under which each run gets its private staging folder. Default: the OS temp folder. */
     staging: z.string().min(1).optional(),
+    /** Commands run before and after the whole run. */
+    hooks: hooksSchema.optional(),
+    /** Who to tell how a run went: webhooks, dead-man's-switch pings, mail. */
+    notify: notifySchema,
     /** How many sources back up at the same time. */
     concurrency: z.number().int().positive().default(1),
     log: z
@@ -58,4 +71,5 @@ export type PickupConfig = z.input<typeof configSchema>;
 /** A config after validation, with defaults filled in. */
 export type ParsedConfig = z.output<typeof configSchema>;
 export type PluginEntry = ParsedConfig['sources'][number];
+export type SourceEntry = ParsedConfig['sources'][number];
 export type TargetEntry = ParsedConfig['targets'][number];

@@ -1,5 +1,5 @@
 /** Option names whose values are secrets: never logged, never shown in an error. */
-const SECRET_KEY = /(password|passphrase|passwd|^pass$|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|^key$|credential)/i;
+const SECRET_KEY = /(password|passphrase|passwd|^pass$|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|^key$|credential|authorization|cookie)/i;
 /** `passwordFile`, `keyPath`: these name where a secret is, which is fine to show. */
 const SECRET_LOCATION = /(file|path)$/i;
 

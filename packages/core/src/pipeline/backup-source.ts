@@ -3,9 +3,11 @@ import type { Plan, PlannedPlugin } from '../config/plan.js';
 import { errnoCode, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Source } from '../plugin/types.js';
+import { runScopeHook, type HookScope } from '../hooks/hooks.js';
 import { describePluginError, pluginContext } from './context.js';
 import { formatBytes } from './format.js';
 import { describeFiles, type ManifestSource } from './manifest.js';
+import { watchStagedBytes, type ProgressListener, type ProgressUpdate } from './progress.js';
 import type { Staging } from './staging.js';
 
 export interface SourceOutcome {
@@ -14,14 +16,21 @@ export interface SourceOutcome {
   stagingFull: boolean;
 }
 
-/** Runs one source into its staging folder. Never throws: a failed source is reported, the others go on. */
-export async function backupSource(
-  plan: Plan,
-  planned: PlannedPlugin<Source>,
-  staging: Staging,
-  log: Logger,
-  signal: AbortSignal,
-): Promise<SourceOutcome> {
+export interface SourceRun {
+  staging: Staging;
+  log: Logger;
+  signal: AbortSignal;
+  /** PICKUP_* variables for the source's hooks (the run's id, the config). */
+  hookEnv: Record<string, string>;
+  progress?: ProgressListener | undefined;
+}
+
+/**
+ * Runs one source into its staging folder, between its before and after hooks. Never throws: a failed
+ * source is reported, the others go on.
+ */
+export async function backupSource(plan: Plan, planned: PlannedPlugin<Source>, run: SourceRun): Promise<SourceOutcome> {
+  const { staging, log, signal } = run;
   const context = pluginContext(plan, planned, log, signal);
   const entry: ManifestSource = {
     name: planned.name,
@@ -37,28 +46,79 @@ export async function backupSource(
     entry.problems.push(message);
     context.log.warn(message);
   };
+  const hooks: HookScope = {
+    hooks: planned.hooks,
+    of: `source ${planned.name}`,
+    cwd: plan.dir,
+    env: { ...run.hookEnv, PICKUP_SOURCE: planned.name },
+    log: context.log,
+    signal,
+  };
+  const outcome = await backupBetweenHooks(plan, planned, run, hooks, { ...context, warn }, entry);
+  const bytes = entry.files.reduce((sum, file) => sum + file.size, 0);
+  const afterProblem = await runScopeHook(hooks, 'after', {
+    env: { PICKUP_SOURCE_STATUS: entry.status, PICKUP_SOURCE_FILES: String(entry.files.length), PICKUP_SOURCE_BYTES: String(bytes) },
+  });
+  if (afterProblem) {
+    entry.problems.push(afterProblem);
+    if (entry.status === 'ok') entry.status = 'partial';
+  }
+  run.progress?.({ kind: 'source', name: planned.name, phase: entry.status === 'failed' ? 'failed' : 'done', stagedBytes: bytes });
+  return { entry: finish(entry), stagingFull: outcome.stagingFull };
+}
+
+async function backupBetweenHooks(
+  plan: Plan,
+  planned: PlannedPlugin<Source>,
+  run: SourceRun,
+  hooks: HookScope,
+  context: ReturnType<typeof pluginContext> & { warn(message: string): void },
+  entry: ManifestSource,
+): Promise<{ stagingFull: boolean }> {
+  const { staging, signal } = run;
   context.log.debug({ options: planned.options }, `starting ${planned.package.name} ${planned.package.version}`);
   let dir: string | undefined;
+  let watcher: { stop(): void } | undefined;
   try {
     signal.throwIfAborted(); // interrupted while earlier sources ran: do not start this one
+    const beforeProblem = await runScopeHook(hooks, 'before');
+    if (beforeProblem) throw new HookFailed(beforeProblem);
     dir = await staging.sourceDir(planned.name);
-    await planned.plugin.backup({ ...context, dir, warn });
+    const report = run.progress;
+    const name = planned.name;
+    let reported = {};
+    if (report) {
+      report({ kind: 'source', name, phase: 'running' });
+      watcher = watchStagedBytes(dir, (stagedBytes) => report({ ...reported, kind: 'source', name, phase: 'running', stagedBytes }));
+    }
+    const progress = report ? (update: ProgressUpdate) => report({ ...(reported = update), kind: 'source', name, phase: 'running' }) : () => {};
+    await planned.plugin.backup({ ...context, dir, progress });
     entry.files = await describeFiles(staging.dir, dir, signal);
     entry.status = entry.problems.length > 0 ? 'partial' : 'ok';
     const bytes = entry.files.reduce((sum, file) => sum + file.size, 0);
     const note = entry.status === 'partial' ? `, partial: ${entry.problems.length} problem(s) above` : '';
     context.log.info(`staged ${entry.files.length} file(s), ${formatBytes(bytes)}${note}`);
-    return { entry: finish(entry), stagingFull: false };
+    return { stagingFull: false };
   } catch (error) {
     if (dir) await rm(dir, { recursive: true, force: true });
     entry.status = 'failed';
     entry.files = [];
+    if (error instanceof HookFailed) {
+      entry.problems.push(error.message);
+      context.log.error(`not backed up: ${error.message}`);
+      return { stagingFull: false };
+    }
     const message = describePluginError(plan, planned, error);
     entry.problems.push(message);
     context.log.error({ err: error }, `failed: ${message}`);
-    return { entry: finish(entry), stagingFull: isDiskFull(error) };
+    return { stagingFull: isDiskFull(error) };
+  } finally {
+    watcher?.stop();
   }
 }
+
+/** The source's before hook failed: nothing of it is backed up. */
+class HookFailed extends Error {}
 
 function finish(entry: ManifestSource): ManifestSource {
   entry.finishedAt = new Date().toISOString();

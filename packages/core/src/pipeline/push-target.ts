@@ -5,12 +5,15 @@ import { pruneTarget } from '../lifecycle/prune.js';
 import { targetHandle } from '../lifecycle/stored.js';
 import { describePluginError, pluginContext } from './context.js';
 import { formatBytes } from './format.js';
+import type { ProgressListener } from './progress.js';
 
 export interface TargetOutcome {
   name: string;
   plugin: string;
-  status: 'ok' | 'failed';
+  /** skipped: nothing was pushed (every source failed, or the run's before hook). */
+  status: 'ok' | 'failed' | 'skipped';
   error?: string;
+  durationMs?: number;
   /** Bytes the target linked instead of storing again. */
   linkedBytes?: number;
   /** Backups retention removed after this push. */
@@ -26,13 +29,35 @@ export async function pushTarget(
   run: StagedRun,
   log: Logger,
   signal: AbortSignal,
+  progress?: ProgressListener,
+): Promise<TargetOutcome> {
+  const started = Date.now();
+  const outcome = await pushAndPrune(plan, planned, run, log, signal, progress);
+  outcome.durationMs = Date.now() - started;
+  progress?.({ kind: 'target', name: planned.name, phase: outcome.status === 'ok' ? 'done' : 'failed' });
+  return outcome;
+}
+
+async function pushAndPrune(
+  plan: Plan,
+  planned: PlannedPlugin<Target>,
+  run: StagedRun,
+  log: Logger,
+  signal: AbortSignal,
+  progress: ProgressListener | undefined,
 ): Promise<TargetOutcome> {
   const context = pluginContext(plan, planned, log, signal);
   const outcome: TargetOutcome = { name: planned.name, plugin: planned.package.name, status: 'ok' };
   const bytes = run.files.reduce((sum, file) => sum + file.size, 0);
   context.log.debug(`pushing ${run.files.length} file(s), ${formatBytes(bytes)}, with ${planned.package.name} ${planned.package.version}`);
+  const totals = { totalBytes: bytes, totalFiles: run.files.length };
+  progress?.({ kind: 'target', name: planned.name, phase: 'running', ...totals });
   try {
-    const pushed = await planned.plugin.push({ ...context, run });
+    const pushed = await planned.plugin.push({
+      ...context,
+      run,
+      progress: (update) => progress?.({ ...totals, ...update, kind: 'target', name: planned.name, phase: 'running' }),
+    });
     outcome.linkedBytes = pushed?.linkedBytes ?? 0;
     const linked = outcome.linkedBytes > 0 ? `, ${formatBytes(outcome.linkedBytes)} of it linked to the previous backup, not written` : '';
     context.log.info(`stored backup ${run.runId} (${run.files.length} file(s), ${formatBytes(bytes)}${linked})`);

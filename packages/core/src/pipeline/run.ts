@@ -2,13 +2,16 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Plan, PlannedPlugin } from '../config/plan.js';
-import { ConfigError, ExitCode, PickupError } from '../errors.js';
+import { ConfigError, ExitCode, isPickupError, PickupError } from '../errors.js';
+import { runScopeHook, type HookScope } from '../hooks/hooks.js';
+import { summarizeFailure, summarizeRun, type RunSummary, type SummaryContext } from '../report/summary.js';
 import type { Logger } from '../log/logger.js';
 import { collectSecrets, secretScrubber } from '../log/redact.js';
-import type { Source } from '../plugin/types.js';
-import { backupSource } from './backup-source.js';
+import type { Source, Target } from '../plugin/types.js';
+import { backupSource, type SourceOutcome } from './backup-source.js';
 import { acquireLock, type Lock } from './lock.js';
 import { manifestFiles, MANIFEST_FILE, MANIFEST_FORMAT, writeManifest, type Manifest } from './manifest.js';
+import type { ProgressListener } from './progress.js';
 import { pushTarget, type TargetOutcome } from './push-target.js';
 import { makeRunId } from './run-id.js';
 import { createStaging, DEFAULT_STAGING_ROOT, prepareConfigStaging, removeLeftoverRuns } from './staging.js';
@@ -22,6 +25,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** The clock; tests fake it. */
   now?: () => Date;
+  /** Told how each source and target is getting on, for a live display. */
+  progress?: ProgressListener;
 }
 
 export interface RunReport {
@@ -29,67 +34,150 @@ export interface RunReport {
   manifest: Manifest;
   targets: TargetOutcome[];
   exitCode: ExitCode;
+  /** What the run did, as `pickup run --json` prints it and notifications send it. */
+  summary: RunSummary;
 }
 
 /**
- * One backup run: lock, stage every source, write the manifest, push to every target, clean up.
- * A failed source or target does not stop the others; only a failure of the run itself
- * (lock, staging) throws.
+ * One backup run: lock, the run's before hook, stage every source, write the manifest, push to every
+ * target, the run's after hook, clean up. A failed source or target does not stop the others; only
+ * a failure of the run itself (lock, staging, interruption) throws, and then the after hook has run.
  */
 export async function runBackup(plan: Plan, options: RunOptions): Promise<RunReport> {
   const { log } = options;
   const signal = options.signal ?? new AbortController().signal;
   const sources = selectSources(plan, options.only);
-  const stagingRoot = stagingRootOf(plan);
   const { lock, configStaging } = await lockConfig(plan);
   try {
     const leftovers = await removeLeftoverRuns(configStaging);
     if (leftovers.length > 0) log.warn(`removed staging left by an interrupted run: ${leftovers.join(', ')}`);
     const started = (options.now ?? (() => new Date()))();
     const runId = makeRunId(started);
-    const staging = await createStaging(configStaging, runId);
+    const summaryContext: SummaryContext = { config: plan.file, pickupVersion: options.pickupVersion, startedAt: started };
+    const hooks: HookScope = {
+      hooks: plan.config.hooks,
+      of: 'run',
+      cwd: plan.dir,
+      env: { PICKUP_RUN_ID: runId, PICKUP_CONFIG: plan.file },
+      log,
+      signal,
+    };
+    let report: RunReport;
     try {
-      log.info(`run ${runId}: ${sources.length} source(s), ${plan.targets.length} target(s)`);
-      log.debug(`staging in ${staging.dir}`);
-      const limit = pLimit(plan.config.concurrency);
-      const outcomes = await Promise.all(sources.map((source) => limit(() => backupSource(plan, source, staging, log, signal))));
-      throwIfInterrupted(signal);
-      if (outcomes.some((outcome) => outcome.stagingFull)) {
-        throw new PickupError(
-          `the staging area ${stagingRoot} is full; nothing was pushed. Free space there or set "staging" in ${plan.file} to a larger disk`,
-          ExitCode.fatal,
-        );
-      }
-      const manifest: Manifest = {
-        format: MANIFEST_FORMAT,
-        runId,
-        host: hostname(),
-        pickupVersion: options.pickupVersion,
-        status: outcomes.every((outcome) => outcome.entry.status === 'ok') ? 'complete' : 'partial',
-        ...(options.only && options.only.length > 0 ? { onlySources: sources.map((source) => source.name) } : {}),
-        startedAt: started.toISOString(),
-        finishedAt: new Date().toISOString(),
-        sources: outcomes.map((outcome) => outcome.entry),
-      };
-      // Problems quote error messages, which may quote a connection string: no secret goes into a backup's manifest.
-      const scrub = secretScrubber(collectSecrets(plan.config));
-      for (const source of manifest.sources) source.problems = source.problems.map(scrub);
-      if (manifest.sources.every((source) => source.status === 'failed')) {
-        log.error(`every source failed; nothing was pushed`);
-        return { runId, manifest, targets: [], exitCode: ExitCode.partial };
-      }
-      await writeManifest(staging.dir, manifest);
-      const run = { runId, dir: staging.dir, files: manifestFiles(manifest), manifestFile: MANIFEST_FILE, manifest };
-      const targets = await Promise.all(plan.targets.map((target) => pushTarget(plan, target, run, log, signal)));
-      throwIfInterrupted(signal);
-      const failed = manifest.status !== 'complete' || targets.some((target) => target.status === 'failed' || target.pruneError);
-      return { runId, manifest, targets, exitCode: failed ? ExitCode.partial : ExitCode.ok };
-    } finally {
-      await staging.remove();
+      report = await stageAndPush(plan, sources, { ...options, signal, runId, started, configStaging, hooks, summaryContext });
+    } catch (error) {
+      const exitCode = isPickupError(error) ? error.exitCode : ExitCode.fatal;
+      const summary = summarizeFailure(summaryContext, exitCode, error, runId);
+      await runScopeHook(hooks, 'after', afterHookInput(summary));
+      throw error;
     }
+    const afterProblem = await runScopeHook(hooks, 'after', afterHookInput(report.summary));
+    if (!afterProblem) return report;
+    const exitCode = report.exitCode === ExitCode.ok ? ExitCode.partial : report.exitCode;
+    const problems = [...report.summary.problems, afterProblem];
+    return { ...report, exitCode, summary: summarizeRun(summaryContext, { ...report, exitCode, problems }) };
   } finally {
     await lock.release();
   }
+}
+
+interface RunFrame extends RunOptions {
+  signal: AbortSignal;
+  runId: string;
+  started: Date;
+  configStaging: string;
+  hooks: HookScope;
+  summaryContext: SummaryContext;
+}
+
+/** The run between its hooks, in its own staging folder (removed at the end, whatever happened). */
+async function stageAndPush(plan: Plan, sources: PlannedPlugin<Source>[], frame: RunFrame): Promise<RunReport> {
+  const { log, signal, runId } = frame;
+  const stagingRoot = stagingRootOf(plan);
+  const staging = await createStaging(frame.configStaging, runId);
+  try {
+    log.info(`run ${runId}: ${sources.length} source(s), ${plan.targets.length} target(s)`);
+    log.debug(`staging in ${staging.dir}`);
+    const problems: string[] = [];
+    const beforeProblem = await runScopeHook(frame.hooks, 'before');
+    throwIfInterrupted(signal);
+    let outcomes: SourceOutcome[];
+    if (beforeProblem) {
+      problems.push(beforeProblem);
+      log.error('the run\'s before hook failed; no source was backed up');
+      outcomes = sources.map((source) => notRun(plan, source, `not backed up: ${beforeProblem}`));
+    } else {
+      const sourceRun = { staging, log, signal, hookEnv: frame.hooks.env, progress: frame.progress };
+      const limit = pLimit(plan.config.concurrency);
+      outcomes = await Promise.all(sources.map((source) => limit(() => backupSource(plan, source, sourceRun))));
+    }
+    throwIfInterrupted(signal);
+    if (outcomes.some((outcome) => outcome.stagingFull)) {
+      throw new PickupError(
+        `the staging area ${stagingRoot} is full; nothing was pushed. Free space there or set "staging" in ${plan.file} to a larger disk`,
+        ExitCode.fatal,
+      );
+    }
+    const manifest: Manifest = {
+      format: MANIFEST_FORMAT,
+      runId,
+      host: hostname(),
+      pickupVersion: frame.pickupVersion,
+      status: outcomes.every((outcome) => outcome.entry.status === 'ok') ? 'complete' : 'partial',
+      ...(frame.only && frame.only.length > 0 ? { onlySources: sources.map((source) => source.name) } : {}),
+      startedAt: frame.started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      sources: outcomes.map((outcome) => outcome.entry),
+    };
+    // Problems quote error messages, which may quote a connection string: no secret goes into a backup's manifest.
+    const scrub = secretScrubber(collectSecrets(plan.config));
+    for (const source of manifest.sources) source.problems = source.problems.map(scrub);
+    const finish = (targets: TargetOutcome[], exitCode: ExitCode): RunReport => ({
+      runId,
+      manifest,
+      targets,
+      exitCode,
+      summary: summarizeRun(frame.summaryContext, { runId, manifest, targets, exitCode, problems: problems.map(scrub) }),
+    });
+    if (manifest.sources.every((source) => source.status === 'failed')) {
+      if (!beforeProblem) log.error(`every source failed; nothing was pushed`);
+      problems.push('nothing was pushed: no source was backed up');
+      return finish(plan.targets.map((target) => skipped(target)), ExitCode.partial);
+    }
+    await writeManifest(staging.dir, manifest);
+    const run = { runId, dir: staging.dir, files: manifestFiles(manifest), manifestFile: MANIFEST_FILE, manifest };
+    const targets = await Promise.all(plan.targets.map((target) => pushTarget(plan, target, run, log, signal, frame.progress)));
+    throwIfInterrupted(signal);
+    const failed = manifest.status !== 'complete' || targets.some((target) => target.status === 'failed' || target.pruneError);
+    return finish(targets, failed ? ExitCode.partial : ExitCode.ok);
+  } finally {
+    await staging.remove();
+  }
+}
+
+/** A source the run did not start (its before hook failed). */
+function notRun(plan: Plan, source: PlannedPlugin<Source>, problem: string): SourceOutcome {
+  const now = new Date().toISOString();
+  const entry = {
+    name: source.name,
+    plugin: source.package.name,
+    pluginVersion: source.package.version,
+    status: 'failed' as const,
+    problems: [problem],
+    startedAt: now,
+    finishedAt: now,
+    files: [],
+  };
+  return { entry, stagingFull: false };
+}
+
+function skipped(target: PlannedPlugin<Target>): TargetOutcome {
+  return { name: target.name, plugin: target.package.name, status: 'skipped', durationMs: 0 };
+}
+
+/** The run's after hook learns how it went from PICKUP_STATUS and PICKUP_EXIT_CODE, and the summary on stdin. */
+function afterHookInput(summary: RunSummary): { env: Record<string, string>; stdin: string } {
+  return { env: { PICKUP_STATUS: summary.outcome, PICKUP_EXIT_CODE: String(summary.exitCode) }, stdin: `${JSON.stringify(summary, null, 2)}\n` };
 }
 
 /** The sources `--only` names (all without it); an unknown name is a usage error. */

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { Logger } from '../log/logger.js';
 import type { Manifest, ManifestFile } from '../pipeline/manifest.js';
+import type { ProgressUpdate } from '../pipeline/progress.js';
 
 /**
  * The plugin API version this core speaks. A plugin built with `defineSource`/`defineTarget`
@@ -34,6 +35,12 @@ export interface SourceBackupContext<Options> extends PluginContext<Options> {
    * logged as a warning and the source is marked partial. Throw instead when nothing usable was made.
    */
   warn(message: string): void;
+  /**
+   * Says how far the backup is (files and bytes read so far, totals where known), for the live display
+   * on a terminal. Optional to call, cheap to call often; absent in cores before it existed, so call it
+   * as `ctx.progress?.(...)`.
+   */
+  progress?(update: ProgressUpdate): void;
 }
 
 export interface Source<Options = unknown> {
@@ -95,6 +102,8 @@ export interface StagedRun {
 
 export interface TargetPushContext<Options> extends PluginContext<Options> {
   run: StagedRun;
+  /** Says how many bytes (and files) are sent so far, for the live display; call it as `ctx.progress?.(...)`. */
+  progress?(update: ProgressUpdate): void;
 }
 
 /** What a push may report. */

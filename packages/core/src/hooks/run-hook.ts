@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import type { Logger } from '../log/logger.js';
+import type { HookCommand } from './schema.js';
+
+export interface HookRun {
+  /** For messages: `before hook`, `after hook of source db`. */
+  label: string;
+  command: HookCommand;
+  /** The config's folder: relative paths in a hook mean the same as in the config. */
+  cwd: string;
+  /** PICKUP_* variables, added to this process's environment. */
+  env: Record<string, string>;
+  timeoutMs: number;
+  log: Logger;
+  signal: AbortSignal;
+  /** Written to the hook's stdin (the run summary, for the run's after hook). */
+  stdin?: string;
+}
+
+/** A hook that could not start, exited non-zero, was killed or timed out. */
+export class HookError extends Error {
+  override readonly name = 'HookError';
+}
+
+const OUTPUT_KEPT = 4000;
+const KILL_GRACE_MS = 5000;
+
+/**
+ * Runs one hook and resolves when it exits 0. Its output (stdout and stderr, as they come) goes to the
+ * debug log; when it fails, the last lines are logged as errors and the HookError says why.
+ */
+export async function runHook(hook: HookRun): Promise<void> {
+  const [program, ...args] = typeof hook.command === 'string' ? ['/bin/sh', '-c', hook.command] : hook.command;
+  hook.log.info(`${hook.label}: running ${describeCommand(hook.command)}`);
+  // Its own process group, so a timeout or an interruption stops whatever the hook started too.
+  const child = spawn(program!, args, {
+    cwd: hook.cwd,
+    env: { ...process.env, ...hook.env },
+    stdio: [hook.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  if (hook.stdin !== undefined) {
+    child.stdin!.on('error', () => {}); // a hook that does not read its stdin is fine
+    child.stdin!.end(hook.stdin);
+  }
+  let output = '';
+  const lines = lineLogger((line) => hook.log.debug(`${hook.label}: ${line}`));
+  for (const stream of [child.stdout!, child.stderr!]) {
+    stream.setEncoding('utf8').on('data', (chunk: string) => {
+      output = (output + chunk).slice(-OUTPUT_KEPT);
+      lines.write(chunk);
+    });
+  }
+  let stopped: string | undefined;
+  const stop = (why: string) => {
+    if (stopped || child.exitCode !== null || child.pid === undefined) return;
+    stopped = why;
+    killGroup(child.pid, 'SIGTERM');
+    setTimeout(() => killGroup(child.pid!, 'SIGKILL'), KILL_GRACE_MS).unref();
+  };
+  const timer = setTimeout(() => stop(`timed out after ${Math.round(hook.timeoutMs / 1000)} s`), hook.timeoutMs);
+  const onAbort = () => stop('interrupted');
+  hook.signal.addEventListener('abort', onAbort);
+  try {
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+      child.once('error', (error: NodeJS.ErrnoException) =>
+        reject(new HookError(`${hook.label}: cannot run ${program}: ${error.code === 'ENOENT' ? 'not found' : error.message}`)),
+      );
+      child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+    });
+    lines.end();
+    if (code === 0 && !stopped) return;
+    const how = stopped ?? (signal ? `was killed by ${signal}` : `exited with code ${code}`);
+    const last = output.trim() === '' ? [] : output.trim().split('\n').slice(-10);
+    for (const line of last) if (line.trim()) hook.log.error(`${hook.label}: ${line}`);
+    const tail = last.at(-1)?.trim();
+    throw new HookError(`${hook.label} ${how}${tail ? `: ${tail}` : ''}`);
+  } finally {
+    clearTimeout(timer);
+    hook.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** `systemctl stop app` (a shell line as it is; an argv joined, quoted where needed). */
+export function describeCommand(command: HookCommand): string {
+  if (typeof command === 'string') return command;
+  return command.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`)).join(' ');
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function lineLogger(emit: (line: string) => void): { write(chunk: string): void; end(): void } {
+  let pending = '';
+  return {
+    write(chunk) {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) emit(line);
+    },
+    end() {
+      if (pending.trim()) emit(pending);
+      pending = '';
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import { messageOf } from '../errors.js';
+
+/** `https://hc-ping.com/...` → `hc-ping.com`: what logs say of a URL, whose path or query may hold a token. */
+export function hostOf(url: string): string {
+  return new URL(url).host;
+}
+
+/** Sends one request; rejects unless the answer is 2xx. Errors name the host only, never the URL. */
+export async function request(url: string, init: RequestInit & { signal: AbortSignal }): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(url, { redirect: 'follow', ...init });
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause;
+    const why = init.signal.aborted ? 'no answer in time' : messageOf(cause ?? error);
+    throw new Error(`${hostOf(url)}: ${why}`);
+  }
+  await response.body?.cancel(); // the answer's body is not needed; free the connection
+  if (!response.ok) throw new Error(`${hostOf(url)} answered ${response.status} ${response.statusText}`.trim());
+}

@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import { formatSummary } from '../report/format.js';
+import type { RunSummary } from '../report/summary.js';
+import { withRetries } from './retry.js';
+import type { MailNotifier } from './schema.js';
+
+/** Hands a mail about the run to the local sendmail (`-t`: recipients from the headers, never from argv). */
+export function sendMail(notifier: MailNotifier, summary: RunSummary): Promise<void> {
+  const message = composeMail(notifier, summary);
+  return withRetries(notifier, (signal) => runSendmail(notifier.sendmail, message, signal));
+}
+
+export function composeMail(notifier: MailNotifier, summary: RunSummary): string {
+  const to = Array.isArray(notifier.to) ? notifier.to : [notifier.to];
+  const headers = [
+    ...(notifier.from ? [`From: ${notifier.from}`] : []),
+    `To: ${to.join(', ')}`,
+    `Subject: pickup on ${summary.host}: backup ${summary.outcome === 'success' ? 'succeeded' : summary.outcome === 'partial' ? 'partly failed' : 'failed'}`,
+    `Date: ${new Date().toUTCString().replace('GMT', '+0000')}`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    'Auto-Submitted: auto-generated', // RFC 3834: no vacation replies to a machine
+  ];
+  const problems = [
+    ...summary.sources.flatMap((source) => source.problems.map((problem) => `source ${source.name}: ${problem}`)),
+    ...summary.targets.flatMap((target) => target.problems.map((problem) => `target ${target.name}: ${problem}`)),
+    ...summary.problems,
+  ];
+  const body = [
+    formatSummary(summary),
+    ...(problems.length > 0 ? ['Problems:', ...problems.map((problem) => `- ${problem}`), ''] : []),
+    `Config: ${summary.config}`,
+    `Pickup ${summary.pickupVersion}; the debug log is in the config's log folder.`,
+  ];
+  return `${headers.join('\r\n')}\r\n\r\n${body.join('\n').replace(/\r?\n/g, '\r\n')}\r\n`;
+}
+
+function runSendmail(program: string, message: string, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, ['-t', '-i'], { stdio: ['pipe', 'ignore', 'pipe'], signal });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
+    child.stdin!.on('error', () => {}); // its exit code says what went wrong
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(error.code === 'ENOENT' ? `${program} not found: install an MTA (postfix, exim4, msmtp-mta) or set "sendmail"` : `${program}: ${error.message}`)),
+    );
+    child.once('close', (code, killed) => {
+      const last = stderr.trim().split('\n').at(-1);
+      if (code === 0) resolve();
+      else reject(new Error(`${program} ${killed ? `was killed by ${killed}` : `exited with code ${code}`}${last ? `: ${last}` : ''}`));
+    });
+    child.stdin!.end(message);
+  });
+}

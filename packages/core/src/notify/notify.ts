@@ -1,0 +1,50 @@
+import { messageOf } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import type { RunSummary } from '../report/summary.js';
+import { hostOf } from './http.js';
+import { sendMail } from './mail.js';
+import { pingUrl, sendPing } from './ping.js';
+import type { Notifier } from './schema.js';
+import { sendWebhook } from './webhook.js';
+
+/**
+ * Tells the ping services that a run starts. Like every notification, a failure is a warning: it
+ * never changes how the run goes or its exit code.
+ */
+export async function notifyStart(notifiers: readonly Notifier[], log: Logger, userAgent: string): Promise<void> {
+  await Promise.all(
+    notifiers.map(async (notifier, index) => {
+      if (notifier.type !== 'ping') return;
+      const url = pingUrl(notifier, 'start');
+      if (url) await deliver(log, `notify[${index}] ping ${hostOf(url)} (start)`, notifier, () => sendPing(notifier, url, userAgent));
+    }),
+  );
+}
+
+/** Sends the run's outcome to every notifier whose `on` lists it. Never throws. */
+export async function notifyEnd(notifiers: readonly Notifier[], summary: RunSummary, log: Logger, userAgent: string): Promise<void> {
+  await Promise.all(
+    notifiers.map(async (notifier, index) => {
+      if (!notifier.on.includes(summary.outcome)) return;
+      const where = `notify[${index}]`;
+      if (notifier.type === 'webhook') {
+        await deliver(log, `${where} webhook ${hostOf(notifier.url)}`, notifier, () => sendWebhook(notifier, summary, userAgent));
+      } else if (notifier.type === 'ping') {
+        const url = pingUrl(notifier, summary.outcome);
+        if (url) await deliver(log, `${where} ping ${hostOf(url)} (${summary.outcome})`, notifier, () => sendPing(notifier, url, userAgent));
+      } else {
+        await deliver(log, `${where} mail to ${[notifier.to].flat().join(', ')}`, notifier, () => sendMail(notifier, summary));
+      }
+    }),
+  );
+}
+
+async function deliver(log: Logger, what: string, attempts: { retries: number }, send: () => Promise<void>): Promise<void> {
+  try {
+    await send();
+    log.debug(`${what}: sent`);
+  } catch (error) {
+    const tries = attempts.retries + 1;
+    log.warn(`${what}: could not notify after ${tries} ${tries === 1 ? 'try' : 'tries'}: ${messageOf(error)}`);
+  }
+}
