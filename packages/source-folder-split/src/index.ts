@@ -13,6 +13,7 @@ import {
   problemHandler,
   warnIfEmpty,
   writeTarGz,
+  type TarGzStats,
   z,
 } from '@pickup/core';
 import { archiveNameOf, FOLDERS_DIR, folderOf, looseArchiveName } from './names.js';
@@ -38,7 +39,7 @@ export default defineSource({
     await assertReadableFolder(resolvePath(opts.path));
   },
 
-  async backup({ options: opts, dir, resolvePath, warn, log, signal }) {
+  async backup({ options: opts, dir, resolvePath, warn, log, signal, progress }) {
     const root = resolvePath(opts.path);
     await assertReadableFolder(root);
     await warnIfEmpty(root, opts, warn);
@@ -50,10 +51,28 @@ export default defineSource({
     const extension = archiveExtension(opts);
     const jobs = folders.map((folder) => ({ only: [folder], file: archiveNameOf(folder, extension) }));
     if (loose.length > 0) jobs.push({ only: loose, file: looseArchiveName(extension) });
+    // Archives run side by side: the display gets the sum of what each has read so far.
+    const done = { files: 0, bytes: 0 };
+    const running = new Map<string, TarGzStats>();
+    const report = () => {
+      let { files, bytes } = done;
+      for (const stats of running.values()) {
+        files += stats.files;
+        bytes += stats.bytes;
+      }
+      progress?.({ files, bytes });
+    };
     await Promise.all(
       jobs.map((job) =>
         limit(async () => {
-          const stats = await writeTarGz(root, join(dir, job.file), { ...opts, only: job.only, signal, onProblem });
+          const onProgress = (stats: Readonly<TarGzStats>) => {
+            running.set(job.file, stats);
+            report();
+          };
+          const stats = await writeTarGz(root, join(dir, job.file), { ...opts, only: job.only, signal, onProblem, ...(progress ? { onProgress } : {}) });
+          running.delete(job.file);
+          done.files += stats.files;
+          done.bytes += stats.bytes;
           log.debug(`${job.file}: ${stats.entries} entries, ${stats.bytes} bytes`);
         }),
       ),

@@ -9,6 +9,7 @@ import {
   problemHandler,
   warnIfEmpty,
   writeTarGz,
+  type TarGzStats,
   z,
 } from '@pickup/core';
 
@@ -31,12 +32,13 @@ export default defineSource({
     await assertReadableFolder(resolvePath(opts.path));
   },
 
-  async backup({ options: opts, name, dir, resolvePath, warn, log, signal }) {
+  async backup({ options: opts, name, dir, resolvePath, warn, log, signal, progress }) {
     const root = resolvePath(opts.path);
     await assertReadableFolder(root);
     await warnIfEmpty(root, opts, warn);
     const archive = join(dir, `${name}${archiveExtension(opts)}`);
-    const stats = await writeTarGz(root, archive, { ...opts, signal, onProblem: problemHandler(root, opts, warn) });
+    const onProgress = progress && ((stats: TarGzStats) => progress({ files: stats.files, bytes: stats.bytes }));
+    const stats = await writeTarGz(root, archive, { ...opts, signal, onProblem: problemHandler(root, opts, warn), ...(onProgress ? { onProgress } : {}) });
     log.debug(`archived ${stats.entries} entries, ${stats.files} files, ${stats.bytes} bytes from ${root}`);
   },
 

@@ -25,10 +25,10 @@ export default defineTarget({
     await assertWritableFolder(resolvePath(opts.path), opts.createPath, 'check');
   },
 
-  async push({ options: opts, resolvePath, run, log, signal }) {
+  async push({ options: opts, resolvePath, run, log, signal, progress }) {
     const root = resolvePath(opts.path);
     await assertWritableFolder(root, opts.createPath, 'push');
-    const stored = await storeRun(root, run, signal);
+    const stored = await storeRun(root, run, signal, progress);
     log.debug(`stored in ${stored.path}: ${stored.writtenBytes} bytes written, ${stored.linkedBytes} linked`);
     return { linkedBytes: stored.linkedBytes };
   },

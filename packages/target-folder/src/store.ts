@@ -17,7 +17,12 @@ export interface StoreResult {
  * A file identical (sha256 and size) to one of the newest complete backup is hard-linked to it
  * instead of copied. On failure the partial folder is removed.
  */
-export async function storeRun(root: string, run: StagedRun, signal: AbortSignal): Promise<StoreResult> {
+export async function storeRun(
+  root: string,
+  run: StagedRun,
+  signal: AbortSignal,
+  progress: (update: { bytes: number; files: number }) => void = () => {},
+): Promise<StoreResult> {
   const final = join(root, run.runId);
   if (await exists(final)) throw new Error(`${final} already exists; a backup is never overwritten`);
   const partial = `${final}${PARTIAL_SUFFIX}`;
@@ -27,8 +32,10 @@ export async function storeRun(root: string, run: StagedRun, signal: AbortSignal
   try {
     const previous = await previousCopies(root);
     const folders = new Set<string>([partial]);
+    let files = 0;
     for (const file of run.files) {
       signal.throwIfAborted();
+      progress({ bytes: result.linkedBytes + result.writtenBytes, files: files++ });
       const to = join(partial, file.path);
       const existing = await previous(file);
       if (existing) {
@@ -41,6 +48,7 @@ export async function storeRun(root: string, run: StagedRun, signal: AbortSignal
       await copyDurably(join(run.dir, file.path), to, file.size, folders);
       result.writtenBytes += file.size;
     }
+    progress({ bytes: result.linkedBytes + result.writtenBytes, files });
     await copyDurably(join(run.dir, run.manifestFile), join(partial, run.manifestFile), undefined, folders);
     for (const folder of folders) await syncPath(folder);
     await rename(partial, final);

@@ -30,10 +30,10 @@ export default defineTarget({
     }
   },
 
-  async push({ options: opts, resolvePath, run, log, signal }) {
+  async push({ options: opts, resolvePath, run, log, signal, progress }) {
     const session = new FtpSession(await settingsOf(opts, resolvePath), log, signal);
     try {
-      await pushRun(session, run);
+      await pushRun(session, run, progress);
     } finally {
       session.close();
     }
@@ -74,7 +74,7 @@ export default defineTarget({
 });
 
 /** Uploads into `<runId>.partial`, checking each file's size, the manifest last, then renames it to `<runId>`. */
-async function pushRun(session: FtpSession, run: StagedRun): Promise<void> {
+async function pushRun(session: FtpSession, run: StagedRun, progress?: (update: { bytes: number; files: number }) => void): Promise<void> {
   const existing = await session.attempt('listing the backups', (client) => listRuns(client, session.root));
   if (existing.some((entry) => entry.id === run.runId)) throw new Error(`backup ${run.runId} already exists there; a backup is never overwritten`);
   const partial = () => `${session.root}/${run.runId}${PARTIAL_SUFFIX}`;
@@ -83,6 +83,7 @@ async function pushRun(session: FtpSession, run: StagedRun): Promise<void> {
     await client.ensureDir(partial());
   });
   const made = new Set<string>();
+  const sent = { bytes: 0, files: 0 };
   const upload = async (path: string, size: number) =>
     session.attempt(`uploading ${path}`, async (client) => {
       const remote = `${partial()}/${path}`;
@@ -92,11 +93,20 @@ async function pushRun(session: FtpSession, run: StagedRun): Promise<void> {
         made.add(folder);
       }
       const local = join(run.dir, path);
-      await client.uploadFrom((await stat(local)).size === 0 ? emptyContent() : createReadStream(local, { highWaterMark: 1024 * 1024 }), remote);
+      if (progress) client.trackProgress((info) => progress({ bytes: sent.bytes + info.bytes, files: sent.files }));
+      try {
+        await client.uploadFrom((await stat(local)).size === 0 ? emptyContent() : createReadStream(local, { highWaterMark: 1024 * 1024 }), remote);
+      } finally {
+        client.trackProgress();
+      }
       const stored = await client.size(remote);
       if (stored !== size) throw Object.assign(new Error(`${path} has ${stored} bytes on the server after upload, expected ${size}`), { code: 'ESIZE' });
     });
-  for (const file of run.files) await upload(file.path, file.size);
+  for (const file of run.files) {
+    await upload(file.path, file.size);
+    sent.bytes += file.size;
+    sent.files++;
+  }
   await upload(run.manifestFile, (await stat(join(run.dir, run.manifestFile))).size);
   await session.attempt('renaming the upload into place', (client) => client.rename(partial(), `${session.root}/${run.runId}`));
 }
