@@ -24,10 +24,18 @@ export async function main(argv: string[]): Promise<number> {
       (command) =>
         command
           .option('dry-run', { type: 'boolean', describe: 'Say what would be done; write nothing' })
-          .option('only', { type: 'string', array: true, nargs: 1, describe: 'Back up only this source (repeatable)' }),
+          .option('only', { type: 'string', array: true, nargs: 1, describe: 'Back up only this source (repeatable)' })
+          .option('json', { type: 'boolean', default: false, describe: 'Print the run summary as one JSON document on stdout, for scripts' })
+          .option('progress', { type: 'boolean', default: true, describe: 'Live progress on a terminal (never in cron or a pipe); --no-progress hides it' }),
       async (args) => {
         const { runCommand } = await import('./commands/run.js');
-        exitCode = await runCommand({ ...globals(args), dryRun: args.dryRun ?? false, only: args.only ?? [] });
+        exitCode = await runCommand({
+          ...globals(args),
+          dryRun: args.dryRun ?? false,
+          only: args.only ?? [],
+          json: args.json,
+          progress: args.progress,
+        });
       },
     )
     .command('check', 'Check the config, every plugin and the staging area, without backing up', (command) => command, async (args) => {

@@ -6,6 +6,7 @@ import {
   findConfigFile,
   isPickupError,
   loadConfig,
+  type LoadedConfig,
   type Logger,
   type LoggerOptions,
   type Plan,
@@ -30,9 +31,14 @@ export function consoleLogger(args: GlobalArgs, extra: Partial<LoggerOptions> = 
  * config's secrets (whatever a plugin's check or description might print).
  */
 export async function openPlan(args: GlobalArgs, logger: PickupLogger): Promise<Plan> {
+  return buildPlan(await openConfig(args, logger));
+}
+
+/** Finds and loads the config, and has the logger blank its secrets from then on. */
+export async function openConfig(args: GlobalArgs, logger: PickupLogger): Promise<LoadedConfig> {
   const loaded = await loadConfig(findConfigFile({ explicit: args.config }));
   logger.addSecrets(collectSecrets(loaded.config));
-  return buildPlan(loaded);
+  return loaded;
 }
 
 /**

@@ -1,44 +1,122 @@
-import { checkPlan, collectSecrets, ExitCode, logDirOf, runBackup, type Logger, type Plan, type RunReport } from '@pickup/core';
-import { consoleLogger, guard, openPlan, type GlobalArgs } from '../session.js';
+import {
+  buildPlan,
+  checkPlan,
+  collectSecrets,
+  ExitCode,
+  formatSummary,
+  logDirOf,
+  notifyEnd,
+  notifyStart,
+  runBackup,
+  summarizeFailure,
+  type LoadedConfig,
+  type Logger,
+  type Plan,
+  type RunReport,
+  type RunSummary,
+} from '@pickup/core';
+import { consoleSink, startProgressDisplay, wantsProgress, type ProgressDisplay } from '../progress/display.js';
+import { consoleLogger, guard, openConfig, type GlobalArgs } from '../session.js';
 import { version } from '../version.js';
 
 export interface RunArgs extends GlobalArgs {
   dryRun: boolean;
   only: string[];
+  /** Print the run summary as one JSON document on stdout (and nothing else there). */
+  json: boolean;
+  /** Show the live display when at a terminal. */
+  progress: boolean;
 }
+
+const USER_AGENT = `pickup/${version}`;
 
 export async function runCommand(args: RunArgs): Promise<number> {
   const verbose = args.verbose ?? false;
-  const early = await consoleLogger(args);
+  const startedAt = new Date();
+  const sink = consoleSink();
+  // With --json, stdout belongs to the document: information lines are not printed.
+  const consoleArgs = { ...args, quiet: (args.quiet ?? false) || args.json };
+  const early = await consoleLogger(consoleArgs, { stdout: sink.stdout, stderr: sink.stderr });
+  let loaded: LoadedConfig | undefined;
   let plan: Plan | undefined;
+  let openError: unknown;
   const opened = await guard(early.log, verbose, async () => {
-    plan = await openPlan(args, early);
-    return ExitCode.ok;
+    try {
+      loaded = await openConfig(args, early);
+      plan = await buildPlan(loaded);
+      return ExitCode.ok;
+    } catch (error) {
+      openError = error;
+      throw error;
+    }
   });
-  if (!plan) return closeWith(early, opened);
+  if (!plan) {
+    const summary = summarizeFailure({ config: loaded?.file ?? args.config ?? '', pickupVersion: version, startedAt }, opened, openError);
+    await report(summary, { args, notifiers: loaded?.config.notify ?? [], log: early.log });
+    return closeWith(early, opened);
+  }
   if (args.dryRun) return closeWith(early, await guard(early.log, verbose, () => dryRun(plan!, args, early.log)));
 
   const logDir = logDirOf(plan);
   let logger;
   try {
-    logger = await consoleLogger(args, {
+    logger = await consoleLogger(consoleArgs, {
       file: { dir: logDir, maxSize: plan.config.log.maxSize, maxFiles: plan.config.log.maxFiles },
       secrets: collectSecrets(plan.config),
+      stdout: sink.stdout,
+      stderr: sink.stderr,
     });
   } catch (error) {
     early.log.error(`cannot write the log folder ${logDir}: ${(error as Error).message}; set log.dir in ${plan.file}`);
+    const summary = summarizeFailure({ config: plan.file, pickupVersion: version, startedAt }, ExitCode.fatal, error);
+    await report(summary, { args, notifiers: plan.config.notify, log: early.log });
     return closeWith(early, ExitCode.fatal);
   }
   const { log } = logger;
+  const notifiers = plan.config.notify;
+  await notifyStart(notifiers, log, USER_AGENT);
   const stop = interruptible(log);
+  let display: ProgressDisplay | undefined;
+  if (wantsProgress({ enabled: args.progress, quiet: consoleArgs.quiet, json: args.json })) {
+    const sources = args.only.length > 0 ? args.only : plan.sources.map((source) => source.name);
+    display = startProgressDisplay({ sources, targets: plan.targets.map((target) => target.name) }, sink);
+  }
+  let summary: RunSummary | undefined;
+  let runError: unknown;
   const code = await guard(log, verbose, async () => {
-    const report = await runBackup(plan!, { log, only: args.only, pickupVersion: version, signal: stop.signal });
-    summarize(report, log);
-    return report.exitCode;
+    try {
+      const result = await runBackup(plan!, { log, only: args.only, pickupVersion: version, signal: stop.signal, progress: display?.update });
+      display?.stop();
+      display = undefined;
+      summarize(result, log);
+      summary = result.summary;
+      return result.exitCode;
+    } catch (error) {
+      runError = error;
+      throw error;
+    } finally {
+      display?.stop();
+    }
   });
   stop.dispose();
+  summary ??= summarizeFailure({ config: plan.file, pickupVersion: version, startedAt }, code, runError);
+  await report(summary, { args, notifiers, log });
   await logger.close();
   return closeWith(early, code);
+}
+
+/**
+ * The summary on stdout (JSON with --json; a table when the run got going, after the lines that
+ * said what it did), then to whoever `notify` names.
+ */
+async function report(
+  summary: RunSummary,
+  how: { args: RunArgs; notifiers: LoadedConfig['config']['notify']; log: Logger },
+): Promise<void> {
+  const { args } = how;
+  if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else if (summary.runId && !args.quiet && args.logFormat === 'plain') process.stdout.write(formatSummary(summary));
+  await notifyEnd(how.notifiers, summary, how.log, USER_AGENT);
 }
 
 async function dryRun(plan: Plan, args: RunArgs, log: Logger): Promise<number> {

@@ -1,0 +1,80 @@
+import { Writable } from 'node:stream';
+import cliProgress from 'cli-progress';
+import type { ProgressEvent } from '@pickup/core';
+import { applyEvent, renderRow, type RowState } from './rows.js';
+
+/** Where the console logger writes: the terminal, or above the live display while it is shown. */
+export interface ConsoleSink {
+  stdout: Writable;
+  stderr: Writable;
+}
+
+export interface ProgressDisplay {
+  /** Folds a run's progress event into the display. */
+  update(event: ProgressEvent): void;
+  /** Draws the last state once more and gives the terminal back. */
+  stop(): void;
+}
+
+/**
+ * A console sink whose lines can be redirected above a live display. Without a display, stdout and
+ * stderr lines go where they always go.
+ */
+export function consoleSink(): ConsoleSink & { divert(to: ((text: string) => void) | undefined): void } {
+  let diverted: ((text: string) => void) | undefined;
+  const make = (target: NodeJS.WriteStream) =>
+    new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        if (diverted) diverted(String(chunk).replace(/\n$/, ''));
+        else target.write(chunk);
+        done();
+      },
+    });
+  return { stdout: make(process.stdout), stderr: make(process.stderr), divert: (to) => (diverted = to) };
+}
+
+/** Whether to show the live display: only for a person at a terminal (both streams a TTY), never for cron or a pipe. */
+export function wantsProgress(options: { enabled: boolean; quiet: boolean; json: boolean }): boolean {
+  return options.enabled && !options.quiet && !options.json && !!process.stderr.isTTY && !!process.stdout.isTTY;
+}
+
+/**
+ * A live display on stderr, one line per source and target, redrawn a few times a second by
+ * cli-progress. Log lines meanwhile are printed above it (`sink` is diverted while it is shown).
+ */
+export function startProgressDisplay(
+  subjects: { sources: string[]; targets: string[] },
+  sink: { divert(to: ((text: string) => void) | undefined): void },
+): ProgressDisplay {
+  const nameWidth = Math.max(...[...subjects.sources, ...subjects.targets].map((name) => name.length));
+  const multibar = new cliProgress.MultiBar({
+    stream: process.stderr,
+    fps: 5,
+    hideCursor: true,
+    clearOnComplete: false,
+    gracefulExit: false, // SIGINT is the run's to handle: it stops the run cleanly
+    linewrap: false,
+    format: (_options, _params, payload: { row: RowState }) => renderRow(payload.row, nameWidth, Date.now()),
+  });
+  const rows = new Map<string, { state: RowState; bar: cliProgress.SingleBar }>();
+  const add = (kind: 'source' | 'target', name: string) => {
+    const state: RowState = { kind, name, phase: 'waiting' };
+    rows.set(`${kind}:${name}`, { state, bar: multibar.create(1, 0, { row: state }) });
+  };
+  for (const name of subjects.sources) add('source', name);
+  for (const name of subjects.targets) add('target', name);
+  sink.divert((text) => multibar.log(`${text}\n`));
+  return {
+    update(event) {
+      const row = rows.get(`${event.kind}:${event.name}`);
+      if (!row) return;
+      row.state = applyEvent(row.state, event, Date.now());
+      row.bar.update(0, { row: row.state });
+    },
+    stop() {
+      multibar.update();
+      multibar.stop();
+      sink.divert(undefined);
+    },
+  };
+}
