@@ -1,0 +1,174 @@
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeProject, pickup, type Project } from '../helpers/project.js';
+
+interface Received {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A real HTTP server on 127.0.0.1 that records every request and answers with the next planned status (200 once they run out). */
+async function startReceiver(): Promise<{ server: Server; url: string; received: Received[]; answers: number[] }> {
+  const received: Received[] = [];
+  const answers: number[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+    request.on('end', () => {
+      received.push({ method: request.method!, url: request.url!, headers: request.headers, body });
+      response.statusCode = answers.shift() ?? 200;
+      response.end('OK');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, answers };
+}
+
+describe('notifications', () => {
+  let project: Project;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  beforeEach(async () => {
+    receiver = await startReceiver();
+  });
+  afterEach(async () => {
+    await project?.remove();
+    await new Promise((resolve) => receiver.server.close(resolve));
+  });
+
+  async function setUp(source: Record<string, unknown>, notify: unknown[]): Promise<void> {
+    project = await makeProject({ fixtures: ['pickup-source-fixture'] });
+    await mkdir(project.path('data'));
+    await writeFile(project.path('data/file.txt'), 'data\n');
+    await project.writeConfig({
+      sources: [source],
+      targets: [{ name: 'usb', use: 'folder', with: { path: './backups', createPath: true } }],
+      notify,
+    });
+  }
+
+  const folder = { name: 'docs', use: 'folder', with: { path: './data' } };
+  const webhookPosts = () => receiver.received.filter((request) => request.url.startsWith('/hook'));
+  const pings = () => receiver.received.filter((request) => request.url.startsWith('/ping')).map((request) => `${request.method} ${request.url}`);
+
+  it('a success pings start and success; a webhook that asks only for problems hears nothing', async () => {
+    await setUp(folder, [
+      { type: 'ping', url: `${receiver.url}/ping/abc-123` },
+      { type: 'webhook', url: `${receiver.url}/hook` },
+    ]);
+    const result = await pickup([], { cwd: project.dir });
+    expect(result.code).toBe(0);
+    expect(pings()).toEqual(['GET /ping/abc-123/start', 'GET /ping/abc-123']);
+    expect(webhookPosts()).toEqual([]);
+  });
+
+  it('a partial run: the webhook gets the JSON summary with its headers, the ping goes to fail', async () => {
+    await setUp({ name: 'db', use: 'fixture', with: { warn: 'table t skipped' } }, [
+      { type: 'ping', url: `${receiver.url}/ping/abc-123` },
+      { type: 'webhook', url: `${receiver.url}/hook?token=query-secret`, headers: { Authorization: 'Bearer header-secret' } },
+    ]);
+    const result = await pickup(['--verbose'], { cwd: project.dir });
+    expect(result.code).toBe(1);
+    expect(pings()).toEqual(['GET /ping/abc-123/start', 'GET /ping/abc-123/fail']);
+    const [post] = webhookPosts();
+    expect(post).toMatchObject({ method: 'POST', url: '/hook?token=query-secret' });
+    expect(post!.headers['content-type']).toBe('application/json');
+    expect(post!.headers.authorization).toBe('Bearer header-secret');
+    expect(JSON.parse(post!.body)).toMatchObject({ format: 'pickup-run-summary/1', outcome: 'partial', exitCode: 1, sources: [{ name: 'db', status: 'partial', problems: ['table t skipped'] }] });
+    const log = await readFile(project.path('logs/current.log'), 'utf8');
+    for (const text of [result.stdout, result.stderr, log]) {
+      expect(text).not.toContain('query-secret');
+      expect(text).not.toContain('header-secret');
+    }
+  });
+
+  it('a run that fails as a whole, even before it starts, is reported as a failure', async () => {
+    await setUp({ name: 'db', use: 'fixture', with: { fail: 'connection refused' } }, [
+      { type: 'ping', url: `${receiver.url}/ping/abc-123` },
+      { type: 'webhook', url: `${receiver.url}/hook`, on: ['failure'] },
+    ]);
+    const failed = await pickup([], { cwd: project.dir });
+    expect(failed.code).toBe(1);
+    expect(pings()).toEqual(['GET /ping/abc-123/start', 'GET /ping/abc-123/fail']);
+    expect(JSON.parse(webhookPosts()[0]!.body)).toMatchObject({ outcome: 'failure', targets: [{ name: 'usb', status: 'skipped' }] });
+
+    // A plugin gone after an upgrade: the config still says whom to tell.
+    receiver.received.length = 0;
+    await project.writeConfig({
+      sources: [{ name: 'db', use: 'not-installed' }],
+      targets: [{ name: 'usb', use: 'folder', with: { path: './backups' } }],
+      notify: [{ type: 'webhook', url: `${receiver.url}/hook`, on: ['failure'] }, { type: 'ping', url: `${receiver.url}/ping/abc-123` }],
+    });
+    const broken = await pickup([], { cwd: project.dir });
+    expect(broken.code).toBe(2);
+    expect(pings()).toEqual(['GET /ping/abc-123/fail']);
+    expect(JSON.parse(webhookPosts()[0]!.body)).toMatchObject({ outcome: 'failure', exitCode: 2, problems: [expect.stringContaining('not-installed')] });
+  });
+
+  it('retries with backoff until the server takes it', async () => {
+    await setUp(folder, [{ type: 'webhook', url: `${receiver.url}/hook`, on: ['success'], retries: 3 }]);
+    receiver.answers.push(503, 500);
+    const result = await pickup([], { cwd: project.dir });
+    expect(result.code).toBe(0);
+    expect(webhookPosts()).toHaveLength(3);
+    expect(result.stderr).toBe('');
+  });
+
+  it('a notification that cannot be delivered is a warning; the run keeps its outcome', async () => {
+    const closed = await startReceiver(); // a port nobody listens on any more
+    await new Promise((resolve) => closed.server.close(resolve));
+    await setUp(folder, [
+      { type: 'webhook', url: `${closed.url}/hook/secret-path`, on: ['success'], retries: 1 },
+      { type: 'ping', url: `${receiver.url}/ping/abc-123`, retries: 0 },
+    ]);
+    receiver.answers.push(200, 404); // start is taken; success is refused
+    const result = await pickup([], { cwd: project.dir });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^\S+ warning: notify\[0\] webhook 127\.0\.0\.1:\d+: could not notify after 2 tries: 127\.0\.0\.1:\d+: .*ECONNREFUSED/m);
+    expect(result.stderr).toMatch(/^\S+ warning: notify\[1\] ping 127\.0\.0\.1:\d+ \(success\): could not notify after 1 try: 127\.0\.0\.1:\d+ answered 404 Not Found$/m);
+    expect(result.stderr).not.toContain('secret-path');
+  });
+
+  it('mails through the local sendmail, recipients in the headers, the summary in the body', async () => {
+    project = await makeProject();
+    // No mail server runs here: this sendmail keeps what it is given, as an MTA's queue would.
+    const sendmail = project.path('sendmail');
+    await writeFile(sendmail, '#!/bin/sh\necho "$@" > "$(dirname "$0")/sendmail.args"\ncat > "$(dirname "$0")/sendmail.message"\n');
+    await chmod(sendmail, 0o755);
+    await mkdir(project.path('data'));
+    await writeFile(project.path('data/file.txt'), 'data\n');
+    await project.writeConfig({
+      sources: [folder, { name: 'gone', use: 'folder', with: { path: './missing' } }],
+      targets: [{ name: 'usb', use: 'folder', with: { path: './backups', createPath: true } }],
+      notify: [{ type: 'mail', to: ['root@localhost', 'ops@example.com'], from: 'backup@web1.example.com', sendmail }],
+    });
+    const result = await pickup([], { cwd: project.dir });
+    expect(result.code).toBe(1);
+    expect(await readFile(project.path('sendmail.args'), 'utf8')).toBe('-t -i\n');
+    const message = await readFile(project.path('sendmail.message'), 'utf8');
+    const head = message.slice(0, message.indexOf('\r\n\r\n'));
+    const body = message.slice(head.length + 4);
+    expect(head).toMatch(/^From: backup@web1\.example\.com\r\nTo: root@localhost, ops@example\.com\r\nSubject: pickup on \S+: backup partly failed\r\n/);
+    expect(head).toContain('Content-Type: text/plain; charset=utf-8');
+    expect(body).toMatch(/^backup \S+ on \S+: partial, in /);
+    expect(body).toMatch(/^- source gone: .*sources\[1\]\.with\.path: .*missing does not exist/m);
+
+    // A sendmail that fails: a warning with its message, the exit code unchanged.
+    await writeFile(sendmail, '#!/bin/sh\necho "sendmail: cannot connect to relay" >&2\nexit 75\n');
+    const failing = await pickup([], { cwd: project.dir });
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toMatch(/warning: notify\[0\] mail to root@localhost, ops@example\.com: could not notify after 4 tries: .*sendmail exited with code 75: sendmail: cannot connect to relay$/m);
+  }, 60_000);
+
+  it('a bad notification in the config is a config error naming the field (exit 2)', async () => {
+    await setUp(folder, [{ type: 'webhook', url: 'ftp://example.com' }, { type: 'mail', to: 'root' }, { type: 'pager' }]);
+    const result = await pickup([], { cwd: project.dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/notify\[0\]\.url: an http:\/\/ or https:\/\/ URL/);
+    expect(result.stderr).toMatch(/notify\[1\]\.to: /);
+    expect(result.stderr).toMatch(/notify\[2\]\.type: /);
+  });
+});
