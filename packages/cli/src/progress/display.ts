@@ -64,6 +64,9 @@ export function startProgressDisplay(
   for (const name of subjects.sources) add('source', name);
   for (const name of subjects.targets) add('target', name);
   sink.divert((text) => multibar.log(`${text}\n`));
+  // A second Ctrl-C exits at once: give the terminal its cursor and line wrapping back even then.
+  const restoreTerminal = () => process.stderr.write('\x1b[?25h\x1b[?7h');
+  process.once('exit', restoreTerminal);
   return {
     update(event) {
       const row = rows.get(`${event.kind}:${event.name}`);
@@ -72,6 +75,7 @@ export function startProgressDisplay(
       row.bar.update(0, { row: row.state });
     },
     stop() {
+      process.off('exit', restoreTerminal);
       multibar.update();
       multibar.stop();
       sink.divert(undefined);

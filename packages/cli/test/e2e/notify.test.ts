@@ -163,12 +163,25 @@ describe('notifications', () => {
     expect(failing.stderr).toMatch(/warning: notify\[0\] mail to root@localhost, ops@example\.com: could not notify after 4 tries: .*sendmail exited with code 75: sendmail: cannot connect to relay$/m);
   }, 60_000);
 
+  it('pickup check names each notifier without sending anything, and finds a missing sendmail', async () => {
+    await setUp(folder, [
+      { type: 'webhook', url: `${receiver.url}/hook` },
+      { type: 'mail', to: 'root@localhost', sendmail: '/nonexistent/sendmail' },
+    ]);
+    const result = await pickup(['check'], { cwd: project.dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^\S+ ok: notify\[0\] webhook: 127\.0\.0\.1:\d+ \(not contacted\), on failure, partial$/m);
+    expect(result.stderr).toMatch(/^\S+ error: notify\[1\] mail: \/nonexistent\/sendmail is missing or not executable: install an MTA/m);
+    expect(receiver.received).toEqual([]);
+  });
+
   it('a bad notification in the config is a config error naming the field (exit 2)', async () => {
-    await setUp(folder, [{ type: 'webhook', url: 'ftp://example.com' }, { type: 'mail', to: 'root' }, { type: 'pager' }]);
+    await setUp(folder, [{ type: 'webhook', url: 'ftp://example.com' }, { type: 'mail', to: 'root', sendmail: 'sendmail' }, { type: 'pager' }]);
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/notify\[0\]\.url: an http:\/\/ or https:\/\/ URL/);
     expect(result.stderr).toMatch(/notify\[1\]\.to: /);
+    expect(result.stderr).toMatch(/notify\[1\]\.sendmail: the absolute path of the sendmail program/);
     expect(result.stderr).toMatch(/notify\[2\]\.type: /);
   });
 });

@@ -53,7 +53,7 @@ const mail = z
     to: z.union([address, z.array(address).min(1)]),
     from: address.optional(),
     /** The sendmail program. */
-    sendmail: z.string().min(1).default('/usr/sbin/sendmail'),
+    sendmail: z.string().startsWith('/', 'the absolute path of the sendmail program').default('/usr/sbin/sendmail'),
     on: on.default(['failure', 'partial']),
     ...common,
   })

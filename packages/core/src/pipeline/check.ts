@@ -6,6 +6,7 @@ import { describePlanned, describePluginError, pluginContext } from './context.j
 import { nearestExisting, probeWritable } from '../fs/probe.js';
 import { logDirOf, selectSources, stagingRootOf } from './run.js';
 import { prepareConfigStaging } from './staging.js';
+import { checkNotifier } from '../notify/check.js';
 
 export interface CheckResult {
   /** `source www`, `target nas`, `staging`. */
@@ -31,6 +32,7 @@ export async function checkPlan(
     ? [await checkStaging(root, plan.file), await checkLogDir(logDirOf(plan))]
     : [{ subject: 'staging', ok: true, detail: `${root} (not probed)` }];
   for (const planned of [...sources, ...plan.targets]) results.push(await checkPlugin(plan, planned, log, signal));
+  for (const [index, notifier] of plan.config.notify.entries()) results.push(await checkNotifier(notifier, index));
   return results;
 }
 

@@ -105,7 +105,7 @@ async function stageAndPush(plan: Plan, sources: PlannedPlugin<Source>[], frame:
     if (beforeProblem) {
       problems.push(beforeProblem);
       log.error('the run\'s before hook failed; no source was backed up');
-      outcomes = sources.map((source) => notRun(plan, source, `not backed up: ${beforeProblem}`));
+      outcomes = sources.map((source) => notRun(source, `not backed up: ${beforeProblem}`));
     } else {
       const sourceRun = { staging, log, signal, hookEnv: frame.hooks.env, progress: frame.progress };
       const limit = pLimit(plan.config.concurrency);
@@ -156,7 +156,7 @@ async function stageAndPush(plan: Plan, sources: PlannedPlugin<Source>[], frame:
 }
 
 /** A source the run did not start (its before hook failed). */
-function notRun(plan: Plan, source: PlannedPlugin<Source>, problem: string): SourceOutcome {
+function notRun(source: PlannedPlugin<Source>, problem: string): SourceOutcome {
   const now = new Date().toISOString();
   const entry = {
     name: source.name,
