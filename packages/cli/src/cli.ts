@@ -111,6 +111,40 @@ export async function main(argv: string[]): Promise<number> {
       const { pluginsCommand } = await import('./commands/plugins.js');
       exitCode = await pluginsCommand(globals(args));
     })
+    .command(
+      'init',
+      'Write a commented pickup.config.ts and a package.json, asking a few questions (or taking flags)',
+      (command) =>
+        command
+          .option('dir', { type: 'string', coerce: last, describe: 'The folder to write them into (default: this one)' })
+          .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Ask nothing: the flags given, defaults for the rest' })
+          .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing config' })
+          .option('source', { type: 'string', array: true, nargs: 1, describe: 'What to back up: folder, postgres or mysql (repeatable; default folder)' })
+          .option('source-path', { type: 'string', array: true, nargs: 1, describe: 'A folder to back up (repeatable; default /etc)' })
+          .option('database', { type: 'string', array: true, nargs: 1, describe: 'A database to back up (repeatable; default all)' })
+          .option('target', { type: 'string', coerce: last, describe: 'Where to store: folder, ftp or rsync (default folder)' })
+          .option('target-path', { type: 'string', coerce: last, describe: 'The folder for the backups (default /var/backups/pickup), or the folder at the ftp or rsync server' })
+          .option('target-host', { type: 'string', coerce: last, describe: 'The ftp or rsync server' })
+          .option('target-user', { type: 'string', coerce: last, describe: 'The user at the ftp or rsync server (default backup)' })
+          .option('keep', { type: 'string', coerce: last, describe: 'How many backups to keep (default 7)' }),
+      async (args) => {
+        const { initCommand } = await import('./commands/init.js');
+        exitCode = await initCommand({
+          ...globals(args),
+          dir: args.dir,
+          yes: args.yes,
+          force: args.force,
+          source: args.source,
+          sourcePath: args.sourcePath,
+          database: args.database,
+          target: args.target,
+          targetPath: args.targetPath,
+          targetHost: args.targetHost,
+          targetUser: args.targetUser,
+          keep: args.keep,
+        });
+      },
+    )
     .strict()
     .version(version)
     .help()
@@ -131,6 +165,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** A single-valued option given twice: the last one counts, as with most commands. */
+function last(value: string | string[]): string | undefined {
+  return Array.isArray(value) ? value.at(-1) : value;
+}
 
 function globals(args: { config?: string | undefined; verbose?: boolean | undefined; quiet?: boolean | undefined; logFormat: 'plain' | 'json' }): GlobalArgs {
   return { config: args.config, verbose: args.verbose, quiet: args.quiet, logFormat: args.logFormat };
