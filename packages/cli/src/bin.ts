@@ -10,6 +10,13 @@ const crash = (error: unknown) => {
   process.exit(FATAL);
 };
 process.on('uncaughtException', crash);
+// A reader that goes away (`pickup run | head`) must not stop a run half-way: what is left to say is
+// lost, the run goes on to its end (its after hooks, cleaning up) and the log file keeps every line.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') crash(error);
+  });
+}
 process.on('unhandledRejection', crash);
 
 // main() reports every error itself and says which exit code it stands for.

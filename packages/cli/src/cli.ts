@@ -26,7 +26,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('dry-run', { type: 'boolean', describe: 'Say what would be done; write nothing' })
           .option('only', { type: 'string', array: true, nargs: 1, describe: 'Back up only this source (repeatable)' })
           .option('json', { type: 'boolean', default: false, describe: 'Print the run summary as one JSON document on stdout, for scripts' })
-          .option('progress', { type: 'boolean', default: true, describe: 'Live progress on a terminal (never in cron or a pipe); --no-progress hides it' }),
+          .option('progress', { type: 'boolean', default: true, describe: 'Live progress on a terminal (never in cron or a pipe); --no-progress hides it' })
+          .conflicts('json', 'dry-run'),
       async (args) => {
         const { runCommand } = await import('./commands/run.js');
         exitCode = await runCommand({

@@ -35,7 +35,7 @@ export { checkPlan, type CheckResult } from './pipeline/check.js';
 export { describePlanned } from './pipeline/context.js';
 export { lockConfig, logDirOf, runBackup, stagingRootOf, type RunOptions, type RunReport } from './pipeline/run.js';
 export type { ProgressEvent, ProgressListener, ProgressUpdate } from './pipeline/progress.js';
-export { exitMeaning, summarizeFailure, summarizeRun, SUMMARY_FORMAT, type RunSummary, type SourceSummary, type TargetSummary } from './report/summary.js';
+export { exitMeaning, summarizeFailure, summarizeRun, summaryOf, SUMMARY_FORMAT, type RunSummary, type SourceSummary, type TargetSummary } from './report/summary.js';
 export { formatSummary } from './report/format.js';
 export { formatDuration, formatTable } from './report/table.js';
 export { notifyEnd, notifyStart } from './notify/notify.js';

@@ -84,7 +84,7 @@ async function pushRun(session: FtpSession, run: StagedRun, progress?: (update: 
   });
   const made = new Set<string>();
   const sent = { bytes: 0, files: 0 };
-  const upload = async (path: string, size: number) =>
+  const upload = async (path: string, size: number, counted: boolean) =>
     session.attempt(`uploading ${path}`, async (client) => {
       const remote = `${partial()}/${path}`;
       const folder = posix.dirname(remote);
@@ -93,7 +93,7 @@ async function pushRun(session: FtpSession, run: StagedRun, progress?: (update: 
         made.add(folder);
       }
       const local = join(run.dir, path);
-      if (progress) client.trackProgress((info) => progress({ bytes: sent.bytes + info.bytes, files: sent.files }));
+      if (progress && counted) client.trackProgress((info) => progress({ bytes: sent.bytes + info.bytes, files: sent.files }));
       try {
         await client.uploadFrom((await stat(local)).size === 0 ? emptyContent() : createReadStream(local, { highWaterMark: 1024 * 1024 }), remote);
       } finally {
@@ -103,11 +103,11 @@ async function pushRun(session: FtpSession, run: StagedRun, progress?: (update: 
       if (stored !== size) throw Object.assign(new Error(`${path} has ${stored} bytes on the server after upload, expected ${size}`), { code: 'ESIZE' });
     });
   for (const file of run.files) {
-    await upload(file.path, file.size);
+    await upload(file.path, file.size, true);
     sent.bytes += file.size;
     sent.files++;
   }
-  await upload(run.manifestFile, (await stat(join(run.dir, run.manifestFile))).size);
+  await upload(run.manifestFile, (await stat(join(run.dir, run.manifestFile))).size, false);
   await session.attempt('renaming the upload into place', (client) => client.rename(partial(), `${session.root}/${run.runId}`));
 }
 

@@ -9,6 +9,7 @@ import {
   notifyStart,
   runBackup,
   summarizeFailure,
+  summaryOf,
   type LoadedConfig,
   type Logger,
   type Plan,
@@ -35,8 +36,10 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const startedAt = new Date();
   const sink = consoleSink();
   // With --json, stdout belongs to the document: information lines are not printed.
-  const consoleArgs = { ...args, quiet: (args.quiet ?? false) || args.json };
-  const early = await consoleLogger(consoleArgs, { stdout: sink.stdout, stderr: sink.stderr });
+  // With --json, stdout belongs to the document: information lines go to stderr, and only with --verbose.
+  const consoleArgs = { ...args, quiet: (args.quiet ?? false) || (args.json && !verbose) };
+  const streams = { stdout: args.json ? sink.stderr : sink.stdout, stderr: sink.stderr };
+  const early = await consoleLogger(consoleArgs, streams);
   let loaded: LoadedConfig | undefined;
   let plan: Plan | undefined;
   let openError: unknown;
@@ -51,7 +54,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     }
   });
   if (!plan) {
-    const summary = summarizeFailure({ config: loaded?.file ?? args.config ?? '', pickupVersion: version, startedAt }, opened, openError);
+    const context = { config: loaded?.file ?? args.config ?? '', pickupVersion: version, startedAt, secrets: collectSecrets(loaded?.config ?? {}) };
+    const summary = summarizeFailure(context, opened, openError);
     await report(summary, { args, notifiers: loaded?.config.notify ?? [], log: early.log });
     return closeWith(early, opened);
   }
@@ -63,18 +67,16 @@ export async function runCommand(args: RunArgs): Promise<number> {
     logger = await consoleLogger(consoleArgs, {
       file: { dir: logDir, maxSize: plan.config.log.maxSize, maxFiles: plan.config.log.maxFiles },
       secrets: collectSecrets(plan.config),
-      stdout: sink.stdout,
-      stderr: sink.stderr,
+      ...streams,
     });
   } catch (error) {
     early.log.error(`cannot write the log folder ${logDir}: ${(error as Error).message}; set log.dir in ${plan.file}`);
-    const summary = summarizeFailure({ config: plan.file, pickupVersion: version, startedAt }, ExitCode.fatal, error);
+    const summary = summarizeFailure({ config: plan.file, pickupVersion: version, startedAt, secrets: collectSecrets(plan.config) }, ExitCode.fatal, error);
     await report(summary, { args, notifiers: plan.config.notify, log: early.log });
     return closeWith(early, ExitCode.fatal);
   }
   const { log } = logger;
   const notifiers = plan.config.notify;
-  await notifyStart(notifiers, log, USER_AGENT);
   const stop = interruptible(log);
   let display: ProgressDisplay | undefined;
   if (wantsProgress({ enabled: args.progress, quiet: consoleArgs.quiet, json: args.json })) {
@@ -85,7 +87,14 @@ export async function runCommand(args: RunArgs): Promise<number> {
   let runError: unknown;
   const code = await guard(log, verbose, async () => {
     try {
-      const result = await runBackup(plan!, { log, only: args.only, pickupVersion: version, signal: stop.signal, progress: display?.update });
+      const result = await runBackup(plan!, {
+        log,
+        only: args.only,
+        pickupVersion: version,
+        signal: stop.signal,
+        progress: display?.update,
+        onStart: () => notifyStart(notifiers, log, USER_AGENT),
+      });
       display?.stop();
       display = undefined;
       summarize(result, log);
@@ -99,7 +108,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     }
   });
   stop.dispose();
-  summary ??= summarizeFailure({ config: plan.file, pickupVersion: version, startedAt }, code, runError);
+  // A run that stopped as a whole says how far it got; one that never got the lock, only why.
+  summary ??= summaryOf(runError) ?? summarizeFailure({ config: plan.file, pickupVersion: version, startedAt, secrets: collectSecrets(plan.config) }, code, runError);
   await report(summary, { args, notifiers, log });
   await logger.close();
   return closeWith(early, code);
@@ -143,6 +153,7 @@ function summarize(report: RunReport, log: Logger): void {
     ...failedSources.map((source) => `source ${source.name} ${source.status}`),
     ...failedTargets.map((target) => `target ${target.name} failed`),
     ...report.targets.filter((target) => target.pruneError).map((target) => `target ${target.name} retention failed`),
+    ...report.summary.problems.flatMap((problem) => (/^(before|after) hook\b/.exec(problem) ? [`${problem.split(' ')[0]} hook failed`] : [])),
   ];
   const where = stored.length > 0 ? `stored on ${stored.map((target) => target.name).join(', ')}` : 'stored nowhere';
   log.warn(`backup ${report.runId} partly failed (${problems.join(', ')}); ${where}; exit code ${report.exitCode}`);

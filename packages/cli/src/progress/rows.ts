@@ -43,14 +43,19 @@ export function renderRow(row: RowState, nameWidth: number, now: number): string
   const fraction = row.totalBytes ? Math.min(1, bytes / row.totalBytes) : undefined;
   if (row.phase !== 'running') parts.push(row.phase);
   else if (fraction !== undefined) parts.push(bar(fraction), `${String(Math.floor(fraction * 100)).padStart(3)}%`);
-  if (row.files !== undefined) parts.push(`${row.files.toLocaleString('en-US')}${row.totalFiles ? `/${row.totalFiles.toLocaleString('en-US')}` : ''} files`);
   const verb = row.kind === 'target' ? 'sent' : row.bytes !== undefined ? 'read' : 'staged';
-  parts.push(`${formatBytes(bytes)}${row.totalBytes ? ` of ${formatBytes(row.totalBytes)}` : ''} ${verb}`);
+  const files = row.files === undefined ? '' : `${count(row.files, row.totalFiles)} ${row.files === 1 && !row.totalFiles ? 'file' : 'files'}, `;
+  parts.push(`${files}${formatBytes(bytes)}${row.totalBytes ? ` of ${formatBytes(row.totalBytes)}` : ''} ${verb}`);
   const rate = elapsed >= 1 ? bytes / elapsed : undefined;
   if (rate) parts.push(`${formatBytes(rate)}/s`);
   if (row.phase === 'running' && rate && row.totalBytes && bytes < row.totalBytes) parts.push(`${formatSeconds((row.totalBytes - bytes) / rate)} left`);
   if (row.phase !== 'running') parts.push(`in ${formatSeconds(elapsed)}`);
   return `${label}  ${parts.join('  ')}`;
+}
+
+/** `1,234` or `3/10`. */
+function count(done: number, total: number | undefined): string {
+  return `${done.toLocaleString('en-US')}${total ? `/${total.toLocaleString('en-US')}` : ''}`;
 }
 
 function bar(fraction: number): string {

@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { completeBackups, makeProject, pickup, type Project } from '../helpers/project.js';
+import { binPath, completeBackups, makeProject, pickup, type Project } from '../helpers/project.js';
 
 /** A process that exists and is not a zombie (where nothing reaps orphans, the dead stay listed). */
 function isRunning(pid: number): boolean {
@@ -84,7 +85,7 @@ describe('hooks', () => {
     const result = await pickup(['--json'], { cwd: project.dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^\S+ error: before hook: stopping the app$/m); // its output is logged
-    expect(result.stderr).toMatch(/^\S+ error: before hook exited with code 3: app is busy$/m);
+    expect(result.stderr).toMatch(/^\S+ error: before hook exited with code 3: app is busy; no source was backed up$/m);
     expect(existsSync(project.path('source-ran'))).toBe(false);
     expect(await completeBackups(project.path('backups'))).toEqual([]);
     expect(await readFile(project.path('after.txt'), 'utf8')).toBe('failure 1\n');
@@ -141,6 +142,40 @@ describe('hooks', () => {
     expect(isRunning(sleeper)).toBe(false);
   });
 
+  it('a hook that leaves something running in the background does not hold the run', async () => {
+    await setUp({
+      hooks: { before: 'sleep 60 & echo $! > sleeper.pid' },
+      sources: [{ name: 'docs', use: 'folder', with: { path: './data' } }],
+    });
+    const started = Date.now();
+    const result = await pickup([], { cwd: project.dir });
+    const sleeper = Number(await readFile(project.path('sleeper.pid'), 'utf8'));
+    process.kill(sleeper);
+    expect(result.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('a reader that goes away (pickup | head) does not stop the run: it ends, after hook included', async () => {
+    await setUp({ hooks: { after: 'echo "$PICKUP_STATUS" > after.txt' }, sources: [{ name: 'docs', use: 'folder', with: { path: './data' } }] });
+    const child = spawn(process.execPath, [binPath, '--verbose'], { cwd: project.dir, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, PICKUP_CONFIG: undefined } });
+    child.stdout.destroy(); // as `head` does once it has its lines
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(await completeBackups(project.path('backups'))).toHaveLength(1);
+    expect(await readFile(project.path('after.txt'), 'utf8')).toBe('success\n');
+  });
+
+  it('a secret quoted by a failing hook is blanked in the summary that leaves the machine', async () => {
+    await setUp({
+      hooks: { before: 'echo "login with hunter2-very-secret refused" >&2; exit 1' },
+      sources: [{ name: 'db', use: 'fixture', with: { password: 'hunter2-very-secret' } }],
+    });
+    const result = await pickup(['--json'], { cwd: project.dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).not.toContain('hunter2-very-secret');
+    expect(JSON.parse(result.stdout).problems[0]).toBe('before hook exited with code 1: login with [redacted] refused');
+  });
+
   it('an argv hook runs without a shell: its arguments are taken as they are', async () => {
     const odd = 'name with spaces; touch injected';
     await setUp({ sources: [{ name: 'docs', use: 'folder', with: { path: './data' }, hooks: { before: ['touch', odd] } }] });
@@ -151,10 +186,16 @@ describe('hooks', () => {
   });
 
   it('a bad hook in the config is a config error naming the field (exit 2)', async () => {
-    await setUp({ sources: [{ name: 'docs', use: 'folder', with: { path: './data' }, hooks: { before: '', timeout: '5 minutes' } }] });
+    await setUp({
+      sources: [
+        { name: 'docs', use: 'folder', with: { path: './data' }, hooks: { before: '', timeout: '5 minutes' } },
+        { name: 'more', use: 'folder', with: { path: './data' }, hooks: { before: 'true', timeout: '0s' } },
+      ],
+    });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/sources\[0\]\.hooks\.before: /);
     expect(result.stderr).toMatch(/sources\[0\]\.hooks\.timeout: a time like 90s, 30m or 2h, or a number of seconds/);
+    expect(result.stderr).toMatch(/sources\[1\]\.hooks\.timeout: a time above 0 and at most 24 days/);
   });
 });

@@ -108,6 +108,17 @@ describe('notifications', () => {
     expect(JSON.parse(webhookPosts()[0]!.body)).toMatchObject({ outcome: 'failure', exitCode: 2, problems: [expect.stringContaining('not-installed')] });
   });
 
+  it('a header from the config replaces Pickup\'s of the same name, whatever its case; a failure-only ping sends no start', async () => {
+    await setUp(folder, [
+      { type: 'webhook', url: `${receiver.url}/hook`, on: ['success'], headers: { 'Content-Type': 'application/vnd.example+json' } },
+      { type: 'ping', url: `${receiver.url}/ping/abc-123`, on: ['failure', 'partial'] },
+    ]);
+    const result = await pickup([], { cwd: project.dir });
+    expect(result.code).toBe(0);
+    expect(webhookPosts()[0]!.headers['content-type']).toBe('application/vnd.example+json');
+    expect(pings()).toEqual([]);
+  });
+
   it('retries with backoff until the server takes it', async () => {
     await setUp(folder, [{ type: 'webhook', url: `${receiver.url}/hook`, on: ['success'], retries: 3 }]);
     receiver.answers.push(503, 500);
@@ -149,10 +160,11 @@ describe('notifications', () => {
     expect(result.code).toBe(1);
     expect(await readFile(project.path('sendmail.args'), 'utf8')).toBe('-t -i\n');
     const message = await readFile(project.path('sendmail.message'), 'utf8');
-    const head = message.slice(0, message.indexOf('\r\n\r\n'));
-    const body = message.slice(head.length + 4);
-    expect(head).toMatch(/^From: backup@web1\.example\.com\r\nTo: root@localhost, ops@example\.com\r\nSubject: pickup on \S+: backup partly failed\r\n/);
+    const head = message.slice(0, message.indexOf('\n\n'));
+    const body = message.slice(head.length + 2);
+    expect(head).toMatch(/^From: backup@web1\.example\.com\nTo: root@localhost, ops@example\.com\nSubject: pickup on \S+: backup partly failed\n/);
     expect(head).toContain('Content-Type: text/plain; charset=utf-8');
+    expect(message).not.toContain('\r'); // sendmail takes LF lines and makes them CRLF itself
     expect(body).toMatch(/^backup \S+ on \S+: partial, in /);
     expect(body).toMatch(/^- source gone: .*sources\[1\]\.with\.path: .*missing does not exist/m);
 

@@ -1,6 +1,12 @@
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { completeBackups, makeProject, pickup, type Project } from '../helpers/project.js';
+
+async function waitFor(path: string): Promise<void> {
+  for (let i = 0; i < 400 && !existsSync(path); i++) await sleep(25);
+}
 
 /** The run summary: a table at the end of every run, or one JSON document with --json. */
 describe('the run summary', () => {
@@ -70,6 +76,33 @@ describe('the run summary', () => {
     expect(summary).toMatchObject({ outcome: 'failure', exitCode: 2, sources: [], targets: [] });
     expect(summary.runId).toBeUndefined();
     expect(summary.problems[0]).toMatch(/no-such-plugin/);
+  });
+
+  it('--json with --verbose keeps stdout to the document; --json with --dry-run is refused', async () => {
+    await twoSourcesOneBroken();
+    const verbose = await pickup(['--json', '--verbose'], { cwd: project.dir });
+    expect(verbose.code).toBe(1);
+    expect(JSON.parse(verbose.stdout).outcome).toBe('partial');
+    expect(verbose.stderr).toMatch(/^\S+ staging in /m); // a debug line: on stderr
+    const dry = await pickup(['--json', '--dry-run'], { cwd: project.dir });
+    expect(dry.code).toBe(2);
+    expect(dry.stderr).toMatch(/^pickup: Arguments json and dry-run are mutually exclusive; see pickup --help\n$/);
+  });
+
+  it('an interrupted run reports how far it got', async () => {
+    project = await makeProject({ fixtures: ['pickup-source-fixture'] });
+    await project.writeConfig({
+      sources: [{ name: 'slow', use: 'fixture', with: { waitFor: './go' } }],
+      targets: [{ name: 'usb', use: 'folder', with: { path: './backups', createPath: true } }],
+    });
+    const running = pickup(['--json'], {
+      cwd: project.dir,
+      onSpawn: (pid) => void waitFor(project.path('go.waiting')).then(() => process.kill(pid, 'SIGTERM')),
+    });
+    const result = await running;
+    expect(result.code).toBe(3);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ outcome: 'failure', exitCode: 3, runId: expect.stringMatching(/^\d{4}-/), problems: [expect.stringMatching(/^interrupted/)] });
   });
 
   it('a success says so; --quiet leaves the table out', async () => {

@@ -16,7 +16,7 @@ export interface HookScope {
 
 /**
  * Runs the `before` or `after` hook of a scope, if it has one. Resolves to the failure message (the
- * hook's output is logged), or undefined when it succeeded or there is none; never throws.
+ * hook's last output lines are logged), or undefined when it succeeded or there is none; never throws.
  */
 export async function runScopeHook(
   scope: HookScope,
@@ -41,8 +41,6 @@ export async function runScopeHook(
     scope.log.debug(`${label} succeeded`);
     return undefined;
   } catch (error) {
-    const message = messageOf(error);
-    scope.log.error(message);
-    return message;
+    return messageOf(error); // the caller logs it, saying what it means for the run or the source
   }
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../log/logger.js';
 import type { HookCommand } from './schema.js';
 
@@ -24,6 +24,8 @@ export class HookError extends Error {
 
 const OUTPUT_KEPT = 4000;
 const KILL_GRACE_MS = 5000;
+/** How long output may stay open after the hook exits (something it left running in the background holds it). */
+const OUTPUT_GRACE_MS = 1000;
 
 /**
  * Runs one hook and resolves when it exits 0. Its output (stdout and stderr, as they come) goes to the
@@ -66,8 +68,9 @@ export async function runHook(hook: HookRun): Promise<void> {
       child.once('error', (error: NodeJS.ErrnoException) =>
         reject(new HookError(`${hook.label}: cannot run ${program}: ${error.code === 'ENOENT' ? 'not found' : error.message}`)),
       );
-      child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+      child.once('exit', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
     });
+    await outputClosed(child, OUTPUT_GRACE_MS);
     lines.end();
     if (code === 0 && !stopped) return;
     const how = stopped ?? (signal ? `was killed by ${signal}` : `exited with code ${code}`);
@@ -85,6 +88,21 @@ export async function runHook(hook: HookRun): Promise<void> {
 export function describeCommand(command: HookCommand): string {
   if (typeof command === 'string') return command;
   return command.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`)).join(' ');
+}
+
+/**
+ * Waits for the hook's output to close, at most `ms` after it exited; then lets go of it, so a
+ * background process the hook started (and left running on purpose) cannot hold the run.
+ */
+async function outputClosed(child: ChildProcess, ms: number): Promise<void> {
+  if (child.stdout!.closed && child.stderr!.closed) return;
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([closed, late]);
+  clearTimeout(timer);
+  child.stdout!.destroy();
+  child.stderr!.destroy();
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {

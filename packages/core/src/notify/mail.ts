@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { AbortError } from 'p-retry';
 import { formatSummary } from '../report/format.js';
 import type { RunSummary } from '../report/summary.js';
 import { withRetries } from './retry.js';
@@ -33,7 +34,8 @@ export function composeMail(notifier: MailNotifier, summary: RunSummary): string
     `Config: ${summary.config}`,
     `Pickup ${summary.pickupVersion}; the debug log is in the config's log folder.`,
   ];
-  return `${headers.join('\r\n')}\r\n\r\n${body.join('\n').replace(/\r?\n/g, '\r\n')}\r\n`;
+  // Local submission: sendmail takes lines ending in LF and turns them into CRLF itself.
+  return `${headers.join('\n')}\n\n${body.join('\n')}\n`;
 }
 
 function runSendmail(program: string, message: string, signal: AbortSignal): Promise<void> {
@@ -42,12 +44,15 @@ function runSendmail(program: string, message: string, signal: AbortSignal): Pro
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
     child.stdin!.on('error', () => {}); // its exit code says what went wrong
-    child.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(error.code === 'ENOENT' ? `${program} not found: install an MTA (postfix, exim4, msmtp-mta) or set "sendmail"` : `${program}: ${error.message}`)),
-    );
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      if (signal.aborted) return; // killed at its timeout: 'close' says so
+      reject(new Error(error.code === 'ENOENT' ? `${program} not found: install an MTA (postfix, exim4, msmtp-mta) or set "sendmail"` : `${program}: ${error.message}`));
+    });
     child.once('close', (code, killed) => {
       const last = stderr.trim().split('\n').at(-1);
       if (code === 0) resolve();
+      // Stopped at its timeout, it may have queued the mail already: trying again could send it twice.
+      else if (signal.aborted) reject(new AbortError(`${program} did not finish in time; not tried again, the mail may still arrive`));
       else reject(new Error(`${program} ${killed ? `was killed by ${killed}` : `exited with code ${code}`}${last ? `: ${last}` : ''}`));
     });
     child.stdin!.end(message);

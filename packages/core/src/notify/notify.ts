@@ -14,7 +14,8 @@ import { sendWebhook } from './webhook.js';
 export async function notifyStart(notifiers: readonly Notifier[], log: Logger, userAgent: string): Promise<void> {
   await Promise.all(
     notifiers.map(async (notifier, index) => {
-      if (notifier.type !== 'ping') return;
+      // A start ping belongs to tracking every run: not for a ping that only reports problems.
+      if (notifier.type !== 'ping' || !notifier.on.includes('success')) return;
       const url = pingUrl(notifier, 'start');
       if (url) await deliver(log, `notify[${index}] ping ${hostOf(url)} (start)`, notifier, () => sendPing(notifier, url, userAgent));
     }),

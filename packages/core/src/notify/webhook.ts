@@ -9,9 +9,16 @@ export function sendWebhook(notifier: WebhookNotifier, summary: RunSummary, user
   return withRetries(notifier, (signal) =>
     request(notifier.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': userAgent, ...notifier.headers },
+      headers: headersOf({ 'content-type': 'application/json', 'user-agent': userAgent }, notifier.headers),
       body,
       signal,
     }),
   );
+}
+
+/** Pickup's headers, each replaced by the config's of the same name whatever its case (`Content-Type`). */
+function headersOf(defaults: Record<string, string>, fromConfig: Record<string, string>): Headers {
+  const headers = new Headers(defaults);
+  for (const [name, value] of Object.entries(fromConfig)) headers.set(name, value);
+  return headers;
 }

@@ -60,6 +60,7 @@ export async function backupSource(plan: Plan, planned: PlannedPlugin<Source>, r
     env: { PICKUP_SOURCE_STATUS: entry.status, PICKUP_SOURCE_FILES: String(entry.files.length), PICKUP_SOURCE_BYTES: String(bytes) },
   });
   if (afterProblem) {
+    context.log.error(afterProblem);
     entry.problems.push(afterProblem);
     if (entry.status === 'ok') entry.status = 'partial';
   }

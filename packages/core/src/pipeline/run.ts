@@ -2,9 +2,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Plan, PlannedPlugin } from '../config/plan.js';
-import { ConfigError, ExitCode, isPickupError, PickupError } from '../errors.js';
+import { ConfigError, ExitCode, isPickupError, messageOf, PickupError } from '../errors.js';
 import { runScopeHook, type HookScope } from '../hooks/hooks.js';
-import { summarizeFailure, summarizeRun, type RunSummary, type SummaryContext } from '../report/summary.js';
+import { attachSummary, summarizeFailure, summarizeRun, type RunSummary, type SummaryContext } from '../report/summary.js';
 import type { Logger } from '../log/logger.js';
 import { collectSecrets, secretScrubber } from '../log/redact.js';
 import type { Source, Target } from '../plugin/types.js';
@@ -27,6 +27,8 @@ export interface RunOptions {
   now?: () => Date;
   /** Told how each source and target is getting on, for a live display. */
   progress?: ProgressListener;
+  /** Called once the run holds the lock and has its id, before anything is done (a start ping). */
+  onStart?(runId: string): Promise<void>;
 }
 
 export interface RunReport {
@@ -53,7 +55,12 @@ export async function runBackup(plan: Plan, options: RunOptions): Promise<RunRep
     if (leftovers.length > 0) log.warn(`removed staging left by an interrupted run: ${leftovers.join(', ')}`);
     const started = (options.now ?? (() => new Date()))();
     const runId = makeRunId(started);
-    const summaryContext: SummaryContext = { config: plan.file, pickupVersion: options.pickupVersion, startedAt: started };
+    const summaryContext: SummaryContext = {
+      config: plan.file,
+      pickupVersion: options.pickupVersion,
+      startedAt: started,
+      secrets: collectSecrets(plan.config),
+    };
     const hooks: HookScope = {
       hooks: plan.config.hooks,
       of: 'run',
@@ -62,17 +69,28 @@ export async function runBackup(plan: Plan, options: RunOptions): Promise<RunRep
       log,
       signal,
     };
+    await options.onStart?.(runId);
+    const frame: RunFrame = { ...options, signal, runId, started, configStaging, hooks, summaryContext, reached: {} };
     let report: RunReport;
     try {
-      report = await stageAndPush(plan, sources, { ...options, signal, runId, started, configStaging, hooks, summaryContext });
+      report = await stageAndPush(plan, sources, frame);
     } catch (error) {
+      // The run stopped as a whole: say as much as is known of it, to the after hook and to the caller.
       const exitCode = isPickupError(error) ? error.exitCode : ExitCode.fatal;
-      const summary = summarizeFailure(summaryContext, exitCode, error, runId);
-      await runScopeHook(hooks, 'after', afterHookInput(summary));
-      throw error;
+      const { manifest, targets } = frame.reached;
+      const summary = manifest
+        ? summarizeRun(summaryContext, { runId, manifest, targets: targets ?? plan.targets.map(skipped), exitCode, problems: [messageOf(error)] })
+        : summarizeFailure(summaryContext, exitCode, error, runId);
+      const afterProblem = await runScopeHook(hooks, 'after', afterHookInput(summary));
+      if (afterProblem) {
+        log.error(afterProblem);
+        summary.problems.push(afterProblem);
+      }
+      throw attachSummary(error, summary);
     }
     const afterProblem = await runScopeHook(hooks, 'after', afterHookInput(report.summary));
     if (!afterProblem) return report;
+    log.error(afterProblem);
     const exitCode = report.exitCode === ExitCode.ok ? ExitCode.partial : report.exitCode;
     const problems = [...report.summary.problems, afterProblem];
     return { ...report, exitCode, summary: summarizeRun(summaryContext, { ...report, exitCode, problems }) };
@@ -88,6 +106,8 @@ interface RunFrame extends RunOptions {
   configStaging: string;
   hooks: HookScope;
   summaryContext: SummaryContext;
+  /** How far the run got, for the summary of a run that stops as a whole. */
+  reached: { manifest?: Manifest; targets?: TargetOutcome[] };
 }
 
 /** The run between its hooks, in its own staging folder (removed at the end, whatever happened). */
@@ -104,7 +124,7 @@ async function stageAndPush(plan: Plan, sources: PlannedPlugin<Source>[], frame:
     let outcomes: SourceOutcome[];
     if (beforeProblem) {
       problems.push(beforeProblem);
-      log.error('the run\'s before hook failed; no source was backed up');
+      log.error(`${beforeProblem}; no source was backed up`);
       outcomes = sources.map((source) => notRun(source, `not backed up: ${beforeProblem}`));
     } else {
       const sourceRun = { staging, log, signal, hookEnv: frame.hooks.env, progress: frame.progress };
@@ -137,7 +157,7 @@ async function stageAndPush(plan: Plan, sources: PlannedPlugin<Source>[], frame:
       manifest,
       targets,
       exitCode,
-      summary: summarizeRun(frame.summaryContext, { runId, manifest, targets, exitCode, problems: problems.map(scrub) }),
+      summary: summarizeRun(frame.summaryContext, { runId, manifest, targets, exitCode, problems }),
     });
     if (manifest.sources.every((source) => source.status === 'failed')) {
       if (!beforeProblem) log.error(`every source failed; nothing was pushed`);
@@ -146,7 +166,9 @@ async function stageAndPush(plan: Plan, sources: PlannedPlugin<Source>[], frame:
     }
     await writeManifest(staging.dir, manifest);
     const run = { runId, dir: staging.dir, files: manifestFiles(manifest), manifestFile: MANIFEST_FILE, manifest };
+    frame.reached.manifest = manifest;
     const targets = await Promise.all(plan.targets.map((target) => pushTarget(plan, target, run, log, signal, frame.progress)));
+    frame.reached.targets = targets;
     throwIfInterrupted(signal);
     const failed = manifest.status !== 'complete' || targets.some((target) => target.status === 'failed' || target.pruneError);
     return finish(targets, failed ? ExitCode.partial : ExitCode.ok);

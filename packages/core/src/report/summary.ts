@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { ExitCode, messageOf } from '../errors.js';
+import { secretScrubber } from '../log/redact.js';
 import type { Outcome } from '../notify/schema.js';
 import type { Manifest, SourceStatus } from '../pipeline/manifest.js';
 import type { TargetOutcome } from '../pipeline/push-target.js';
@@ -65,6 +66,8 @@ export interface SummaryContext {
   config: string;
   pickupVersion: string;
   startedAt: Date;
+  /** The config's secrets: blanked wherever a problem quotes one (the summary leaves the machine). */
+  secrets?: Iterable<string>;
   /** The clock, for the end time; tests fake it. */
   now?: () => Date;
 }
@@ -98,12 +101,31 @@ export function summarizeRun(
   );
   const stored = targets.some((target) => target.status === 'ok');
   const outcome: Outcome = run.exitCode === ExitCode.ok ? 'success' : stored ? 'partial' : 'failure';
-  return { ...frame(context, run.exitCode, outcome), runId: run.runId, problems: run.problems, sources, targets };
+  return scrubbed(context, { ...frame(context, run.exitCode, outcome), runId: run.runId, problems: run.problems, sources, targets });
 }
 
 /** The summary of a run that stopped as a whole (lock held, staging full, interrupted, bad config). */
 export function summarizeFailure(context: SummaryContext, exitCode: number, error: unknown, runId?: string): RunSummary {
-  return { ...frame(context, exitCode, 'failure'), ...(runId ? { runId } : {}), problems: [messageOf(error)], sources: [], targets: [] };
+  return scrubbed(context, { ...frame(context, exitCode, 'failure'), ...(runId ? { runId } : {}), problems: [messageOf(error)], sources: [], targets: [] });
+}
+
+/** The summary with every secret of the config blanked (in problems, paths, anything). */
+function scrubbed(context: SummaryContext, summary: RunSummary): RunSummary {
+  const scrub = secretScrubber(context.secrets ?? []);
+  return JSON.parse(scrub(JSON.stringify(summary))) as RunSummary;
+}
+
+const SUMMARY = Symbol('pickup run summary');
+
+/** Hands the summary of a run that stopped as a whole to whoever catches its error. */
+export function attachSummary<E>(error: E, summary: RunSummary): E {
+  if (typeof error === 'object' && error !== null) Object.defineProperty(error, SUMMARY, { value: summary });
+  return error;
+}
+
+/** The summary `runBackup` attached to the error it threw, if it got that far. */
+export function summaryOf(error: unknown): RunSummary | undefined {
+  return typeof error === 'object' && error !== null ? (error as { [SUMMARY]?: RunSummary })[SUMMARY] : undefined;
 }
 
 function frame(context: SummaryContext, exitCode: number, outcome: Outcome) {
