@@ -48,11 +48,14 @@ function runSendmail(program: string, message: string, signal: AbortSignal): Pro
       if (signal.aborted) return; // killed at its timeout: 'close' says so
       reject(new Error(error.code === 'ENOENT' ? `${program} not found: install an MTA (postfix, exim4, msmtp-mta) or set "sendmail"` : `${program}: ${error.message}`));
     });
+    // Stopped at its timeout, it may have queued the mail already: trying again could send it twice.
+    // Said at its exit, not once its output closes (a process it started may hold that open).
+    child.once('exit', () => {
+      if (signal.aborted) reject(new AbortError(`${program} did not finish in time; not tried again, the mail may still arrive`));
+    });
     child.once('close', (code, killed) => {
       const last = stderr.trim().split('\n').at(-1);
       if (code === 0) resolve();
-      // Stopped at its timeout, it may have queued the mail already: trying again could send it twice.
-      else if (signal.aborted) reject(new AbortError(`${program} did not finish in time; not tried again, the mail may still arrive`));
       else reject(new Error(`${program} ${killed ? `was killed by ${killed}` : `exited with code ${code}`}${last ? `: ${last}` : ''}`));
     });
     child.stdin!.end(message);

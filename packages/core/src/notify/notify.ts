@@ -4,6 +4,7 @@ import type { RunSummary } from '../report/summary.js';
 import { hostOf } from './http.js';
 import { sendMail } from './mail.js';
 import { pingUrl, sendPing } from './ping.js';
+import { DeliveryError } from './retry.js';
 import type { Notifier } from './schema.js';
 import { sendWebhook } from './webhook.js';
 
@@ -17,7 +18,7 @@ export async function notifyStart(notifiers: readonly Notifier[], log: Logger, u
       // A start ping belongs to tracking every run: not for a ping that only reports problems.
       if (notifier.type !== 'ping' || !notifier.on.includes('success')) return;
       const url = pingUrl(notifier, 'start');
-      if (url) await deliver(log, `notify[${index}] ping ${hostOf(url)} (start)`, notifier, () => sendPing(notifier, url, userAgent));
+      if (url) await deliver(log, `notify[${index}] ping ${hostOf(url)} (start)`, () => sendPing(notifier, url, userAgent));
     }),
   );
 }
@@ -29,23 +30,23 @@ export async function notifyEnd(notifiers: readonly Notifier[], summary: RunSumm
       if (!notifier.on.includes(summary.outcome)) return;
       const where = `notify[${index}]`;
       if (notifier.type === 'webhook') {
-        await deliver(log, `${where} webhook ${hostOf(notifier.url)}`, notifier, () => sendWebhook(notifier, summary, userAgent));
+        await deliver(log, `${where} webhook ${hostOf(notifier.url)}`, () => sendWebhook(notifier, summary, userAgent));
       } else if (notifier.type === 'ping') {
         const url = pingUrl(notifier, summary.outcome);
-        if (url) await deliver(log, `${where} ping ${hostOf(url)} (${summary.outcome})`, notifier, () => sendPing(notifier, url, userAgent));
+        if (url) await deliver(log, `${where} ping ${hostOf(url)} (${summary.outcome})`, () => sendPing(notifier, url, userAgent));
       } else {
-        await deliver(log, `${where} mail to ${[notifier.to].flat().join(', ')}`, notifier, () => sendMail(notifier, summary));
+        await deliver(log, `${where} mail to ${[notifier.to].flat().join(', ')}`, () => sendMail(notifier, summary));
       }
     }),
   );
 }
 
-async function deliver(log: Logger, what: string, attempts: { retries: number }, send: () => Promise<void>): Promise<void> {
+async function deliver(log: Logger, what: string, send: () => Promise<void>): Promise<void> {
   try {
     await send();
     log.debug(`${what}: sent`);
   } catch (error) {
-    const tries = attempts.retries + 1;
+    const tries = error instanceof DeliveryError ? error.tries : 1;
     log.warn(`${what}: could not notify after ${tries} ${tries === 1 ? 'try' : 'tries'}: ${messageOf(error)}`);
   }
 }
