@@ -94,7 +94,9 @@ export async function main(argv: string[]): Promise<number> {
           .option('to', { type: 'string', demandOption: true, describe: 'Where to restore to (a folder for a folder source)' })
           .option('target', { alias: 't', type: 'string', describe: 'Take the backup from this target (default: the first that has it)' })
           .option('force', { type: 'boolean', default: false, describe: 'Write into a folder that is not empty' })
-          .option('only', { type: 'string', array: true, nargs: 1, describe: 'Restore only this entry of the source (repeatable), where the source supports it' }),
+          .option('only', { type: 'string', array: true, nargs: 1, describe: 'Restore only this entry of the source (repeatable), where the source supports it' })
+          .option('identity', { alias: 'i', type: 'string', describe: 'The age identity file (private key) that decrypts an encrypted backup' })
+          .option('passphrase-file', { type: 'string', describe: 'The file holding the passphrase of an encrypted backup' }),
       async (args) => {
         const { restoreCommand } = await import('./commands/restore.js');
         exitCode = await restoreCommand({
@@ -105,7 +107,24 @@ export async function main(argv: string[]): Promise<number> {
           target: args.target,
           force: args.force,
           only: args.only ?? [],
+          identity: args.identity,
+          passphraseFile: args.passphraseFile,
         });
+      },
+    )
+    .command(
+      'keygen',
+      'Make an age key pair for encryption: the private key into a file, the public key (the recipient) printed',
+      (command) =>
+        command.option('out', {
+          alias: 'o',
+          type: 'string',
+          demandOption: true,
+          describe: 'The file for the private key (created, mode 0600; never overwritten). Keep it off the machine being backed up',
+        }),
+      async (args) => {
+        const { keygenCommand } = await import('./commands/keygen.js');
+        exitCode = await keygenCommand({ out: args.out });
       },
     )
     .command('plugins', 'List the plugins installed and those the config uses', (command) => command, async (args) => {

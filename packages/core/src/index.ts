@@ -39,6 +39,7 @@ export { exitMeaning, summarizeFailure, summarizeRun, summaryOf, SUMMARY_FORMAT,
 export { formatSummary } from './report/format.js';
 export { formatDuration, formatTable } from './report/table.js';
 export { notifyEnd, notifyStart } from './notify/notify.js';
+export { generateKeyPair } from './encryption/keys.js';
 export { OUTCOMES, type Notifier, type Outcome } from './notify/schema.js';
 export { makeRunId, isRunId, runIdTime } from './pipeline/run-id.js';
 export { formatBytes } from './pipeline/format.js';

@@ -8,12 +8,23 @@ export interface RestoreArgs extends GlobalArgs {
   target?: string | undefined;
   force: boolean;
   only: string[];
+  identity?: string | undefined;
+  passphraseFile?: string | undefined;
 }
 
 /** `pickup restore`: fetches a source's files of a backup, checks them, and has the source put them back. */
 export async function restoreCommand(args: RestoreArgs): Promise<number> {
   return withPlan(args, async (plan, log) => {
-    const request = { which: args.which, source: args.source, to: args.to, target: args.target, force: args.force, only: args.only };
+    const request = {
+      which: args.which,
+      source: args.source,
+      to: args.to,
+      target: args.target,
+      force: args.force,
+      only: args.only,
+      identityFile: args.identity,
+      passphraseFile: args.passphraseFile,
+    };
     // Holding the config's lock, no nightly run's retention removes the backup while it is restored.
     const { lock } = await lockConfig(plan);
     try {

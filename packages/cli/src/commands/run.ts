@@ -136,6 +136,7 @@ async function dryRun(plan: Plan, args: RunArgs, log: Logger): Promise<number> {
     if (!result.ok) log.error(`${result.subject}: ${result.detail}`);
     else if (result.subject === 'staging') log.info(`would stage in ${result.detail}`);
     else if (result.subject.startsWith('notify')) log.info(`would notify: ${result.subject}: ${result.detail}`);
+    else if (result.subject === 'encryption') log.info(`would encrypt with ${result.detail}`);
     else log.info(`would ${result.subject.startsWith('source') ? 'back up' : 'push to'} ${result.subject}: ${result.detail}`);
   }
   return results.every((result) => result.ok) ? ExitCode.ok : ExitCode.partial;

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
-export { makeAwkwardTree, snapshotTree, writeRandomFile, type TreeEntry } from '@pickup/testkit';
+export { compareTrees, makeAwkwardTree, snapshotTree, writeRandomFile, type TreeEntry } from '@pickup/testkit';
 
 const run = promisify(execFile);
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { encryptionSchema } from '../encryption/schema.js';
 import { hooksSchema } from '../hooks/schema.js';
 import { retentionSchema } from '../lifecycle/retention.js';
 import { notifySchema } from '../notify/schema.js';
@@ -48,6 +49,8 @@ export const configSchema = z
     staging: z.string().min(1).optional(),
     /** Commands run before and after the whole run. */
     hooks: hooksSchema.optional(),
+    /** Encrypt every file a run pushes (age), to recipients or with a passphrase. */
+    encryption: encryptionSchema.optional(),
     /** Who to tell how a run went: webhooks, dead-man's-switch pings, mail. */
     notify: notifySchema,
     /** How many sources back up at the same time. */

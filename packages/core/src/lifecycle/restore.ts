@@ -10,6 +10,11 @@ import { prepareConfigStaging } from '../pipeline/staging.js';
 import type { RestoreFile, Source } from '../plugin/types.js';
 import { findBackup, selectTargets, targetHandle, type StoredBackup, type TargetHandle } from './stored.js';
 import { checkFile } from './transfer.js';
+import type { Decrypter } from 'age-encryption';
+import { decryptFile, WrongKeyError } from '../encryption/decrypt-file.js';
+import { ENCRYPTED_SUFFIX } from '../encryption/encrypt-files.js';
+import { loadDecrypter } from '../encryption/keys.js';
+import type { ManifestFile } from '../pipeline/manifest.js';
 
 export interface RestoreRequest {
   /** `latest` or a backup id. */
@@ -22,6 +27,10 @@ export interface RestoreRequest {
   target?: string | undefined;
   force: boolean;
   only: readonly string[];
+  /** The age identity file that decrypts an encrypted backup (`--identity`). */
+  identityFile?: string | undefined;
+  /** ...or the passphrase file (`--passphrase-file`). */
+  passphraseFile?: string | undefined;
 }
 
 /**
@@ -46,21 +55,26 @@ export async function restoreBackup(plan: Plan, request: RestoreRequest, log: Lo
     throw new PickupError(`source ${request.source} failed in backup ${backup.id}; there is nothing to restore from it`, ExitCode.partial);
   }
 
-  const wanted = filesWanted(planned.plugin, request.only, entry.files.map((file) => file.path.slice(entry.name.length + 1)));
+  // The plugin sees its files as it wrote them: an encrypted `www.tar.gz.age` is `www.tar.gz` to it.
+  const pathOf = (file: ManifestFile) => plainPath(file).slice(entry.name.length + 1);
+  const wanted = filesWanted(planned.plugin, request.only, entry.files.map(pathOf));
+  const decrypter = await decrypterFor(backup, entry.files, request);
   const scoped = log.child({ source: planned.name });
   const workDir = await mkdtemp(join(await prepareConfigStaging(stagingRootOf(plan), plan.file), 'restore-'));
   try {
     const files: RestoreFile[] = [];
     for (const file of entry.files) {
-      const path = file.path.slice(entry.name.length + 1);
+      const path = pathOf(file);
       if (!wanted.has(path)) continue;
       const localPath = join(workDir, path);
       await mkdir(dirname(localPath), { recursive: true, mode: 0o700 });
-      const problem = await checkFile(target, backup.id, file, signal, localPath);
+      const fetched = file.plain ? `${localPath}${ENCRYPTED_SUFFIX}` : localPath;
+      const problem = await checkFile(target, backup.id, file, signal, fetched);
       if (problem) {
         throw new PickupError(`backup ${backup.id} at target ${target.name} is damaged: ${problem}; nothing was restored`, ExitCode.partial);
       }
-      files.push({ path, localPath, size: file.size });
+      if (file.plain) await decryptChecked(fetched, localPath, file, decrypter!, { backup, signal });
+      files.push({ path, localPath, size: file.plain?.size ?? file.size });
     }
     const bytes = files.reduce((sum, file) => sum + file.size, 0);
     scoped.info(`fetched ${files.length} file(s), ${formatBytes(bytes)}, from backup ${backup.id} at target ${target.name}; all match the manifest`);
@@ -75,6 +89,40 @@ export async function restoreBackup(plan: Plan, request: RestoreRequest, log: Lo
     return backup;
   } finally {
     await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** A file's path as its source wrote it (without the `.age` of an encrypted one). */
+function plainPath(file: ManifestFile): string {
+  return file.plain && file.path.endsWith(ENCRYPTED_SUFFIX) ? file.path.slice(0, -ENCRYPTED_SUFFIX.length) : file.path;
+}
+
+/** The decrypter an encrypted backup needs, from --identity or --passphrase-file; none for a plain one. */
+async function decrypterFor(backup: StoredBackup, files: readonly ManifestFile[], request: RestoreRequest): Promise<Decrypter | undefined> {
+  if (!files.some((file) => file.plain)) return undefined;
+  if (!request.identityFile && !request.passphraseFile) {
+    const to = backup.manifest!.encryption?.passphrase ? 'a passphrase: give --passphrase-file FILE' : `${backup.manifest!.encryption?.recipients.join(', ')}: give --identity FILE with the private key of one of them`;
+    throw new ConfigError(`backup ${backup.id} is encrypted (age) to ${to}`);
+  }
+  return loadDecrypter({ identityFile: request.identityFile, passphraseFile: request.passphraseFile });
+}
+
+/** Decrypts a fetched file and checks the plaintext against the manifest; the ciphertext is then removed. */
+async function decryptChecked(fetched: string, to: string, file: ManifestFile, decrypter: Decrypter, at: { backup: StoredBackup; signal: AbortSignal }): Promise<void> {
+  let plain;
+  try {
+    plain = await decryptFile(fetched, to, decrypter, at.signal);
+  } catch (error) {
+    if (error instanceof WrongKeyError) {
+      const encryption = at.backup.manifest!.encryption;
+      const to = encryption?.passphrase ? 'a passphrase' : `${encryption?.recipients.join(', ')}`;
+      throw new PickupError(`cannot decrypt ${file.path} of backup ${at.backup.id}: the key given does not open it (it is encrypted to ${to}); nothing was restored`, ExitCode.usage);
+    }
+    throw new PickupError(`cannot decrypt ${file.path} of backup ${at.backup.id}: ${messageOf(error)}; nothing was restored`, ExitCode.partial);
+  }
+  await rm(fetched);
+  if (plain.size !== file.plain!.size || plain.sha256 !== file.plain!.sha256) {
+    throw new PickupError(`${file.path} of backup ${at.backup.id} decrypts to other bytes than were backed up (sha256 ${plain.sha256}, the manifest says ${file.plain!.sha256}); nothing was restored`, ExitCode.partial);
   }
 }
 

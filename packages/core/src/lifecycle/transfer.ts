@@ -1,23 +1,9 @@
-import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { Transform, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { measuringStream } from '../pipeline/hash.js';
 import type { ManifestFile } from '../pipeline/manifest.js';
 import type { TargetHandle } from './stored.js';
-
-/** Size and sha256 of what came through, for comparing with the manifest. */
-function measuring(): { stream: Transform; result(): { size: number; sha256: string } } {
-  const hash = createHash('sha256');
-  let size = 0;
-  const stream = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      size += chunk.length;
-      callback(null, chunk);
-    },
-  });
-  return { stream, result: () => ({ size, sha256: hash.digest('hex') }) };
-}
 
 /**
  * Reads a file of a backup from its target and checks it against the manifest, writing it to
@@ -37,7 +23,7 @@ export async function checkFile(
     if ((error as { code?: string }).code === 'ENOENT') return `${file.path} is missing`;
     throw error;
   }
-  const measure = measuring();
+  const measure = measuringStream();
   const sink = destination ? createWriteStream(destination, { flags: 'wx', mode: 0o600 }) : discard();
   try {
     await pipeline(input, measure.stream, sink, { signal });

@@ -1,4 +1,7 @@
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { encryptFolder } from '../encryption/encrypt-files.js';
+import type { Encryption } from '../encryption/keys.js';
 import type { Plan, PlannedPlugin } from '../config/plan.js';
 import { errnoCode, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
@@ -23,6 +26,8 @@ export interface SourceRun {
   /** PICKUP_* variables for the source's hooks (the run's id, the config). */
   hookEnv: Record<string, string>;
   progress?: ProgressListener | undefined;
+  /** Encrypt each staged file as soon as the source has finished. */
+  encryption?: Encryption | undefined;
 }
 
 /**
@@ -94,7 +99,9 @@ async function backupBetweenHooks(
     }
     const progress = report ? (update: ProgressUpdate) => report({ ...(reported = update), kind: 'source', name, phase: 'running' }) : () => {};
     await planned.plugin.backup({ ...context, dir, progress });
+    const plain = run.encryption ? await encryptFolder(dir, run.encryption, signal) : undefined;
     entry.files = await describeFiles(staging.dir, dir, signal);
+    if (plain) entry.files = entry.files.map((file) => ({ ...file, plain: plain.get(join(staging.dir, file.path))! }));
     entry.status = entry.problems.length > 0 ? 'partial' : 'ok';
     const bytes = entry.files.reduce((sum, file) => sum + file.size, 0);
     const note = entry.status === 'partial' ? `, partial: ${entry.problems.length} problem(s) above` : '';

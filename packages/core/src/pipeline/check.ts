@@ -7,6 +7,7 @@ import { nearestExisting, probeWritable } from '../fs/probe.js';
 import { logDirOf, selectSources, stagingRootOf } from './run.js';
 import { prepareConfigStaging } from './staging.js';
 import { checkNotifier } from '../notify/check.js';
+import { loadEncryption } from '../encryption/keys.js';
 
 export interface CheckResult {
   /** `source www`, `target nas`, `staging`. */
@@ -32,6 +33,7 @@ export async function checkPlan(
     ? [await checkStaging(root, plan.file), await checkLogDir(logDirOf(plan))]
     : [{ subject: 'staging', ok: true, detail: `${root} (not probed)` }];
   for (const planned of [...sources, ...plan.targets]) results.push(await checkPlugin(plan, planned, log, signal));
+  if (plan.config.encryption) results.push(await checkEncryption(plan));
   for (const [index, notifier] of plan.config.notify.entries()) results.push(await checkNotifier(notifier, index));
   return results;
 }
@@ -49,6 +51,17 @@ async function checkPlugin(
     return { subject, ok: true, detail };
   } catch (error) {
     return { subject, ok: false, detail: describePluginError(plan, planned, error) };
+  }
+}
+
+/** The recipients or the passphrase can be read and are valid: what a run would encrypt to. */
+async function checkEncryption(plan: Plan): Promise<CheckResult> {
+  try {
+    const encryption = await loadEncryption(plan.config.encryption!, plan.resolvePath, (field) => `${plan.file}: encryption.${field}`);
+    const to = encryption.passphrase ? 'a passphrase' : `${encryption.recipients.length} recipient(s): ${encryption.recipients.join(', ')}`;
+    return { subject: 'encryption', ok: true, detail: `age, to ${to}` };
+  } catch (error) {
+    return { subject: 'encryption', ok: false, detail: messageOf(error) };
   }
 }
 

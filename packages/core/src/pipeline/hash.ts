@@ -23,6 +23,20 @@ export function hashingStream(): { stream: Transform; sha256(): string } {
   return { stream, sha256: () => hash.digest('hex') };
 }
 
+/** A pass-through stream that counts and hashes what goes through it, for comparing with a manifest. */
+export function measuringStream(): { stream: Transform; result(): { size: number; sha256: string } } {
+  const hash = createHash('sha256');
+  let size = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      size += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  return { stream, result: () => ({ size, sha256: hash.digest('hex') }) };
+}
+
 /** What identifies a file's content without reading it: device, inode, size, and times to the nanosecond. */
 function identity(stats: BigIntStats): string {
   return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;

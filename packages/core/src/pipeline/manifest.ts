@@ -8,10 +8,21 @@ export const MANIFEST_FORMAT = 'pickup-manifest/1';
 export type SourceStatus = 'ok' | 'partial' | 'failed';
 
 export interface ManifestFile {
-  /** Relative to the run's folder, `/`-separated: `<source>/<file>`. */
+  /** Relative to the run's folder, `/`-separated: `<source>/<file>` (`<file>.age` when encrypted). */
   path: string;
+  /** Size and sha256 of what is stored: what `pickup verify` checks, without any key. */
   size: number;
   sha256: string;
+  /** An encrypted file's plaintext, which `pickup restore` checks what it decrypts against. */
+  plain?: { size: number; sha256: string };
+}
+
+/** How a backup's files are encrypted; the public half only. */
+export interface ManifestEncryption {
+  format: 'age';
+  /** The recipients (public keys) any of whose identities decrypts the files; empty with a passphrase. */
+  recipients: string[];
+  passphrase: boolean;
 }
 
 export interface ManifestSource {
@@ -40,6 +51,8 @@ export interface Manifest {
   onlySources?: string[];
   startedAt: string;
   finishedAt: string;
+  /** Present when the data files are encrypted (age). */
+  encryption?: ManifestEncryption;
   sources: ManifestSource[];
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Plan, PlannedPlugin } from '../config/plan.js';
 import { ConfigError, ExitCode, isPickupError, messageOf, PickupError } from '../errors.js';
+import { loadEncryption, type Encryption } from '../encryption/keys.js';
 import { runScopeHook, type HookScope } from '../hooks/hooks.js';
 import { attachSummary, summarizeFailure, summarizeRun, type RunSummary, type SummaryContext } from '../report/summary.js';
 import type { Logger } from '../log/logger.js';
@@ -49,6 +50,7 @@ export async function runBackup(plan: Plan, options: RunOptions): Promise<RunRep
   const { log } = options;
   const signal = options.signal ?? new AbortController().signal;
   const sources = selectSources(plan, options.only);
+  const encryption = await encryptionOf(plan, log);
   const { lock, configStaging } = await lockConfig(plan);
   try {
     const leftovers = await removeLeftoverRuns(configStaging);
@@ -70,7 +72,7 @@ export async function runBackup(plan: Plan, options: RunOptions): Promise<RunRep
       signal,
     };
     await options.onStart?.(runId);
-    const frame: RunFrame = { ...options, signal, runId, started, configStaging, hooks, summaryContext, reached: {} };
+    const frame: RunFrame = { ...options, signal, runId, started, configStaging, hooks, summaryContext, encryption, reached: {} };
     let report: RunReport;
     try {
       report = await stageAndPush(plan, sources, frame);
@@ -106,6 +108,7 @@ interface RunFrame extends RunOptions {
   configStaging: string;
   hooks: HookScope;
   summaryContext: SummaryContext;
+  encryption: Encryption | undefined;
   /** How far the run got, for the summary of a run that stops as a whole. */
   reached: { manifest?: Manifest; targets?: TargetOutcome[] };
 }
@@ -127,7 +130,7 @@ async function stageAndPush(plan: Plan, sources: PlannedPlugin<Source>[], frame:
       log.error(`${beforeProblem}; no source was backed up`);
       outcomes = sources.map((source) => notRun(source, `not backed up: ${beforeProblem}`));
     } else {
-      const sourceRun = { staging, log, signal, hookEnv: frame.hooks.env, progress: frame.progress };
+      const sourceRun = { staging, log, signal, hookEnv: frame.hooks.env, progress: frame.progress, encryption: frame.encryption };
       const limit = pLimit(plan.config.concurrency);
       outcomes = await Promise.all(sources.map((source) => limit(() => backupSource(plan, source, sourceRun))));
     }
@@ -147,6 +150,7 @@ async function stageAndPush(plan: Plan, sources: PlannedPlugin<Source>[], frame:
       ...(frame.only && frame.only.length > 0 ? { onlySources: sources.map((source) => source.name) } : {}),
       startedAt: frame.started.toISOString(),
       finishedAt: new Date().toISOString(),
+      ...(frame.encryption ? { encryption: { format: 'age', recipients: frame.encryption.recipients, passphrase: frame.encryption.passphrase } } : {}),
       sources: outcomes.map((outcome) => outcome.entry),
     };
     // Problems quote error messages, which may quote a connection string: no secret goes into a backup's manifest.
@@ -200,6 +204,24 @@ function skipped(target: PlannedPlugin<Target>): TargetOutcome {
 /** The run's after hook learns how it went from PICKUP_STATUS and PICKUP_EXIT_CODE, and the summary on stdin. */
 function afterHookInput(summary: RunSummary): { env: Record<string, string>; stdin: string } {
   return { env: { PICKUP_STATUS: summary.outcome, PICKUP_EXIT_CODE: String(summary.exitCode) }, stdin: `${JSON.stringify(summary, null, 2)}\n` };
+}
+
+/**
+ * The run's encryption, its keys read and checked before anything is done (a bad recipient or a
+ * missing passphrase file is a config error). Warns about a private key named in the config.
+ */
+async function encryptionOf(plan: Plan, log: Logger): Promise<Encryption | undefined> {
+  const config = plan.config.encryption;
+  if (!config) return undefined;
+  const where = (field: string) => `${plan.file}: encryption.${field}`;
+  if (config.identityFile) {
+    log.warn(
+      `${where('identityFile')}: the private key should not live beside the backups, and pickup run does not use it; keep it off this machine and give it to pickup restore --identity`,
+    );
+  }
+  const encryption = await loadEncryption(config, plan.resolvePath, where);
+  log.debug(`encrypting with age to ${encryption.passphrase ? 'a passphrase' : encryption.recipients.join(', ')}`);
+  return encryption;
 }
 
 /** The sources `--only` names (all without it); an unknown name is a usage error. */

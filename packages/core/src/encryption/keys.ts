@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import { Decrypter, Encrypter, generateIdentity, identityToRecipient } from 'age-encryption';
+import { ConfigError, errnoCode, messageOf } from '../errors.js';
+import type { EncryptionConfig } from './schema.js';
+
+/** How a run encrypts: ready to encrypt any number of files, and what the manifest may say of it. */
+export interface Encryption {
+  encrypter: Encrypter;
+  /** The public keys, for the manifest; empty with a passphrase. */
+  recipients: string[];
+  passphrase: boolean;
+}
+
+/** Where a config's field is, for messages: `/etc/pickup/pickup.config.ts: encryption.recipients[1]`. */
+type Where = (field: string) => string;
+
+/**
+ * Reads the recipients or the passphrase the config names and checks each: a problem is a config
+ * error (exit 2) naming the file, the field and what to do.
+ */
+export async function loadEncryption(config: EncryptionConfig, resolvePath: (path: string) => string, where: Where): Promise<Encryption> {
+  const fromFile = config.recipientsFile ? await readRecipients(resolvePath(config.recipientsFile), where('recipientsFile')) : [];
+  const inline = config.recipients.map((recipient, index) => ({ recipient, field: where(`recipients[${index}]`) }));
+  const recipients = [...inline, ...fromFile];
+  if (config.passphraseFile && recipients.length > 0) {
+    throw new ConfigError(`${where('passphraseFile')}: give either recipients or a passphrase file, not both`);
+  }
+  const encrypter = new Encrypter();
+  if (config.passphraseFile) {
+    encrypter.setPassphrase(await readPassphrase(resolvePath(config.passphraseFile), where('passphraseFile')));
+    return { encrypter, recipients: [], passphrase: true };
+  }
+  if (recipients.length === 0) {
+    throw new ConfigError(`${where('recipients')}: list at least one age recipient (age1...), or give recipientsFile or passphraseFile`);
+  }
+  for (const { recipient, field } of recipients) addRecipient(encrypter, recipient, field);
+  return { encrypter, recipients: recipients.map(({ recipient }) => recipient), passphrase: false };
+}
+
+function addRecipient(encrypter: Encrypter, recipient: string, field: string): void {
+  if (/^AGE-SECRET-KEY-/i.test(recipient)) {
+    throw new ConfigError(
+      `${field}: this is a private key (an age identity), not a recipient: put its public key here (age-keygen -y KEYFILE) and keep the private key off this machine`,
+    );
+  }
+  try {
+    encrypter.addRecipient(recipient);
+  } catch (error) {
+    throw new ConfigError(`${field}: "${shorten(recipient)}" is not an age recipient (${messageOf(error)}); a recipient looks like age1... (pickup keygen prints one)`);
+  }
+}
+
+/** Recipients from a file, one a line; blank lines and `#` comments are skipped, as age does. */
+async function readRecipients(path: string, field: string): Promise<{ recipient: string; field: string }[]> {
+  const text = await readSecretFile(path, field, 'recipients file');
+  return text
+    .split('\n')
+    .map((line, index) => ({ recipient: line.trim(), field: `${field} (${path} line ${index + 1})` }))
+    .filter(({ recipient }) => recipient !== '' && !recipient.startsWith('#'));
+}
+
+/** The passphrase: the file's first line, without its line break. */
+export async function readPassphrase(path: string, field: string): Promise<string> {
+  const passphrase = (await readSecretFile(path, field, 'passphrase file')).split(/\r?\n/)[0]!;
+  if (passphrase.trim() === '') throw new ConfigError(`${field}: the passphrase file ${path} is empty; write the passphrase on its first line`);
+  return passphrase;
+}
+
+async function readSecretFile(path: string, field: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const why = errnoCode(error) === 'ENOENT' ? 'does not exist' : `cannot be read (${messageOf(error)})`;
+    throw new ConfigError(`${field}: the ${what} ${path} ${why}`);
+  }
+}
+
+/** A Decrypter for `pickup restore`: from an identity file (`--identity`) or a passphrase file (`--passphrase-file`). */
+export async function loadDecrypter(key: { identityFile?: string | undefined; passphraseFile?: string | undefined }): Promise<Decrypter> {
+  const decrypter = new Decrypter();
+  if (key.passphraseFile) decrypter.addPassphrase(await readPassphrase(key.passphraseFile, '--passphrase-file'));
+  if (key.identityFile) {
+    const text = await readSecretFile(key.identityFile, '--identity', 'identity file');
+    const identities = text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+    if (identities.length === 0) throw new ConfigError(`--identity: ${key.identityFile} holds no age identity (AGE-SECRET-KEY-1...)`);
+    for (const identity of identities) {
+      try {
+        await identityToRecipient(identity); // checks it before any file is fetched
+        decrypter.addIdentity(identity);
+      } catch {
+        throw new ConfigError(`--identity: ${key.identityFile} holds a line that is not an age identity (AGE-SECRET-KEY-1...); give the file age-keygen or pickup keygen wrote`);
+      }
+    }
+  }
+  return decrypter;
+}
+
+function shorten(text: string): string {
+  return text.length > 24 ? `${text.slice(0, 20)}...` : text;
+}
+
+/** A new X25519 key pair: the identity (`AGE-SECRET-KEY-1...`) and its recipient (`age1...`). */
+export async function generateKeyPair(): Promise<{ identity: string; recipient: string }> {
+  const identity = await generateIdentity();
+  return { identity, recipient: await identityToRecipient(identity) };
+}
