@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { dataSets, ensureData } from './lib/data.mjs';
 import { compare, measure } from './lib/measure.mjs';
 import { formatTable } from './lib/table.mjs';
+import * as encryption from './cases/encryption.mjs';
 import * as endToEnd from './cases/end-to-end.mjs';
 import * as folder from './cases/folder.mjs';
 import * as folderSplit from './cases/folder-split.mjs';
@@ -20,7 +21,7 @@ import * as startup from './cases/startup.mjs';
 import * as transfer from './cases/transfer.mjs';
 import { describeFiles, makeRunId, writeManifest } from '../packages/core/dist/index.js';
 
-const CASES = [folder, folderSplit, endToEnd, postgres, transfer, startup];
+const CASES = [folder, folderSplit, endToEnd, postgres, transfer, encryption, startup];
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 

@@ -1,9 +1,8 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { encryptStream } from './age-stream.js';
 import { hashingStream, measuringStream, rememberDigest } from '../pipeline/hash.js';
 import type { Encryption } from './keys.js';
 
@@ -34,11 +33,11 @@ export async function encryptFolder(dir: string, encryption: Encryption, signal:
 
 async function encryptFile(from: string, to: string, encryption: Encryption, signal: AbortSignal): Promise<PlainFile> {
   const measured = measuringStream();
-  const input = createReadStream(from).pipe(measured.stream);
-  const ciphertext = await encryption.encrypter.encrypt(Readable.toWeb(input) as ReadableStream<Uint8Array>);
+  const input = createReadStream(from, { highWaterMark: 1024 * 1024 });
   const hashing = hashingStream();
   try {
-    await pipeline(Readable.fromWeb(ciphertext as WebReadableStream<Uint8Array>), hashing.stream, createWriteStream(to, { flags: 'wx', mode: 0o600 }), { signal });
+    const ciphertext = await encryptStream(input.pipe(measured.stream), encryption);
+    await pipeline(ciphertext, hashing.stream, createWriteStream(to, { flags: 'wx', mode: 0o600 }), { signal });
   } catch (error) {
     input.destroy();
     await rm(to, { force: true });

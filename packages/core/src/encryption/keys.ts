@@ -1,15 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { Decrypter, Encrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import { ConfigError, errnoCode, messageOf } from '../errors.js';
+import type { EncryptionKeys } from './age-stream.js';
 import type { EncryptionConfig } from './schema.js';
 
-/** How a run encrypts: ready to encrypt any number of files, and what the manifest may say of it. */
-export interface Encryption {
-  encrypter: Encrypter;
-  /** The public keys, for the manifest; empty with a passphrase. */
-  recipients: string[];
-  passphrase: boolean;
-}
+/** How a run encrypts: to age recipients (their public keys go into the manifest), or with a passphrase. */
+export type Encryption = EncryptionKeys;
 
 /** Where a config's field is, for messages: `/etc/pickup/pickup.config.ts: encryption.recipients[1]`. */
 type Where = (field: string) => string;
@@ -25,18 +21,18 @@ export async function loadEncryption(config: EncryptionConfig, resolvePath: (pat
   if (config.passphraseFile && recipients.length > 0) {
     throw new ConfigError(`${where('passphraseFile')}: give either recipients or a passphrase file, not both`);
   }
-  const encrypter = new Encrypter();
   if (config.passphraseFile) {
-    encrypter.setPassphrase(await readPassphrase(resolvePath(config.passphraseFile), where('passphraseFile')));
-    return { encrypter, recipients: [], passphrase: true };
+    return { recipients: [], passphrase: await readPassphrase(resolvePath(config.passphraseFile), where('passphraseFile')) };
   }
   if (recipients.length === 0) {
     throw new ConfigError(`${where('recipients')}: list at least one age recipient (age1...), or give recipientsFile or passphraseFile`);
   }
-  for (const { recipient, field } of recipients) addRecipient(encrypter, recipient, field);
-  return { encrypter, recipients: recipients.map(({ recipient }) => recipient), passphrase: false };
+  const checker = new Encrypter();
+  for (const { recipient, field } of recipients) addRecipient(checker, recipient, field);
+  return { recipients: recipients.map(({ recipient }) => recipient) };
 }
 
+/** Adds a recipient to an Encrypter, which checks it; a problem is a config error naming the field. */
 function addRecipient(encrypter: Encrypter, recipient: string, field: string): void {
   if (/^AGE-SECRET-KEY-/i.test(recipient)) {
     throw new ConfigError(

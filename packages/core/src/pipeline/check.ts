@@ -58,7 +58,7 @@ async function checkPlugin(
 async function checkEncryption(plan: Plan): Promise<CheckResult> {
   try {
     const encryption = await loadEncryption(plan.config.encryption!, plan.resolvePath, (field) => `${plan.file}: encryption.${field}`);
-    const to = encryption.passphrase ? 'a passphrase' : `${encryption.recipients.length} recipient(s): ${encryption.recipients.join(', ')}`;
+    const to = encryption.passphrase !== undefined ? 'a passphrase' : `${encryption.recipients.length} recipient(s): ${encryption.recipients.join(', ')}`;
     return { subject: 'encryption', ok: true, detail: `age, to ${to}` };
   } catch (error) {
     return { subject: 'encryption', ok: false, detail: messageOf(error) };

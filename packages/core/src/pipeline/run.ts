@@ -150,7 +150,7 @@ async function stageAndPush(plan: Plan, sources: PlannedPlugin<Source>[], frame:
       ...(frame.only && frame.only.length > 0 ? { onlySources: sources.map((source) => source.name) } : {}),
       startedAt: frame.started.toISOString(),
       finishedAt: new Date().toISOString(),
-      ...(frame.encryption ? { encryption: { format: 'age', recipients: frame.encryption.recipients, passphrase: frame.encryption.passphrase } } : {}),
+      ...(frame.encryption ? { encryption: { format: 'age', recipients: frame.encryption.recipients, passphrase: frame.encryption.passphrase !== undefined } } : {}),
       sources: outcomes.map((outcome) => outcome.entry),
     };
     // Problems quote error messages, which may quote a connection string: no secret goes into a backup's manifest.
@@ -220,7 +220,7 @@ async function encryptionOf(plan: Plan, log: Logger): Promise<Encryption | undef
     );
   }
   const encryption = await loadEncryption(config, plan.resolvePath, where);
-  log.debug(`encrypting with age to ${encryption.passphrase ? 'a passphrase' : encryption.recipients.join(', ')}`);
+  log.debug(`encrypting with age to ${encryption.passphrase !== undefined ? 'a passphrase' : encryption.recipients.join(', ')}`);
   return encryption;
 }
 

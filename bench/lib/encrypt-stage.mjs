@@ -1,0 +1,10 @@
+// Encrypts every file of a staged source folder as a run with `encryption` does (each file to
+// `<file>.age`, the plaintext removed), in a process of its own so that its time and memory can be measured.
+// Usage: node encrypt-stage.mjs <folder> <recipient>
+import { encryptFolder } from '../../packages/core/dist/encryption/encrypt-files.js';
+import { loadEncryption } from '../../packages/core/dist/encryption/keys.js';
+
+const [dir, recipient] = process.argv.slice(2);
+const encryption = await loadEncryption({ recipients: [recipient] }, (path) => path, (field) => field);
+const plain = await encryptFolder(dir, encryption, new AbortController().signal);
+process.stdout.write(JSON.stringify({ files: plain.size, bytes: [...plain.values()].reduce((sum, file) => sum + file.size, 0) }));
