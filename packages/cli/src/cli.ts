@@ -25,7 +25,8 @@ export async function main(argv: string[]): Promise<number> {
         command
           .option('dry-run', { type: 'boolean', describe: 'Say what would be done; write nothing' })
           .option('only', { type: 'string', array: true, nargs: 1, describe: 'Back up only this source (repeatable)' })
-          .option('json', { type: 'boolean', default: false, describe: 'Print the run summary as one JSON document on stdout, for scripts' })
+          // No default: yargs' conflicts() would count a default as given.
+          .option('json', { type: 'boolean', describe: 'Print the run summary as one JSON document on stdout, for scripts' })
           .option('progress', { type: 'boolean', default: true, describe: 'Live progress on a terminal (never in cron or a pipe); --no-progress hides it' })
           .conflicts('json', 'dry-run'),
       async (args) => {
@@ -34,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
           ...globals(args),
           dryRun: args.dryRun ?? false,
           only: args.only ?? [],
-          json: args.json,
+          json: args.json ?? false,
           progress: args.progress,
         });
       },

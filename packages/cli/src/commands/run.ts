@@ -35,7 +35,6 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const verbose = args.verbose ?? false;
   const startedAt = new Date();
   const sink = consoleSink();
-  // With --json, stdout belongs to the document: information lines are not printed.
   // With --json, stdout belongs to the document: information lines go to stderr, and only with --verbose.
   const consoleArgs = { ...args, quiet: (args.quiet ?? false) || (args.json && !verbose) };
   const streams = { stdout: args.json ? sink.stderr : sink.stdout, stderr: sink.stderr };

@@ -1,5 +1,5 @@
 import type { ProgressEvent } from '@pickup/core';
-import { formatBytes } from '@pickup/core';
+import { formatBytes, formatDuration } from '@pickup/core';
 
 /** What the display knows of one source or target. */
 export interface RowState {
@@ -11,7 +11,7 @@ export interface RowState {
   totalBytes?: number;
   totalFiles?: number;
   stagedBytes?: number;
-  /** When it started running, and its byte count then, for the rate. */
+  /** When it started running and when it finished, for the rate and the time taken. */
   startedAt?: number;
   finishedAt?: number;
 }
@@ -48,8 +48,8 @@ export function renderRow(row: RowState, nameWidth: number, now: number): string
   parts.push(`${files}${formatBytes(bytes)}${row.totalBytes ? ` of ${formatBytes(row.totalBytes)}` : ''} ${verb}`);
   const rate = elapsed >= 1 ? bytes / elapsed : undefined;
   if (rate) parts.push(`${formatBytes(rate)}/s`);
-  if (row.phase === 'running' && rate && row.totalBytes && bytes < row.totalBytes) parts.push(`${formatSeconds((row.totalBytes - bytes) / rate)} left`);
-  if (row.phase !== 'running') parts.push(`in ${formatSeconds(elapsed)}`);
+  if (row.phase === 'running' && rate && row.totalBytes && bytes < row.totalBytes) parts.push(`${formatDuration(((row.totalBytes - bytes) / rate) * 1000)} left`);
+  if (row.phase !== 'running') parts.push(`in ${formatDuration(elapsed * 1000)}`);
   return `${label}  ${parts.join('  ')}`;
 }
 
@@ -63,12 +63,6 @@ function bar(fraction: number): string {
   return `${'█'.repeat(full)}${'░'.repeat(BAR_WIDTH - full)}`;
 }
 
-function formatSeconds(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor(s / 60) % 60).padStart(2, '0')} min`;
-}
 
 function definedOf(event: ProgressEvent): Partial<RowState> {
   const picked: Partial<RowState> = {};

@@ -119,6 +119,15 @@ describe('notifications', () => {
     expect(pings()).toEqual([]);
   });
 
+  it('a redirect is not followed (it would take the headers elsewhere): a warning says so', async () => {
+    await setUp(folder, [{ type: 'webhook', url: `${receiver.url}/hook`, on: ['success'], retries: 0, headers: { 'X-Api-Key': 'key-secret' } }]);
+    receiver.answers.push(302);
+    const result = await pickup([], { cwd: project.dir });
+    expect(result.code).toBe(0);
+    expect(webhookPosts()).toHaveLength(1);
+    expect(result.stderr).toMatch(/warning: notify\[0\] webhook 127\.0\.0\.1:\d+: could not notify after 1 try: 127\.0\.0\.1:\d+ answered 302 \(a redirect, not followed\)/);
+  });
+
   it('retries with backoff until the server takes it', async () => {
     await setUp(folder, [{ type: 'webhook', url: `${receiver.url}/hook`, on: ['success'], retries: 3 }]);
     receiver.answers.push(503, 500);
@@ -201,12 +210,20 @@ describe('notifications', () => {
   });
 
   it('a bad notification in the config is a config error naming the field (exit 2)', async () => {
-    await setUp(folder, [{ type: 'webhook', url: 'ftp://example.com' }, { type: 'mail', to: 'root', sendmail: 'sendmail' }, { type: 'pager' }]);
+    await setUp(folder, [
+      { type: 'webhook', url: 'ftp://example.com' },
+      { type: 'mail', to: 'root', sendmail: 'sendmail' },
+      { type: 'pager' },
+      { type: 'ping', success: 'https://example.com/ok' },
+      { type: 'webhook', url: 'https://example.com/hook', timeout: 0.5 },
+    ]);
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/notify\[0\]\.url: an http:\/\/ or https:\/\/ URL/);
     expect(result.stderr).toMatch(/notify\[1\]\.to: /);
     expect(result.stderr).toMatch(/notify\[1\]\.sendmail: the absolute path of the sendmail program/);
     expect(result.stderr).toMatch(/notify\[2\]\.type: /);
+    expect(result.stderr).toMatch(/notify\[3\]\.failure: give url, or a failure URL for the outcomes in 'on'/);
+    expect(result.stderr).toMatch(/notify\[4\]\.timeout: /);
   });
 });

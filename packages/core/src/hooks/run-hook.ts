@@ -46,23 +46,27 @@ export async function runHook(hook: HookRun): Promise<void> {
     child.stdin!.end(hook.stdin);
   }
   let output = '';
-  const lines = lineLogger((line) => hook.log.debug(`${hook.label}: ${line}`));
-  for (const stream of [child.stdout!, child.stderr!]) {
+  const loggers = [child.stdout!, child.stderr!].map((stream) => {
+    const lines = lineLogger((line) => hook.log.debug(`${hook.label}: ${line}`)); // one each: lines of the two never mix
     stream.setEncoding('utf8').on('data', (chunk: string) => {
       output = (output + chunk).slice(-OUTPUT_KEPT);
       lines.write(chunk);
     });
-  }
+    return lines;
+  });
   let stopped: string | undefined;
+  let killer: NodeJS.Timeout | undefined;
   const stop = (why: string) => {
     if (stopped || child.exitCode !== null || child.pid === undefined) return;
     stopped = why;
     killGroup(child.pid, 'SIGTERM');
-    setTimeout(() => killGroup(child.pid!, 'SIGKILL'), KILL_GRACE_MS).unref();
+    killer = setTimeout(() => killGroup(child.pid!, 'SIGKILL'), KILL_GRACE_MS);
+    killer.unref();
   };
   const timer = setTimeout(() => stop(`timed out after ${Math.round(hook.timeoutMs / 1000)} s`), hook.timeoutMs);
   const onAbort = () => stop('interrupted');
   hook.signal.addEventListener('abort', onAbort);
+  if (hook.signal.aborted) onAbort(); // interrupted before it started: an abort that fired will not fire again
   try {
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
       child.once('error', (error: NodeJS.ErrnoException) =>
@@ -71,7 +75,7 @@ export async function runHook(hook: HookRun): Promise<void> {
       child.once('exit', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
     });
     await outputClosed(child, OUTPUT_GRACE_MS);
-    lines.end();
+    for (const lines of loggers) lines.end();
     if (code === 0 && !stopped) return;
     const how = stopped ?? (signal ? `was killed by ${signal}` : `exited with code ${code}`);
     const last = output.trim() === '' ? [] : output.trim().split('\n').slice(-10);
@@ -80,6 +84,8 @@ export async function runHook(hook: HookRun): Promise<void> {
     throw new HookError(`${hook.label} ${how}${tail ? `: ${tail}` : ''}`);
   } finally {
     clearTimeout(timer);
+    // Whatever it started in its group may still be going after SIGTERM: the SIGKILL stays due then.
+    if (killer && !groupAlive(child.pid!)) clearTimeout(killer);
     hook.signal.removeEventListener('abort', onAbort);
   }
 }
@@ -103,6 +109,15 @@ async function outputClosed(child: ChildProcess, ms: number): Promise<void> {
   clearTimeout(timer);
   child.stdout!.destroy();
   child.stderr!.destroy();
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {

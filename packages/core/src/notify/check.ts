@@ -1,5 +1,6 @@
 import { access, constants } from 'node:fs/promises';
 import { hostOf } from './http.js';
+import { recipientsOf } from './mail.js';
 import type { Notifier } from './schema.js';
 
 /**
@@ -10,7 +11,7 @@ export async function checkNotifier(notifier: Notifier, index: number): Promise<
   const subject = `notify[${index}] ${notifier.type}`;
   const when = `on ${notifier.on.join(', ')}`;
   if (notifier.type === 'mail') {
-    const to = [notifier.to].flat().join(', ');
+    const to = recipientsOf(notifier).join(', ');
     try {
       await access(notifier.sendmail, constants.X_OK);
       return { subject, ok: true, detail: `to ${to} through ${notifier.sendmail}, ${when}` };

@@ -9,12 +9,17 @@ export function hostOf(url: string): string {
 export async function request(url: string, init: RequestInit & { signal: AbortSignal }): Promise<void> {
   let response: Response;
   try {
-    response = await fetch(url, { redirect: 'follow', ...init });
+    // Not followed: a redirect would take the config's headers (tokens) to another host, and turn a POST
+    // into a GET that says nothing.
+    response = await fetch(url, { redirect: 'manual', ...init });
   } catch (error) {
     const cause = (error as { cause?: unknown }).cause;
     const why = init.signal.aborted ? 'no answer in time' : messageOf(cause ?? error);
     throw new Error(`${hostOf(url)}: ${why}`);
   }
   await response.body?.cancel(); // the answer's body is not needed; free the connection
+  if (response.status >= 300 && response.status < 400) {
+    throw new Error(`${hostOf(url)} answered ${response.status} (a redirect, not followed): give the URL it redirects to`);
+  }
   if (!response.ok) throw new Error(`${hostOf(url)} answered ${response.status} ${response.statusText}`.trim());
 }

@@ -12,7 +12,7 @@ export function sendMail(notifier: MailNotifier, summary: RunSummary): Promise<v
 }
 
 export function composeMail(notifier: MailNotifier, summary: RunSummary): string {
-  const to = Array.isArray(notifier.to) ? notifier.to : [notifier.to];
+  const to = recipientsOf(notifier);
   const headers = [
     ...(notifier.from ? [`From: ${notifier.from}`] : []),
     `To: ${to.join(', ')}`,
@@ -35,7 +35,20 @@ export function composeMail(notifier: MailNotifier, summary: RunSummary): string
     `Pickup ${summary.pickupVersion}; the debug log is in the config's log folder.`,
   ];
   // Local submission: sendmail takes lines ending in LF and turns them into CRLF itself.
-  return `${headers.join('\n')}\n\n${body.join('\n')}\n`;
+  return `${headers.join('\n')}\n\n${wrapLongLines(body.join('\n'))}\n`;
+}
+
+export function recipientsOf(notifier: MailNotifier): string[] {
+  return [notifier.to].flat();
+}
+
+/** Mail lines may not pass 998 characters (RFC 5322): a long problem or path is cut in pieces. */
+function wrapLongLines(text: string): string {
+  const MAX = 990;
+  return text
+    .split('\n')
+    .flatMap((line) => (line.length <= MAX ? [line] : Array.from({ length: Math.ceil(line.length / MAX) }, (_, i) => line.slice(i * MAX, (i + 1) * MAX))))
+    .join('\n');
 }
 
 function runSendmail(program: string, message: string, signal: AbortSignal): Promise<void> {

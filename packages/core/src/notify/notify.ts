@@ -2,7 +2,7 @@ import { messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { RunSummary } from '../report/summary.js';
 import { hostOf } from './http.js';
-import { sendMail } from './mail.js';
+import { recipientsOf, sendMail } from './mail.js';
 import { pingUrl, sendPing } from './ping.js';
 import { DeliveryError } from './retry.js';
 import type { Notifier } from './schema.js';
@@ -18,7 +18,8 @@ export async function notifyStart(notifiers: readonly Notifier[], log: Logger, u
       // A start ping belongs to tracking every run: not for a ping that only reports problems.
       if (notifier.type !== 'ping' || !notifier.on.includes('success')) return;
       const url = pingUrl(notifier, 'start');
-      if (url) await deliver(log, `notify[${index}] ping ${hostOf(url)} (start)`, () => sendPing(notifier, url, userAgent));
+      // One try: the run does not wait on it, and the outcome's ping follows anyway.
+      if (url) await deliver(log, `notify[${index}] ping ${hostOf(url)} (start)`, () => sendPing({ ...notifier, retries: 0 }, url, userAgent));
     }),
   );
 }
@@ -35,7 +36,7 @@ export async function notifyEnd(notifiers: readonly Notifier[], summary: RunSumm
         const url = pingUrl(notifier, summary.outcome);
         if (url) await deliver(log, `${where} ping ${hostOf(url)} (${summary.outcome})`, () => sendPing(notifier, url, userAgent));
       } else {
-        await deliver(log, `${where} mail to ${[notifier.to].flat().join(', ')}`, () => sendMail(notifier, summary));
+        await deliver(log, `${where} mail to ${recipientsOf(notifier).join(', ')}`, () => sendMail(notifier, summary));
       }
     }),
   );

@@ -12,7 +12,7 @@ const common = {
   /** Tries after the first, with backoff (1 s, 2 s, 4 s, ...). */
   retries: z.number().int().min(0).max(10).default(3),
   /** Seconds each try may take. */
-  timeout: z.number().positive().default(10),
+  timeout: z.number().int().min(1).max(3600).default(10),
 };
 
 /** POSTs the run summary (the document `pickup run --json` prints) to a URL. */
@@ -42,8 +42,13 @@ const ping = z
     ...common,
   })
   .strict()
-  .refine((value) => value.url !== undefined || value.success !== undefined || value.failure !== undefined, {
-    message: 'give url (or success and failure URLs)',
+  .refine((value) => value.url !== undefined || !value.on.includes('success') || value.success !== undefined, {
+    message: "give url, or a success URL for the outcomes in 'on'",
+    path: ['success'],
+  })
+  .refine((value) => value.url !== undefined || !value.on.some((outcome) => outcome !== 'success') || value.failure !== undefined, {
+    message: "give url, or a failure URL for the outcomes in 'on' (partial and failure go there)",
+    path: ['failure'],
   });
 
 /** A mail through the local `sendmail` (any MTA provides one: postfix, exim, msmtp-mta, nullmailer). */

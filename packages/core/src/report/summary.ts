@@ -109,10 +109,17 @@ export function summarizeFailure(context: SummaryContext, exitCode: number, erro
   return scrubbed(context, { ...frame(context, exitCode, 'failure'), ...(runId ? { runId } : {}), problems: [messageOf(error)], sources: [], targets: [] });
 }
 
-/** The summary with every secret of the config blanked (in problems, paths, anything). */
+/** The summary with every secret of the config blanked in every text it holds (problems, paths, names). */
 function scrubbed(context: SummaryContext, summary: RunSummary): RunSummary {
   const scrub = secretScrubber(context.secrets ?? []);
-  return JSON.parse(scrub(JSON.stringify(summary))) as RunSummary;
+  // String by string: a secret made of digits must not touch the numbers, nor the JSON around them.
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') return scrub(value);
+    if (Array.isArray(value)) return value.map(walk);
+    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item)]));
+    return value;
+  };
+  return walk(summary) as RunSummary;
 }
 
 const SUMMARY = Symbol('pickup run summary');
