@@ -19,7 +19,7 @@ export async function run(ctx) {
   const ageEach = `for f in "$1"/*; do sha256sum "$f" >/dev/null && age -r "$2" -o "$f.age" "$f" && sha256sum "$f.age" >/dev/null && rm "$f" || exit 1; done`;
   const [age, pickup] = await ctx.compare([
     { label: 'sha256sum, age -r, sha256sum, file by file', prepare: copyIn, run: () => ctx.measure('sh', ['-c', ageEach, 'sh', stage, recipient]) },
-    { label: 'pickup encryption (age-encryption)', prepare: copyIn, run: () => ctx.node('lib/encrypt-stage.mjs', [stage, recipient]) },
+    { label: 'pickup encryption', prepare: copyIn, run: () => ctx.node('lib/encrypt-stage.mjs', [stage, recipient]) },
   ]);
   await ctx.clean(stage);
   return [

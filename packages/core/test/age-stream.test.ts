@@ -7,77 +7,108 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { Decrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encryptStream } from '../src/encryption/age-stream.js';
+import { createDecryptor, createEncryptor, type EncryptionKeys } from '../src/encryption/age-stream.js';
 
 const CHUNK = 64 * 1024;
 
 /** Sizes at the edges of age's 64 KiB chunks: the last chunk may be full, and is empty only for an empty file. */
 const SIZES = [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, 3 * CHUNK + 17, 5_000_000];
 
-describe('age files made by encryptStream', () => {
+/** The plaintext fed in pieces of awkward sizes, as a file read would not. */
+function pieces(data: Buffer): Readable {
+  return Readable.from(
+    (function* () {
+      for (let at = 0; at < data.length; at += 40_000) yield data.subarray(at, at + 40_000);
+    })(),
+  );
+}
+
+async function encrypt(plain: Buffer, keys: EncryptionKeys): Promise<Buffer> {
+  const { stream } = await createEncryptor(keys);
+  return buffer(pieces(plain).pipe(stream));
+}
+
+/** Decrypted the way `pickup restore` does: header through the library, payload natively. */
+async function decrypt(sealed: Buffer, decrypter: Decrypter): Promise<Buffer> {
+  const decryptor = await createDecryptor(sealed, decrypter);
+  return buffer(pieces(sealed.subarray(decryptor.payloadStart)).pipe(decryptor.stream));
+}
+
+describe('age files made and opened by age-stream', () => {
   let dir: string;
   let identity: string;
   let identityFile: string;
   let recipient: string;
+  let decrypter: Decrypter;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pickup-age-'));
     identity = await generateIdentity();
     recipient = await identityToRecipient(identity);
     identityFile = join(dir, 'key.txt');
     await writeFile(identityFile, `${identity}\n`, { mode: 0o600 });
+    decrypter = new Decrypter();
+    decrypter.addIdentity(identity);
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  /** The plaintext fed in pieces of awkward sizes, as a file read would not. */
-  const encrypt = async (plain: Buffer, keys: Parameters<typeof encryptStream>[1]) => {
-    const pieces = (function* () {
-      for (let at = 0; at < plain.length; at += 40_000) yield plain.subarray(at, at + 40_000);
-    })();
-    return buffer(await encryptStream(Readable.from(pieces), keys));
-  };
-
-  it.each(SIZES)('%i bytes: the age command and age-encryption both decrypt them to the same bytes', async (size) => {
+  it.each(SIZES)('%i bytes: the age command, age-encryption and pickup all decrypt them to the same bytes', async (size) => {
     const plain = randomBytes(size);
     const sealed = await encrypt(plain, { recipients: [recipient] });
     const file = join(dir, `${size}.age`);
     await writeFile(file, sealed);
     expect(execFileSync('age', ['--decrypt', '--identity', identityFile, file], { maxBuffer: 16 * 1024 * 1024 }).equals(plain)).toBe(true);
-    const decrypter = new Decrypter();
-    decrypter.addIdentity(identity);
     expect(Buffer.from(await decrypter.decrypt(new Uint8Array(sealed))).equals(plain)).toBe(true);
+    expect((await decrypt(sealed, decrypter)).equals(plain)).toBe(true);
     // Header, nonce, then each chunk with its 16-byte tag: nothing more, nothing less.
     const chunks = Math.max(1, Math.ceil(size / CHUNK));
-    expect(sealed.length).toBe(headerLength(sealed) + 16 + size + 16 * chunks);
+    expect(sealed.length).toBe((await createDecryptor(sealed, decrypter)).payloadStart + size + 16 * chunks);
   });
 
-  it('each file has its own key: the same plaintext twice gives unrelated ciphertexts', async () => {
-    const plain = randomBytes(3 * CHUNK);
+  it('pickup opens what the age command sealed', async () => {
+    const plain = randomBytes(2 * CHUNK + 3);
+    const file = join(dir, 'by-age.age');
+    execFileSync('age', ['--encrypt', '--recipient', recipient, '--output', file], { input: plain });
+    const { readFile } = await import('node:fs/promises');
+    expect((await decrypt(await readFile(file), decrypter)).equals(plain)).toBe(true);
+  });
+
+  it('each file gets a file key of its own', async () => {
+    const plain = randomBytes(10);
     const [a, b] = await Promise.all([encrypt(plain, { recipients: [recipient] }), encrypt(plain, { recipients: [recipient] })]);
-    expect(a.subarray(-CHUNK).equals(b.subarray(-CHUNK))).toBe(false);
+    const keyOf = async (sealed: Buffer) => Buffer.from(await decrypter.decryptHeader(sealed.subarray(0, sealed.indexOf(0x0a, sealed.indexOf('\n--- ') + 1) + 1)));
+    expect((await keyOf(a)).equals(await keyOf(b))).toBe(false);
   });
 
-  it('a flipped byte in the payload is refused by the age command', async () => {
-    const sealed = await encrypt(randomBytes(2 * CHUNK), { recipients: [recipient] });
-    sealed[sealed.length - 100]! ^= 1;
-    const file = join(dir, 'flipped.age');
-    await writeFile(file, sealed);
-    expect(() => execFileSync('age', ['--decrypt', '--identity', identityFile, file], { stdio: 'pipe' })).toThrow(/failed to decrypt and authenticate payload chunk/);
+  it('a flipped byte, a cut-off end or a dropped last chunk is refused, by the age command and by pickup', async () => {
+    const sealed = await encrypt(randomBytes(2 * CHUNK + 100), { recipients: [recipient] });
+    const flipped = Buffer.from(sealed);
+    flipped[flipped.length - 50]! ^= 1;
+    const cut = sealed.subarray(0, sealed.length - 10);
+    const dropped = sealed.subarray(0, sealed.length - 116); // just the two full chunks: the end is missing
+    for (const [name, damaged] of [['flipped', flipped], ['cut', cut], ['dropped', dropped]] as const) {
+      const file = join(dir, `${name}.age`);
+      await writeFile(file, damaged);
+      expect(() => execFileSync('age', ['--decrypt', '--identity', identityFile, file], { stdio: 'pipe' }), name).toThrow();
+      await expect(decrypt(damaged, decrypter), name).rejects.toThrow(/does not authenticate|cut short|damaged/);
+    }
   });
 
-  it('with a passphrase, age-encryption decrypts it with that passphrase only', async () => {
+  it('with a passphrase: the age command (at a terminal), age-encryption and pickup decrypt it with that passphrase only', async () => {
     const plain = randomBytes(CHUNK + 5);
     const sealed = await encrypt(plain, { recipients: [], passphrase: 'correct horse battery staple' });
+    const file = join(dir, 'passphrase.age');
+    await writeFile(file, sealed);
+    // age reads a passphrase from the terminal only: script gives it one, fed from our stdin.
+    const out = join(dir, 'passphrase.out');
+    execFileSync('script', ['--quiet', '--return', '--command', `age --decrypt --output '${out}' '${file}'`, '/dev/null'], { input: 'correct horse battery staple\n' });
+    const { readFile } = await import('node:fs/promises');
+    expect((await readFile(out)).equals(plain)).toBe(true);
     const right = new Decrypter();
     right.addPassphrase('correct horse battery staple');
     expect(Buffer.from(await right.decrypt(new Uint8Array(sealed))).equals(plain)).toBe(true);
+    expect((await decrypt(sealed, right)).equals(plain)).toBe(true);
     const wrong = new Decrypter();
     wrong.addPassphrase('incorrect horse');
-    await expect(wrong.decrypt(new Uint8Array(sealed))).rejects.toThrow(/no identity matched/);
+    await expect(decrypt(sealed, wrong)).rejects.toThrow(/no identity matched/);
   }, 60_000);
 });
-
-/** The header's length: up to and including the `--- <mac>` line. */
-function headerLength(file: Buffer): number {
-  const mac = file.indexOf('\n--- ');
-  return file.indexOf('\n', mac + 1) + 1;
-}

@@ -14,9 +14,14 @@ export async function keygenCommand(args: { out: string }): Promise<number> {
     await writeFile(file, text, { flag: 'wx', mode: 0o600 });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EEXIST' ? 'exists already; a key is never overwritten: choose another --out' : `cannot be written (${(error as Error).message})`;
+    const why =
+      code === 'EEXIST'
+        ? 'exists already; a key is never overwritten: choose another --out'
+        : code === 'ENOENT'
+          ? 'cannot be written: its folder does not exist'
+          : `cannot be written (${(error as Error).message})`;
     process.stderr.write(`pickup keygen: ${file} ${why}\n`);
-    return code === 'EEXIST' ? ExitCode.usage : ExitCode.fatal;
+    return code === 'EEXIST' || code === 'ENOENT' ? ExitCode.usage : ExitCode.fatal;
   }
   process.stdout.write(
     `wrote the private key (identity) to ${file}\n` +

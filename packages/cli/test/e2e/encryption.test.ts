@@ -68,9 +68,11 @@ describe('encryption to age recipients, folder source to folder target', () => {
     const [file] = manifest.sources[0].files;
     expect(file).toMatchObject({ path: 'docs/docs.tar.gz.age', size: statSync(stored).size, sha256: sha256(readFileSync(stored)) });
 
-    // The standard age tool decrypts it to the very bytes the manifest describes.
+    // The standard age tool decrypts it to the size the manifest gives; the manifest keeps no plain
+    // sha256 of it, which would let whoever holds the backup confirm a guess of the content.
     const decrypted = execFileSync('age', ['-d', '-i', identity, stored], { maxBuffer: 64 * 1024 * 1024 });
-    expect({ size: decrypted.length, sha256: sha256(decrypted) }).toEqual(file.plain);
+    expect(file.plain).toEqual({ size: decrypted.length, hmacSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.stringify(manifest)).not.toContain(sha256(decrypted));
     expect(execFileSync('tar', ['-tzf', '-'], { input: decrypted }).toString()).toContain('Ünïcödé folder/');
 
     const verify = await pickup(['verify'], { cwd: project.dir });
@@ -120,6 +122,38 @@ describe('encryption to age recipients, folder source to folder target', () => {
   });
 });
 
+describe('encryption: a ciphertext changed along with its manifest entry', () => {
+  let project: Project;
+  afterAll(() => project.remove());
+
+  it('restore decrypts nothing that does not authenticate, and writes nothing', async () => {
+    project = await makeProject();
+    await mkdir(project.path('data'));
+    await writeRandomFile(project.path('data/blob.bin'), 300 * 1024);
+    await project.writeConfig({
+      sources: [{ name: 'docs', use: 'folder', with: { path: './data' } }],
+      targets: [{ name: 'usb', use: 'folder', with: { path: './backups', createPath: true } }],
+      encryption: { recipients: [recipient] },
+    });
+    expect((await pickup([], { cwd: project.dir })).code).toBe(0);
+    const [backup] = await completeBackups(project.path('backups'));
+    const stored = project.path('backups', backup!, 'docs/docs.tar.gz.age');
+    const bytes = readFileSync(stored);
+    bytes[bytes.length - 1000]! ^= 0x01;
+    await writeFile(stored, bytes);
+    // Whoever changed the file fixed the manifest too: only age's own authentication can tell.
+    const manifestFile = project.path('backups', backup!, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));
+    manifest.sources[0].files[0].sha256 = sha256(bytes);
+    await writeFile(manifestFile, JSON.stringify(manifest));
+    expect((await pickup(['verify'], { cwd: project.dir })).code).toBe(0); // by hash, it looks intact
+    const restore = await pickup(['restore', '--source', 'docs', '--to', project.path('restored'), '--identity', identity], { cwd: project.dir });
+    expect(restore.code).toBe(1);
+    expect(restore.stderr).toMatch(/cannot decrypt docs\/docs\.tar\.gz\.age of backup \S+: a chunk of the age payload does not authenticate: the file is damaged or was changed; nothing was restored/);
+    expect(existsSync(project.path('restored'))).toBe(false);
+  });
+});
+
 describe('encryption: bad input', () => {
   let project: Project;
   beforeAll(async () => {
@@ -140,7 +174,7 @@ describe('encryption: bad input', () => {
     await configWith({ recipients: [recipient, 'age1notarealkey'] });
     const bad = await pickup([], { cwd: project.dir });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/pickup\.config\.ts: encryption\.recipients\[1\]: "age1notarealkey" is not an age recipient \(.*\); a recipient looks like age1\.\.\./);
+    expect(bad.stderr).toMatch(/pickup\.config\.ts: encryption\.recipients\[1\]: "age1notarealkey" is not an age X25519 recipient; a recipient looks like age1\.\.\./);
     const secret = readFileSync(identity, 'utf8').split('\n')[2]!;
     await configWith({ recipients: [secret] });
     const leaked = await pickup([], { cwd: project.dir });

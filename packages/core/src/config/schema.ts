@@ -74,5 +74,4 @@ export type PickupConfig = z.input<typeof configSchema>;
 /** A config after validation, with defaults filled in. */
 export type ParsedConfig = z.output<typeof configSchema>;
 export type PluginEntry = ParsedConfig['sources'][number];
-export type SourceEntry = ParsedConfig['sources'][number];
 export type TargetEntry = ParsedConfig['targets'][number];

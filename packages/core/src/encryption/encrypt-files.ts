@@ -1,26 +1,27 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { createHmac } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { encryptStream } from './age-stream.js';
+import { createEncryptor, type EncryptionKeys } from './age-stream.js';
 import { hashingStream, measuringStream, rememberDigest } from '../pipeline/hash.js';
-import type { Encryption } from './keys.js';
 
 export const ENCRYPTED_SUFFIX = '.age';
 
 /** What a file was before it was encrypted, for the manifest and for checking a restore. */
 export interface PlainFile {
   size: number;
-  sha256: string;
+  /** HMAC-SHA256 of the plaintext, keyed from the file's age file key (see age-stream.ts). */
+  hmacSha256: string;
 }
 
 /**
  * Encrypts every file below `dir` in place: `x` becomes `x.age`, streamed (memory does not grow with
- * the file), the plaintext hashed as it is read and the ciphertext as it is written; each plaintext is
- * removed as soon as its ciphertext is complete. Resolves to the plaintext of each `.age` file, by
- * absolute path.
+ * the file), the plaintext digested as it is read and the ciphertext hashed as it is written; each
+ * plaintext is removed as soon as its ciphertext is complete. Resolves to the plaintext of each `.age`
+ * file, by absolute path.
  */
-export async function encryptFolder(dir: string, encryption: Encryption, signal: AbortSignal): Promise<Map<string, PlainFile>> {
+export async function encryptFolder(dir: string, encryption: EncryptionKeys, signal: AbortSignal): Promise<Map<string, PlainFile>> {
   const plain = new Map<string, PlainFile>();
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
@@ -31,18 +32,20 @@ export async function encryptFolder(dir: string, encryption: Encryption, signal:
   return plain;
 }
 
-async function encryptFile(from: string, to: string, encryption: Encryption, signal: AbortSignal): Promise<PlainFile> {
-  const measured = measuringStream();
-  const input = createReadStream(from, { highWaterMark: 1024 * 1024 });
-  const hashing = hashingStream();
+async function encryptFile(from: string, to: string, encryption: EncryptionKeys, signal: AbortSignal): Promise<PlainFile> {
+  const encryptor = await createEncryptor(encryption);
+  const plaintext = measuringStream(createHmac('sha256', encryptor.digestKey));
+  const ciphertext = hashingStream();
+  const output = await open(to, 'wx', 0o600); // a file of that name that is not ours fails here, untouched
   try {
-    const ciphertext = await encryptStream(input.pipe(measured.stream), encryption);
-    await pipeline(ciphertext, hashing.stream, createWriteStream(to, { flags: 'wx', mode: 0o600 }), { signal });
+    await pipeline(createReadStream(from, { highWaterMark: 1024 * 1024 }), plaintext.stream, encryptor.stream, ciphertext.stream, output.createWriteStream(), { signal });
   } catch (error) {
-    input.destroy();
     await rm(to, { force: true });
     throw error;
+  } finally {
+    await output.close().catch(() => {}); // closed already by its stream, unless the pipeline failed first
   }
-  await rememberDigest(to, hashing.sha256());
-  return measured.result();
+  await rememberDigest(to, ciphertext.sha256());
+  const { size, hex } = plaintext.result();
+  return { size, hmacSha256: hex };
 }

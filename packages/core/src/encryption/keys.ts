@@ -4,9 +4,6 @@ import { ConfigError, errnoCode, messageOf } from '../errors.js';
 import type { EncryptionKeys } from './age-stream.js';
 import type { EncryptionConfig } from './schema.js';
 
-/** How a run encrypts: to age recipients (their public keys go into the manifest), or with a passphrase. */
-export type Encryption = EncryptionKeys;
-
 /** Where a config's field is, for messages: `/etc/pickup/pickup.config.ts: encryption.recipients[1]`. */
 type Where = (field: string) => string;
 
@@ -14,10 +11,11 @@ type Where = (field: string) => string;
  * Reads the recipients or the passphrase the config names and checks each: a problem is a config
  * error (exit 2) naming the file, the field and what to do.
  */
-export async function loadEncryption(config: EncryptionConfig, resolvePath: (path: string) => string, where: Where): Promise<Encryption> {
+export async function loadEncryption(config: EncryptionConfig, resolvePath: (path: string) => string, where: Where): Promise<EncryptionKeys> {
   const fromFile = config.recipientsFile ? await readRecipients(resolvePath(config.recipientsFile), where('recipientsFile')) : [];
   const inline = config.recipients.map((recipient, index) => ({ recipient, field: where(`recipients[${index}]`) }));
-  const recipients = [...inline, ...fromFile];
+  const seen = new Set<string>();
+  const recipients = [...inline, ...fromFile].filter(({ recipient }) => !seen.has(recipient) && seen.add(recipient));
   if (config.passphraseFile && recipients.length > 0) {
     throw new ConfigError(`${where('passphraseFile')}: give either recipients or a passphrase file, not both`);
   }
@@ -39,20 +37,31 @@ function addRecipient(encrypter: Encrypter, recipient: string, field: string): v
       `${field}: this is a private key (an age identity), not a recipient: put its public key here (age-keygen -y KEYFILE) and keep the private key off this machine`,
     );
   }
+  // X25519 only: what age-keygen and pickup keygen make, and what every age tool decrypts (post-quantum
+  // and tag recipients need newer tools than many systems have).
+  const x25519 = /^age1[02-9ac-hj-np-z]{58}$/.test(recipient);
   try {
-    encrypter.addRecipient(recipient);
+    if (x25519) encrypter.addRecipient(recipient);
   } catch (error) {
     throw new ConfigError(`${field}: "${shorten(recipient)}" is not an age recipient (${messageOf(error)}); a recipient looks like age1... (pickup keygen prints one)`);
+  }
+  if (!x25519) {
+    throw new ConfigError(`${field}: "${shorten(recipient)}" is not an age X25519 recipient; a recipient looks like age1... followed by 58 letters and digits (pickup keygen or age-keygen -y prints one)`);
   }
 }
 
 /** Recipients from a file, one a line; blank lines and `#` comments are skipped, as age does. */
 async function readRecipients(path: string, field: string): Promise<{ recipient: string; field: string }[]> {
-  const text = await readSecretFile(path, field, 'recipients file');
+  const lines = keyLines(await readSecretFile(path, field, 'recipients file'));
+  return lines.map(({ text, line }) => ({ recipient: text, field: `${field} (${path} line ${line})` }));
+}
+
+/** The keys of an age recipients or identity file: one a line; blank lines and `#` comments skipped. */
+function keyLines(text: string): { text: string; line: number }[] {
   return text
     .split('\n')
-    .map((line, index) => ({ recipient: line.trim(), field: `${field} (${path} line ${index + 1})` }))
-    .filter(({ recipient }) => recipient !== '' && !recipient.startsWith('#'));
+    .map((line, index) => ({ text: line.trim(), line: index + 1 }))
+    .filter(({ text: key }) => key !== '' && !key.startsWith('#'));
 }
 
 /** The passphrase: the file's first line, without its line break. */
@@ -77,7 +86,7 @@ export async function loadDecrypter(key: { identityFile?: string | undefined; pa
   if (key.passphraseFile) decrypter.addPassphrase(await readPassphrase(key.passphraseFile, '--passphrase-file'));
   if (key.identityFile) {
     const text = await readSecretFile(key.identityFile, '--identity', 'identity file');
-    const identities = text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+    const identities = keyLines(text).map((line) => line.text);
     if (identities.length === 0) throw new ConfigError(`--identity: ${key.identityFile} holds no age identity (AGE-SECRET-KEY-1...)`);
     for (const identity of identities) {
       try {
@@ -85,6 +94,9 @@ export async function loadDecrypter(key: { identityFile?: string | undefined; pa
         decrypter.addIdentity(identity);
       } catch {
         throw new ConfigError(`--identity: ${key.identityFile} holds a line that is not an age identity (AGE-SECRET-KEY-1...); give the file age-keygen or pickup keygen wrote`);
+      }
+      if (!identity.startsWith('AGE-SECRET-KEY-1')) {
+        throw new ConfigError(`--identity: ${key.identityFile} holds a key other than an age X25519 identity (AGE-SECRET-KEY-1...); give the file age-keygen or pickup keygen wrote`);
       }
     }
   }
@@ -99,4 +111,14 @@ function shorten(text: string): string {
 export async function generateKeyPair(): Promise<{ identity: string; recipient: string }> {
   const identity = await generateIdentity();
   return { identity, recipient: await identityToRecipient(identity) };
+}
+
+/** A config's encryption keys, read and checked; problems name the config file and the field. */
+export function loadPlanEncryption(plan: { file: string; resolvePath(path: string): string }, config: EncryptionConfig): Promise<EncryptionKeys> {
+  return loadEncryption(config, plan.resolvePath, (field) => `${plan.file}: encryption.${field}`);
+}
+
+/** What `pickup run` and `pickup check` say of an `identityFile` in the config. */
+export function identityFileWarning(configFile: string): string {
+  return `${configFile}: encryption.identityFile: the private key should not live beside the backups, and pickup run does not use it; keep it off this machine and give it to pickup restore --identity`;
 }

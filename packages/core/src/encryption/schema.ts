@@ -9,7 +9,7 @@ export const encryptionSchema = z
   .object({
     /** age recipients (public keys, `age1...`); several: any one of their identities decrypts. */
     recipients: z.array(z.string().trim().min(1)).default([]),
-    /** A file of recipients, one a line, `#` comments, as `age -R` reads it. */
+    /** A file of age X25519 recipients, one a line; blank lines and `#` comments are skipped. */
     recipientsFile: z.string().min(1).optional(),
     /** A file whose first line is the passphrase (scrypt); instead of recipients. */
     passphraseFile: z.string().min(1).optional(),

@@ -58,7 +58,7 @@ export async function restoreBackup(plan: Plan, request: RestoreRequest, log: Lo
   // The plugin sees its files as it wrote them: an encrypted `www.tar.gz.age` is `www.tar.gz` to it.
   const pathOf = (file: ManifestFile) => plainPath(file).slice(entry.name.length + 1);
   const wanted = filesWanted(planned.plugin, request.only, entry.files.map(pathOf));
-  const decrypter = await decrypterFor(backup, entry.files, request);
+  const decrypter = await decrypterFor(backup, entry.files, request, log);
   const scoped = log.child({ source: planned.name });
   const workDir = await mkdtemp(join(await prepareConfigStaging(stagingRootOf(plan), plan.file), 'restore-'));
   try {
@@ -98,13 +98,22 @@ function plainPath(file: ManifestFile): string {
 }
 
 /** The decrypter an encrypted backup needs, from --identity or --passphrase-file; none for a plain one. */
-async function decrypterFor(backup: StoredBackup, files: readonly ManifestFile[], request: RestoreRequest): Promise<Decrypter | undefined> {
-  if (!files.some((file) => file.plain)) return undefined;
+async function decrypterFor(backup: StoredBackup, files: readonly ManifestFile[], request: RestoreRequest, log: Logger): Promise<Decrypter | undefined> {
+  if (!files.some((file) => file.plain)) {
+    if (request.identityFile || request.passphraseFile) log.info(`backup ${backup.id} is not encrypted; --identity and --passphrase-file are not needed`);
+    return undefined;
+  }
   if (!request.identityFile && !request.passphraseFile) {
-    const to = backup.manifest!.encryption?.passphrase ? 'a passphrase: give --passphrase-file FILE' : `${backup.manifest!.encryption?.recipients.join(', ')}: give --identity FILE with the private key of one of them`;
-    throw new ConfigError(`backup ${backup.id} is encrypted (age) to ${to}`);
+    const give = backup.manifest!.encryption?.passphrase ? 'give --passphrase-file FILE' : 'give --identity FILE with the private key of one of them';
+    throw new ConfigError(`backup ${backup.id} is encrypted (age) to ${encryptedTo(backup)}: ${give}`);
   }
   return loadDecrypter({ identityFile: request.identityFile, passphraseFile: request.passphraseFile });
+}
+
+/** `a passphrase`, or the recipients' public keys. */
+function encryptedTo(backup: StoredBackup): string {
+  const encryption = backup.manifest!.encryption;
+  return encryption?.passphrase ? 'a passphrase' : (encryption?.recipients.join(', ') ?? 'unknown recipients');
 }
 
 /** Decrypts a fetched file and checks the plaintext against the manifest; the ciphertext is then removed. */
@@ -114,15 +123,16 @@ async function decryptChecked(fetched: string, to: string, file: ManifestFile, d
     plain = await decryptFile(fetched, to, decrypter, at.signal);
   } catch (error) {
     if (error instanceof WrongKeyError) {
-      const encryption = at.backup.manifest!.encryption;
-      const to = encryption?.passphrase ? 'a passphrase' : `${encryption?.recipients.join(', ')}`;
-      throw new PickupError(`cannot decrypt ${file.path} of backup ${at.backup.id}: the key given does not open it (it is encrypted to ${to}); nothing was restored`, ExitCode.usage);
+      throw new PickupError(
+        `cannot decrypt ${file.path} of backup ${at.backup.id}: the key given does not open it (it is encrypted to ${encryptedTo(at.backup)}); nothing was restored`,
+        ExitCode.usage,
+      );
     }
     throw new PickupError(`cannot decrypt ${file.path} of backup ${at.backup.id}: ${messageOf(error)}; nothing was restored`, ExitCode.partial);
   }
   await rm(fetched);
-  if (plain.size !== file.plain!.size || plain.sha256 !== file.plain!.sha256) {
-    throw new PickupError(`${file.path} of backup ${at.backup.id} decrypts to other bytes than were backed up (sha256 ${plain.sha256}, the manifest says ${file.plain!.sha256}); nothing was restored`, ExitCode.partial);
+  if (plain.size !== file.plain!.size || plain.hmacSha256 !== file.plain!.hmacSha256) {
+    throw new PickupError(`${file.path} of backup ${at.backup.id} decrypts to other bytes than were backed up (the plaintext's digest differs from the manifest's); nothing was restored`, ExitCode.partial);
   }
 }
 

@@ -31,7 +31,7 @@ export async function checkFile(
     if ((error as { code?: string }).code === 'ENOENT') return `${file.path} is missing`;
     throw error;
   }
-  const { size, sha256 } = measure.result();
+  const { size, hex: sha256 } = measure.result();
   if (size !== file.size) return `${file.path} has ${size} bytes, the manifest says ${file.size}`;
   if (sha256 !== file.sha256) return `${file.path} has sha256 ${sha256}, the manifest says ${file.sha256}`;
   return undefined;

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encryptFolder } from '../encryption/encrypt-files.js';
-import type { Encryption } from '../encryption/keys.js';
+import type { EncryptionKeys } from '../encryption/age-stream.js';
 import type { Plan, PlannedPlugin } from '../config/plan.js';
 import { errnoCode, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
@@ -27,7 +27,7 @@ export interface SourceRun {
   hookEnv: Record<string, string>;
   progress?: ProgressListener | undefined;
   /** Encrypt each staged file as soon as the source has finished. */
-  encryption?: Encryption | undefined;
+  encryption?: EncryptionKeys | undefined;
 }
 
 /**
@@ -99,6 +99,7 @@ async function backupBetweenHooks(
     }
     const progress = report ? (update: ProgressUpdate) => report({ ...(reported = update), kind: 'source', name, phase: 'running' }) : () => {};
     await planned.plugin.backup({ ...context, dir, progress });
+    watcher?.stop(); // while files are encrypted, plaintext and ciphertext would be counted together
     const plain = run.encryption ? await encryptFolder(dir, run.encryption, signal) : undefined;
     entry.files = await describeFiles(staging.dir, dir, signal);
     if (plain) entry.files = entry.files.map((file) => ({ ...file, plain: plain.get(join(staging.dir, file.path))! }));

@@ -7,7 +7,7 @@ import { nearestExisting, probeWritable } from '../fs/probe.js';
 import { logDirOf, selectSources, stagingRootOf } from './run.js';
 import { prepareConfigStaging } from './staging.js';
 import { checkNotifier } from '../notify/check.js';
-import { loadEncryption } from '../encryption/keys.js';
+import { identityFileWarning, loadPlanEncryption } from '../encryption/keys.js';
 
 export interface CheckResult {
   /** `source www`, `target nas`, `staging`. */
@@ -33,7 +33,7 @@ export async function checkPlan(
     ? [await checkStaging(root, plan.file), await checkLogDir(logDirOf(plan))]
     : [{ subject: 'staging', ok: true, detail: `${root} (not probed)` }];
   for (const planned of [...sources, ...plan.targets]) results.push(await checkPlugin(plan, planned, log, signal));
-  if (plan.config.encryption) results.push(await checkEncryption(plan));
+  if (plan.config.encryption) results.push(await checkEncryption(plan, log));
   for (const [index, notifier] of plan.config.notify.entries()) results.push(await checkNotifier(notifier, index));
   return results;
 }
@@ -55,9 +55,10 @@ async function checkPlugin(
 }
 
 /** The recipients or the passphrase can be read and are valid: what a run would encrypt to. */
-async function checkEncryption(plan: Plan): Promise<CheckResult> {
+async function checkEncryption(plan: Plan, log: Logger): Promise<CheckResult> {
+  if (plan.config.encryption?.identityFile) log.warn(identityFileWarning(plan.file));
   try {
-    const encryption = await loadEncryption(plan.config.encryption!, plan.resolvePath, (field) => `${plan.file}: encryption.${field}`);
+    const encryption = await loadPlanEncryption(plan, plan.config.encryption!);
     const to = encryption.passphrase !== undefined ? 'a passphrase' : `${encryption.recipients.length} recipient(s): ${encryption.recipients.join(', ')}`;
     return { subject: 'encryption', ok: true, detail: `age, to ${to}` };
   } catch (error) {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash, type Hmac } from 'node:crypto';
 import { createReadStream, type BigIntStats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
@@ -11,30 +11,26 @@ export async function sha256File(path: string, signal?: AbortSignal): Promise<st
   return hash.digest('hex');
 }
 
-/** A pass-through stream that hashes what goes through it: put it just before a file is written. */
-export function hashingStream(): { stream: Transform; sha256(): string } {
-  const hash = createHash('sha256');
-  const stream = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      callback(null, chunk);
-    },
-  });
-  return { stream, sha256: () => hash.digest('hex') };
-}
-
-/** A pass-through stream that counts and hashes what goes through it, for comparing with a manifest. */
-export function measuringStream(): { stream: Transform; result(): { size: number; sha256: string } } {
-  const hash = createHash('sha256');
+/**
+ * A pass-through stream that counts what goes through it and digests it (sha256, or the HMAC given),
+ * for comparing with a manifest.
+ */
+export function measuringStream(digest: Hash | Hmac = createHash('sha256')): { stream: Transform; result(): { size: number; hex: string } } {
   let size = 0;
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
+      digest.update(chunk);
       size += chunk.length;
       callback(null, chunk);
     },
   });
-  return { stream, result: () => ({ size, sha256: hash.digest('hex') }) };
+  return { stream, result: () => ({ size, hex: digest.digest('hex') }) };
+}
+
+/** A pass-through stream that hashes what goes through it: put it just before a file is written. */
+export function hashingStream(): { stream: Transform; sha256(): string } {
+  const measuring = measuringStream();
+  return { stream: measuring.stream, sha256: () => measuring.result().hex };
 }
 
 /** What identifies a file's content without reading it: device, inode, size, and times to the nanosecond. */

@@ -13,8 +13,12 @@ export interface ManifestFile {
   /** Size and sha256 of what is stored: what `pickup verify` checks, without any key. */
   size: number;
   sha256: string;
-  /** An encrypted file's plaintext, which `pickup restore` checks what it decrypts against. */
-  plain?: { size: number; sha256: string };
+  /**
+   * An encrypted file's plaintext, which `pickup restore` checks what it decrypts against: its size, and
+   * its HMAC-SHA256 under a key derived from the file's age file key (a plain sha256 here would let
+   * whoever holds the backups confirm a guess of the content).
+   */
+  plain?: { size: number; hmacSha256: string };
 }
 
 /** How a backup's files are encrypted; the public half only. */

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Plan, PlannedPlugin } from '../config/plan.js';
 import { ConfigError, ExitCode, isPickupError, messageOf, PickupError } from '../errors.js';
-import { loadEncryption, type Encryption } from '../encryption/keys.js';
+import type { EncryptionKeys } from '../encryption/age-stream.js';
+import { identityFileWarning, loadPlanEncryption } from '../encryption/keys.js';
 import { runScopeHook, type HookScope } from '../hooks/hooks.js';
 import { attachSummary, summarizeFailure, summarizeRun, type RunSummary, type SummaryContext } from '../report/summary.js';
 import type { Logger } from '../log/logger.js';
@@ -108,7 +109,7 @@ interface RunFrame extends RunOptions {
   configStaging: string;
   hooks: HookScope;
   summaryContext: SummaryContext;
-  encryption: Encryption | undefined;
+  encryption: EncryptionKeys | undefined;
   /** How far the run got, for the summary of a run that stops as a whole. */
   reached: { manifest?: Manifest; targets?: TargetOutcome[] };
 }
@@ -210,16 +211,11 @@ function afterHookInput(summary: RunSummary): { env: Record<string, string>; std
  * The run's encryption, its keys read and checked before anything is done (a bad recipient or a
  * missing passphrase file is a config error). Warns about a private key named in the config.
  */
-async function encryptionOf(plan: Plan, log: Logger): Promise<Encryption | undefined> {
+async function encryptionOf(plan: Plan, log: Logger): Promise<EncryptionKeys | undefined> {
   const config = plan.config.encryption;
   if (!config) return undefined;
-  const where = (field: string) => `${plan.file}: encryption.${field}`;
-  if (config.identityFile) {
-    log.warn(
-      `${where('identityFile')}: the private key should not live beside the backups, and pickup run does not use it; keep it off this machine and give it to pickup restore --identity`,
-    );
-  }
-  const encryption = await loadEncryption(config, plan.resolvePath, where);
+  if (config.identityFile) log.warn(identityFileWarning(plan.file));
+  const encryption = await loadPlanEncryption(plan, config);
   log.debug(`encrypting with age to ${encryption.passphrase !== undefined ? 'a passphrase' : encryption.recipients.join(', ')}`);
   return encryption;
 }
