@@ -1,6 +1,7 @@
 // Encryption (age, to one X25519 recipient) against the age command (Go) doing the same work on the
 // same files (the two large files of the transfer set, as a source would have staged them): hash the
-// plaintext, encrypt it, hash the ciphertext (both sha256 go into the manifest), remove the plaintext.
+// plaintext, encrypt it, hash the ciphertext (pickup keeps a keyed digest of the plaintext and the
+// ciphertext's sha256 for the manifest), remove the plaintext.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 

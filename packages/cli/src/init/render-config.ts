@@ -73,6 +73,10 @@ export function renderConfig(answers: Answers, dir: string): string {
     "  //   { type: 'webhook', url: 'https://example.com/hook', on: ['failure', 'partial'] },",
     "  //   { type: 'mail', to: 'root@localhost', on: ['failure', 'partial'] }, // through the local sendmail",
     '  // ],',
+    '',
+    '  // Encrypt every backup before it leaves this machine (see the Pickup docs: docs/encryption.md). Make a',
+    '  // key pair with `npx pickup keygen --out key.txt`, put its public key here and keep key.txt elsewhere:',
+    "  // encryption: { recipients: ['age1...'] },",
     '});',
     '',
   );

@@ -86,7 +86,7 @@ describe('pickup init --yes alone', () => {
     expect(config).toContain('retention: { keepLast: 7 }');
   });
 
-  it('shows hooks and notifications as comments only, pointing at their docs', async () => {
+  it('shows hooks, notifications and encryption as comments only, pointing at their docs', async () => {
     const config = await readFile(project.path('pickup.config.ts'), 'utf8');
     for (const line of [
       "  // hooks: { before: 'systemctl stop myapp', after: 'systemctl start myapp', timeout: '30m' },",
@@ -95,10 +95,11 @@ describe('pickup init --yes alone', () => {
       "  //   { type: 'webhook', url: 'https://example.com/hook', on: ['failure', 'partial'] },",
       "  //   { type: 'mail', to: 'root@localhost', on: ['failure', 'partial'] }, // through the local sendmail",
       '  // ],',
+      "  // encryption: { recipients: ['age1...'] },",
     ]) {
       expect(config.split('\n')).toContain(line);
     }
-    expect(config.split('\n').filter((line) => /hooks:|notify:|type: '/.test(line) && !line.trim().startsWith('//'))).toEqual([]);
+    expect(config.split('\n').filter((line) => /hooks:|notify:|encryption:|type: '/.test(line) && !line.trim().startsWith('//'))).toEqual([]);
     expect(config).toContain('see the Pickup docs: docs/hooks.md');
     expect(config).toContain('see the Pickup docs: docs/notifications.md');
   });

@@ -120,7 +120,7 @@ describe('notifications', () => {
   });
 
   it('a redirect is not followed (it would take the headers elsewhere): a warning says so', async () => {
-    await setUp(folder, [{ type: 'webhook', url: `${receiver.url}/hook`, on: ['success'], retries: 0, headers: { 'X-Api-Key': 'key-secret' } }]);
+    await setUp(folder, [{ type: 'webhook', url: `${receiver.url}/hook`, on: ['success'], headers: { 'X-Api-Key': 'key-secret' } }]);
     receiver.answers.push(302);
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(0);

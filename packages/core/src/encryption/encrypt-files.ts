@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { messageOf } from '../errors.js';
 import { pipeline } from 'node:stream/promises';
 import { createEncryptor, type EncryptionKeys } from './age-stream.js';
 import { hashingStream, measuringStream, rememberDigest } from '../pipeline/hash.js';
@@ -41,7 +42,7 @@ async function encryptFile(from: string, to: string, encryption: EncryptionKeys,
     await pipeline(createReadStream(from, { highWaterMark: 1024 * 1024 }), plaintext.stream, encryptor.stream, ciphertext.stream, output.createWriteStream(), { signal });
   } catch (error) {
     await rm(to, { force: true });
-    throw error;
+    throw new Error(`encrypting ${basename(from)}: ${messageOf(error)}`, { cause: error });
   } finally {
     await output.close().catch(() => {}); // closed already by its stream, unless the pipeline failed first
   }

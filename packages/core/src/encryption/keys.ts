@@ -43,7 +43,7 @@ function addRecipient(encrypter: Encrypter, recipient: string, field: string): v
   try {
     if (x25519) encrypter.addRecipient(recipient);
   } catch (error) {
-    throw new ConfigError(`${field}: "${shorten(recipient)}" is not an age recipient (${messageOf(error)}); a recipient looks like age1... (pickup keygen prints one)`);
+    throw new ConfigError(`${field}: "${shorten(recipient)}" is not an age recipient (${messageOf(error)}); a recipient looks like age1... (pickup keygen or age-keygen -y prints one)`);
   }
   if (!x25519) {
     throw new ConfigError(`${field}: "${shorten(recipient)}" is not an age X25519 recipient; a recipient looks like age1... followed by 58 letters and digits (pickup keygen or age-keygen -y prints one)`);
@@ -120,5 +120,5 @@ export function loadPlanEncryption(plan: { file: string; resolvePath(path: strin
 
 /** What `pickup run` and `pickup check` say of an `identityFile` in the config. */
 export function identityFileWarning(configFile: string): string {
-  return `${configFile}: encryption.identityFile: the private key should not live beside the backups, and pickup run does not use it; keep it off this machine and give it to pickup restore --identity`;
+  return `${configFile}: encryption.identityFile: the private key should not live beside the backups, and no backup needs it; keep it off this machine and give it to pickup restore --identity`;
 }

@@ -1,3 +1,4 @@
+import { AbortError } from 'p-retry';
 import { messageOf } from '../errors.js';
 
 /** `https://hc-ping.com/...` → `hc-ping.com`: what logs say of a URL, whose path or query may hold a token. */
@@ -19,7 +20,8 @@ export async function request(url: string, init: RequestInit & { signal: AbortSi
   }
   await response.body?.cancel(); // the answer's body is not needed; free the connection
   if (response.status >= 300 && response.status < 400) {
-    throw new Error(`${hostOf(url)} answered ${response.status} (a redirect, not followed): give the URL it redirects to`);
+    // The same answer every time: not worth trying again.
+    throw new AbortError(`${hostOf(url)} answered ${response.status} (a redirect, not followed): give the URL it redirects to`);
   }
   if (!response.ok) throw new Error(`${hostOf(url)} answered ${response.status} ${response.statusText}`.trim());
 }

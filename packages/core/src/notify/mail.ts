@@ -42,13 +42,26 @@ export function recipientsOf(notifier: MailNotifier): string[] {
   return [notifier.to].flat();
 }
 
-/** Mail lines may not pass 998 characters (RFC 5322): a long problem or path is cut in pieces. */
+/** Mail lines may not pass 998 bytes (RFC 5322): a long problem or path is cut in pieces, between characters. */
 function wrapLongLines(text: string): string {
-  const MAX = 990;
-  return text
-    .split('\n')
-    .flatMap((line) => (line.length <= MAX ? [line] : Array.from({ length: Math.ceil(line.length / MAX) }, (_, i) => line.slice(i * MAX, (i + 1) * MAX))))
-    .join('\n');
+  const MAX_BYTES = 990;
+  const pieces: string[] = [];
+  for (const line of text.split('\n')) {
+    let piece = '';
+    let bytes = 0;
+    for (const character of line) {
+      const size = Buffer.byteLength(character);
+      if (bytes + size > MAX_BYTES) {
+        pieces.push(piece);
+        piece = '';
+        bytes = 0;
+      }
+      piece += character;
+      bytes += size;
+    }
+    pieces.push(piece);
+  }
+  return pieces.join('\n');
 }
 
 function runSendmail(program: string, message: string, signal: AbortSignal): Promise<void> {
