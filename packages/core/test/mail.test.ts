@@ -6,7 +6,7 @@ const summary: RunSummary = {
   format: 'pickup-run-summary/1',
   outcome: 'partial',
   exitCode: 1,
-  exitMeaning: 'some source or target failed or was partial; the rest was done',
+  exitMeaning: 'some source, target or hook failed, or a source was partial',
   runId: '2026-11-27T021500.000Z',
   host: 'web1',
   config: '/etc/pickup/pickup.config.ts',

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   buildPlan,
   checkPlan,
@@ -53,7 +54,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     }
   });
   if (!plan) {
-    const context = { config: loaded?.file ?? args.config ?? '', pickupVersion: version, startedAt, secrets: collectSecrets(loaded?.config ?? {}) };
+    const config = loaded?.file ?? (args.config ? resolve(args.config) : '');
+    const context = { config, pickupVersion: version, startedAt, secrets: collectSecrets(loaded?.config ?? {}) };
     const summary = summarizeFailure(context, opened, openError);
     await report(summary, { args, notifiers: loaded?.config.notify ?? [], log: early.log });
     return closeWith(early, opened);
@@ -156,7 +158,8 @@ function summarize(report: RunReport, log: Logger): void {
     ...report.summary.problems.flatMap((problem) => (/^(before|after) hook\b/.exec(problem) ? [`${problem.split(' ')[0]} hook failed`] : [])),
   ];
   const where = stored.length > 0 ? `stored on ${stored.map((target) => target.name).join(', ')}` : 'stored nowhere';
-  log.warn(`backup ${report.runId} partly failed (${problems.join(', ')}); ${where}; exit code ${report.exitCode}`);
+  const how = stored.length > 0 ? 'partly failed' : 'failed';
+  log.warn(`backup ${report.runId} ${how} (${problems.join(', ')}); ${where}; exit code ${report.exitCode}`);
 }
 
 /** SIGINT/SIGTERM stop the run cleanly (staging removed, lock released); a second one exits at once. */

@@ -54,8 +54,12 @@ export function renderConfig(answers: Answers, dir: string): string {
     '  // `pickup restore --source NAME` and `pickup run --only NAME` take.',
     '  sources: [',
   ];
-  // Pickup's own folders inside a backed-up folder would be archived by every run: leave them out.
-  const own = [join(dir, 'logs'), join(dir, 'node_modules'), ...(answers.target === 'folder' ? [answers.targetPath] : [])];
+  // Pickup's own folders inside a backed-up folder would be archived by every run, and its secret files
+  // (passwords, the ssh key) would go to the target with it: leave them out.
+  const own: Own[] = [
+    ...[join(dir, 'logs'), join(dir, 'node_modules'), ...(answers.target === 'folder' ? [answers.targetPath] : [])].map((path) => ({ path, folder: true })),
+    ...[...Object.values(PASSWORD_FILES), SSH_FILES.identity].map((name) => ({ path: join(dir, name), folder: false })),
+  ];
   for (const source of nameSources(answers)) out.push(...renderSource(source, answers, own));
   out.push(
     '  ],',
@@ -75,7 +79,8 @@ export function renderConfig(answers: Answers, dir: string): string {
     '  // ],',
     '',
     '  // Encrypt every backup before it leaves this machine (see the Pickup docs: docs/encryption.md). Make a',
-    '  // key pair with `npx pickup keygen --out key.txt`, put its public key here and keep key.txt elsewhere:',
+    '  // key pair on another machine (`npx -y @pickup/cli keygen --out key.txt`, or age-keygen), put its',
+    '  // public key here, and keep key.txt there: it is what restores, and must not be on this machine.',
     "  // encryption: { recipients: ['age1...'] },",
     '});',
     '',
@@ -83,7 +88,13 @@ export function renderConfig(answers: Answers, dir: string): string {
   return out.join('\n');
 }
 
-function renderSource(source: NamedSource, answers: Answers, own: string[]): string[] {
+/** A path of Pickup's own next to the config: a folder, or a file. */
+interface Own {
+  path: string;
+  folder: boolean;
+}
+
+function renderSource(source: NamedSource, answers: Answers, own: Own[]): string[] {
   const head = ['    {', `      name: ${str(source.name)},`];
   const databases = `databases: ${answers.databases === 'all' ? "'all'" : `[${answers.databases.map(str).join(', ')}]`},`;
   switch (source.kind) {
@@ -95,7 +106,7 @@ function renderSource(source: NamedSource, answers: Answers, own: string[]): str
         '      with: {',
         `        path: ${str(source.path!)},`,
         excludes.length > 0
-          ? `        exclude: [${excludes.map(str).join(', ')}], // Pickup's own folders in it; .gitignore-style`
+          ? `        exclude: [${excludes.map(str).join(', ')}], // Pickup's own folders and secret files in it; .gitignore-style`
           : "        // exclude: ['*.log', 'cache/'], // what to leave out, .gitignore-style",
         '      },',
         '    },',
@@ -178,10 +189,10 @@ function renderTarget(answers: Answers): string[] {
  * An anchored `exclude` pattern for `inner` when it lies strictly inside the folder `source`, if its
  * name holds no glob character (the pattern would then mean something else).
  */
-function excludePattern(source: string, inner: string): string | undefined {
-  const path = relative(source, inner);
+function excludePattern(source: string, inner: Own): string | undefined {
+  const path = relative(source, inner.path);
   if (path === '' || path.startsWith('..') || isAbsolute(path) || /[*?[\]{}()!+@|\\]/.test(path)) return undefined;
-  return `/${path.split(sep).join('/')}/`;
+  return `/${path.split(sep).join('/')}${inner.folder ? '/' : ''}`;
 }
 
 /** A single-quoted TypeScript string literal. */

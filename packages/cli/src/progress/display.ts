@@ -54,6 +54,8 @@ export function startProgressDisplay(
     clearOnComplete: false,
     gracefulExit: false, // SIGINT is the run's to handle: it stops the run cleanly
     linewrap: false,
+    // Every row drawn anew each time: log lines printed above would otherwise leave unchanged rows blank.
+    forceRedraw: true,
     format: (_options, _params, payload: { row: RowState }) => renderRow(payload.row, nameWidth, Date.now()),
   });
   const rows = new Map<string, { state: RowState; bar: cliProgress.SingleBar }>();

@@ -93,7 +93,8 @@ describe('bad input', () => {
   it('an empty source folder (a disk not mounted): a warning, the backup is partial so retention keeps the old ones', async () => {
     project = await makeProject();
     await mkdir(project.path('data'));
-    await project.writeConfig(folderToFolder());
+    const withRetention = { ...folderToFolder(), targets: [{ ...folderToFolder().targets[0]!, retention: { keepLast: 1 } }] };
+    await project.writeConfig(withRetention);
     const result = await pickup([], { cwd: project.dir });
     expectCleanError(result, 1, /warning: source files: folder .*data is empty \(is its disk mounted\?\); set allowEmpty: true if it may be/);
     expect(result.stderr).toMatch(/retention skipped: this backup is partial/);

@@ -187,6 +187,22 @@ describe('encryption: bad input', () => {
     expect(check.stderr).toMatch(/error: encryption: .*this is a private key/);
   });
 
+  it('every bad recipient is named at once', async () => {
+    await configWith({ recipients: ['age1notarealkey', recipient, 'age1alsobad'] });
+    const bad = await pickup([], { cwd: project.dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/encryption\.recipients\[0\]: "age1notarealkey" is not an age X25519 recipient/);
+    expect(bad.stderr).toMatch(/encryption\.recipients\[2\]: "age1alsobad" is not an age X25519 recipient/);
+  });
+
+  it('a passphrase file others can read is warned about', async () => {
+    await writeFile(project.path('open-passphrase'), 'correct horse battery staple\n', { mode: 0o644 });
+    await configWith({ passphraseFile: './open-passphrase' });
+    const check = await pickup(['check'], { cwd: project.dir });
+    expect(check.code).toBe(0);
+    expect(check.stderr).toMatch(/warning: .*encryption\.passphraseFile: .*open-passphrase can be read by others \(mode 644\); chmod 600 it/);
+  });
+
   it('a passphrase file that is missing or empty: exit 2, naming the field and the file', async () => {
     await configWith({ passphraseFile: './no-such-file' });
     const missing = await pickup([], { cwd: project.dir });

@@ -87,6 +87,7 @@ describe('hooks', () => {
     expect(result.stderr).toMatch(/^\S+ error: before hook: stopping the app$/m); // its output is logged
     expect(result.stderr).toMatch(/^\S+ error: before hook exited with code 3: app is busy; no source was backed up$/m);
     expect(existsSync(project.path('source-ran'))).toBe(false);
+    expect(result.stderr).toMatch(/warning: backup \S+ failed \(source docs failed, before hook failed\); stored nowhere; exit code 1$/m);
     expect(await completeBackups(project.path('backups'))).toEqual([]);
     expect(await readFile(project.path('after.txt'), 'utf8')).toBe('failure 1\n');
     const summary = JSON.parse(result.stdout);

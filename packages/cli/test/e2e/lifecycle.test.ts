@@ -163,7 +163,7 @@ describe('verify and restore', () => {
     await writeFile(project.path('busy/precious'), 'mine');
     const refused = await pickup(['restore', '--source', 'files', '--to', project.path('busy')], { cwd: project.dir });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/busy is not empty \(1 entries\); restore into an empty folder, or add --force/);
+    expect(refused.stderr).toMatch(/busy is not empty \(1 entry\); restore into an empty folder, or add --force/);
     expect(await readdir(project.path('busy'))).toEqual(['precious']);
     const forced = await pickup(['restore', '--source', 'files', '--to', project.path('busy'), '--force'], { cwd: project.dir });
     expect(forced.code).toBe(0);

@@ -119,6 +119,35 @@ describe('notifications', () => {
     expect(pings()).toEqual([]);
   });
 
+  it('a ping URL with a query keeps it after /start and /fail; a URL with a password is refused', async () => {
+    await setUp({ name: 'gone', use: 'folder', with: { path: './missing' } }, [{ type: 'ping', url: `${receiver.url}/ping/web1-backup?create=1` }]);
+    expect((await pickup([], { cwd: project.dir })).code).toBe(1);
+    expect(pings()).toEqual(['GET /ping/web1-backup/start?create=1', 'GET /ping/web1-backup/fail?create=1']);
+    await setUp(folder, [{ type: 'ping', url: 'https://user:pw-in-url@hc-ping.com/x' }]);
+    const refused = await pickup([], { cwd: project.dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/notify\[0\]\.url: no user or password in the URL/);
+    expect(refused.stderr).not.toContain('pw-in-url');
+  });
+
+  it('a run that finds the lock held pings nothing (the run holding it will); a webhook still hears', async () => {
+    project = await makeProject({ fixtures: ['pickup-source-fixture'] });
+    await project.writeConfig({
+      sources: [{ name: 'slow', use: 'fixture', with: { waitFor: './go' } }],
+      targets: [{ name: 'usb', use: 'folder', with: { path: './backups', createPath: true } }],
+      notify: [{ type: 'ping', url: `${receiver.url}/ping/abc-123` }, { type: 'webhook', url: `${receiver.url}/hook`, on: ['failure'] }],
+    });
+    const first = pickup([], { cwd: project.dir });
+    const { existsSync } = await import('node:fs');
+    for (let i = 0; i < 400 && !existsSync(project.path('go.waiting')); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    const second = await pickup([], { cwd: project.dir });
+    expect(second.code).toBe(4);
+    await writeFile(project.path('go'), '');
+    expect((await first).code).toBe(0);
+    expect(pings()).toEqual(['GET /ping/abc-123/start', 'GET /ping/abc-123']);
+    expect(JSON.parse(webhookPosts()[0]!.body)).toMatchObject({ outcome: 'failure', exitCode: 4 });
+  });
+
   it('a redirect is not followed (it would take the headers elsewhere): a warning says so', async () => {
     await setUp(folder, [{ type: 'webhook', url: `${receiver.url}/hook`, on: ['success'], headers: { 'X-Api-Key': 'key-secret' } }]);
     receiver.answers.push(302);

@@ -33,7 +33,7 @@ describe('the run summary', () => {
     expect(result.code).toBe(1);
     const table = result.stdout.slice(result.stdout.search(/^backup \S+ on /m));
     const lines = table.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^backup \S+ on \S+: partial, in [\d.]+ s \(exit code 1: some source or target failed or was partial; the rest was done\)$/);
+    expect(lines[0]).toMatch(/^backup \S+ on \S+: partial, in [\d.]+ s \(exit code 1: some source, target or hook failed, or a source was partial\)$/);
     expect(lines[1]).toMatch(/^ {2}source\s+status\s+files\s+size\s+time$/);
     expect(lines[2]).toMatch(/^ {2}docs\s+ok\s+1\s+\d[\d.]* (B|kB)\s+[\d.]+ s$/);
     expect(lines[3]).toMatch(/^ {2}db\s+failed\s+0\s+0 B\s+[\d.]+ s\s+connection refused$/);

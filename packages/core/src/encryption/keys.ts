@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { Decrypter, Encrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import { ConfigError, errnoCode, messageOf } from '../errors.js';
 import type { EncryptionKeys } from './age-stream.js';
@@ -25,8 +25,17 @@ export async function loadEncryption(config: EncryptionConfig, resolvePath: (pat
   if (recipients.length === 0) {
     throw new ConfigError(`${where('recipients')}: list at least one age recipient (age1...), or give recipientsFile or passphraseFile`);
   }
+  // Every bad recipient at once, so that one edit fixes them all.
   const checker = new Encrypter();
-  for (const { recipient, field } of recipients) addRecipient(checker, recipient, field);
+  const problems: string[] = [];
+  for (const { recipient, field } of recipients) {
+    try {
+      addRecipient(checker, recipient, field);
+    } catch (error) {
+      problems.push(messageOf(error));
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'), problems);
   return { recipients: recipients.map(({ recipient }) => recipient) };
 }
 
@@ -62,6 +71,15 @@ function keyLines(text: string): { text: string; line: number }[] {
     .split('\n')
     .map((line, index) => ({ text: line.trim(), line: index + 1 }))
     .filter(({ text: key }) => key !== '' && !key.startsWith('#'));
+}
+
+/** A warning for a passphrase file others may read, or undefined. */
+export async function passphraseFileWarning(config: EncryptionConfig, resolvePath: (path: string) => string, configFile: string): Promise<string | undefined> {
+  if (!config.passphraseFile) return undefined;
+  const path = resolvePath(config.passphraseFile);
+  const mode = await stat(path).then((stats) => stats.mode, () => undefined);
+  if (mode === undefined || (mode & 0o077) === 0) return undefined;
+  return `${configFile}: encryption.passphraseFile: ${path} can be read by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`;
 }
 
 /** The passphrase: the file's first line, without its line break. */

@@ -10,7 +10,7 @@ export async function prepareRestoreFolder(folder: string, force: boolean): Prom
   const present = await readdir(folder);
   if (present.length > 0 && !force) {
     throw new PickupError(
-      `${folder} is not empty (${present.length} entries); restore into an empty folder, or add --force to write over what is there`,
+      `${folder} is not empty (${present.length} ${present.length === 1 ? 'entry' : 'entries'}); restore into an empty folder, or add --force to write over what is there`,
       ExitCode.usage,
     );
   }

@@ -15,7 +15,8 @@ export async function request(url: string, init: RequestInit & { signal: AbortSi
     response = await fetch(url, { redirect: 'manual', ...init });
   } catch (error) {
     const cause = (error as { cause?: unknown }).cause;
-    const why = init.signal.aborted ? 'no answer in time' : messageOf(cause ?? error);
+    // An error's text may quote the URL, whose path or query may be a secret: only the host is shown.
+    const why = init.signal.aborted ? 'no answer in time' : messageOf(cause ?? error).replaceAll(url, hostOf(url));
     throw new Error(`${hostOf(url)}: ${why}`);
   }
   await response.body?.cancel(); // the answer's body is not needed; free the connection

@@ -1,4 +1,4 @@
-import { messageOf } from '../errors.js';
+import { ExitCode, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { RunSummary } from '../report/summary.js';
 import { hostOf } from './http.js';
@@ -29,6 +29,9 @@ export async function notifyEnd(notifiers: readonly Notifier[], summary: RunSumm
   await Promise.all(
     notifiers.map(async (notifier, index) => {
       if (!notifier.on.includes(summary.outcome)) return;
+      // A run that found another one holding the lock is not a run of its own: the one holding it
+      // pings. Its failure would mark a healthy night as down until then (webhooks and mail still hear).
+      if (notifier.type === 'ping' && summary.exitCode === ExitCode.locked) return;
       const where = `notify[${index}]`;
       if (notifier.type === 'webhook') {
         await deliver(log, `${where} webhook ${hostOf(notifier.url)}`, () => sendWebhook(notifier, summary, userAgent));

@@ -5,11 +5,18 @@ import type { PingNotifier } from './schema.js';
 
 /** The URL to GET at the start of a run or for its outcome; undefined when the config gives none. */
 export function pingUrl(notifier: PingNotifier, event: 'start' | Outcome): string | undefined {
-  const base = notifier.url?.replace(/\/+$/, '');
-  if (event === 'start') return notifier.start ?? (base && `${base}/start`);
-  if (event === 'success') return notifier.success ?? base;
+  if (event === 'start') return notifier.start ?? withPath(notifier.url, '/start');
+  if (event === 'success') return notifier.success ?? notifier.url;
   // A partial backup is a problem to look at: it goes to the failure endpoint.
-  return notifier.failure ?? (base && `${base}/fail`);
+  return notifier.failure ?? withPath(notifier.url, '/fail');
+}
+
+/** `url` with `suffix` added to its path, its query kept after it (`.../slug/fail?create=1`). */
+function withPath(url: string | undefined, suffix: string): string | undefined {
+  if (url === undefined) return undefined;
+  const parsed = new URL(url);
+  parsed.pathname = `${parsed.pathname.replace(/\/+$/, '')}${suffix}`;
+  return parsed.toString();
 }
 
 export function sendPing(notifier: PingNotifier, url: string, userAgent: string): Promise<void> {

@@ -7,7 +7,9 @@ export type Outcome = (typeof OUTCOMES)[number];
 const on = z.array(z.enum(OUTCOMES)).min(1, "list when to notify: 'success', 'partial', 'failure'");
 /** `root@localhost` is a good address for a local MTA; no spaces or line breaks (they would forge headers). */
 const address = z.string().regex(/^[^\s@<>,;"]+@[^\s@<>,;"]+$/, 'a mail address like root@localhost');
-const httpUrl = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' });
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
+  .refine((url) => !/^https?:\/\/[^/]*@/.test(url), 'no user or password in the URL: give credentials in headers (webhook), or a URL with a secret path');
 const common = {
   /** Tries after the first, with backoff (1 s, 2 s, 4 s, ...). */
   retries: z.number().int().min(0).max(10).default(3),

@@ -87,6 +87,7 @@ async function backupBetweenHooks(
   let watcher: { stop(): void } | undefined;
   try {
     signal.throwIfAborted(); // interrupted while earlier sources ran: do not start this one
+    run.progress?.({ kind: 'source', name: planned.name, phase: 'running' }); // its before hook is part of it
     const beforeProblem = await runScopeHook(hooks, 'before');
     if (beforeProblem) throw new HookFailed(beforeProblem);
     dir = await staging.sourceDir(planned.name);
@@ -94,7 +95,6 @@ async function backupBetweenHooks(
     const name = planned.name;
     let reported = {};
     if (report) {
-      report({ kind: 'source', name, phase: 'running' });
       watcher = watchStagedBytes(dir, (stagedBytes) => report({ ...reported, kind: 'source', name, phase: 'running', stagedBytes }));
     }
     const progress = report ? (update: ProgressUpdate) => report({ ...(reported = update), kind: 'source', name, phase: 'running' }) : () => {};

@@ -67,12 +67,13 @@ async function pushAndPrune(
     context.log.error({ err: error }, `failed: ${outcome.error}`);
     return outcome;
   }
+  // Without a policy every backup is kept anyway: nothing worth saying.
   if (run.manifest.status !== 'complete') {
-    context.log.warn('retention skipped: this backup is partial, so every older one is kept');
+    if (planned.retention) context.log.warn('retention skipped: this backup is partial, so every older one is kept');
     return outcome;
   }
   if (run.manifest.onlySources) {
-    context.log.info('retention skipped: this backup holds only some sources (--only), so every older one is kept');
+    if (planned.retention) context.log.info('retention skipped: this backup holds only some sources (--only), so every older one is kept');
     return outcome;
   }
   if (signal.aborted) return outcome;

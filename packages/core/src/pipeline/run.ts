@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import type { Plan, PlannedPlugin } from '../config/plan.js';
 import { ConfigError, ExitCode, isPickupError, messageOf, PickupError } from '../errors.js';
 import type { EncryptionKeys } from '../encryption/age-stream.js';
-import { identityFileWarning, loadPlanEncryption } from '../encryption/keys.js';
+import { identityFileWarning, loadPlanEncryption, passphraseFileWarning } from '../encryption/keys.js';
 import { runScopeHook, type HookScope } from '../hooks/hooks.js';
 import { attachSummary, summarizeFailure, summarizeRun, type RunSummary, type SummaryContext } from '../report/summary.js';
 import type { Logger } from '../log/logger.js';
@@ -124,6 +124,7 @@ async function stageAndPush(plan: Plan, sources: PlannedPlugin<Source>[], frame:
     log.debug(`staging in ${staging.dir}`);
     const problems: string[] = [];
     const beforeProblem = await runScopeHook(frame.hooks, 'before');
+    if (beforeProblem && signal.aborted) log.error(beforeProblem);
     throwIfInterrupted(signal);
     let outcomes: SourceOutcome[];
     if (beforeProblem) {
@@ -215,6 +216,8 @@ async function encryptionOf(plan: Plan, log: Logger): Promise<EncryptionKeys | u
   const config = plan.config.encryption;
   if (!config) return undefined;
   if (config.identityFile) log.warn(identityFileWarning(plan.file));
+  const readable = await passphraseFileWarning(config, plan.resolvePath, plan.file);
+  if (readable) log.warn(readable);
   const encryption = await loadPlanEncryption(plan, config);
   log.debug(`encrypting with age to ${encryption.passphrase !== undefined ? 'a passphrase' : encryption.recipients.join(', ')}`);
   return encryption;

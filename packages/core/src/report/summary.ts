@@ -52,7 +52,7 @@ export interface TargetSummary {
 
 const EXIT_MEANINGS: Record<number, string> = {
   [ExitCode.ok]: 'every source backed up and stored on every target',
-  [ExitCode.partial]: 'some source or target failed or was partial; the rest was done',
+  [ExitCode.partial]: 'some source, target or hook failed, or a source was partial',
   [ExitCode.usage]: 'the config or the command line is wrong; nothing was done',
   [ExitCode.fatal]: 'Pickup could not go on; nothing (more) was pushed',
   [ExitCode.locked]: 'another run of this config holds the lock; nothing was done',
