@@ -4,6 +4,7 @@ import {
   checkPlan,
   collectSecrets,
   ExitCode,
+  findConfigFile,
   formatSummary,
   logDirOf,
   notifyEnd,
@@ -54,7 +55,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     }
   });
   if (!plan) {
-    const config = loaded?.file ?? (args.config ? resolve(args.config) : '');
+    const config = loaded?.file ?? configFileOf(args);
     const context = { config, pickupVersion: version, startedAt, secrets: collectSecrets(loaded?.config ?? {}) };
     const summary = summarizeFailure(context, opened, openError);
     await report(summary, { args, notifiers: loaded?.config.notify ?? [], log: early.log });
@@ -114,6 +115,15 @@ export async function runCommand(args: RunArgs): Promise<number> {
   await report(summary, { args, notifiers, log });
   await logger.close();
   return closeWith(early, code);
+}
+
+/** The config file a command would load (absolute), or '' when none is found. */
+function configFileOf(args: GlobalArgs): string {
+  try {
+    return resolve(findConfigFile({ explicit: args.config }));
+  } catch {
+    return '';
+  }
 }
 
 /**
