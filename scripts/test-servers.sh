@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts (or stops) the real servers the integration tests talk to, on 127.0.0.1, each in a private
 # folder under /tmp (reachable by the server's own user, wherever the checkout is). Writes
-# .test-servers/env with how to reach them; the tests read it.
+# .test-servers/env with how to reach them; the tests read it. The S3 server is a single-node Ceph
+# that scripts/ceph-s3.sh runs: its own ports are fixed, so one such cluster per machine at a time.
 #   scripts/test-servers.sh start | stop | status
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ FTP_USER='pickupftp'
 FTP_PASSWORD='pickup-test-Ftp-pass'
 SSH_PORT="${PICKUP_TEST_SSH_PORT:-52222}"
 SSH_USER='pickupssh'
+CEPH_DIR="$SERVERS/ceph"
 
 pg_bin() {
   local newest
@@ -191,6 +193,8 @@ case "${1:-}" in
     start_vsftpd ftp "$FTP_PORT" 52200 52249
     start_vsftpd ftps "$FTPS_PORT" 52250 52299 tls
     start_sshd
+    # Its KEY=VALUE lines (PICKUP_TEST_S3_*) go into the env below.
+    s3_env=$(scripts/ceph-s3.sh start "$CEPH_DIR")
     # Written aside, then renamed: tests running meanwhile never read half a file.
     cat > "$STATE/env.tmp" <<ENV
 PICKUP_TEST_PG_HOST=127.0.0.1
@@ -217,6 +221,7 @@ PICKUP_TEST_SSH_USER=$SSH_USER
 PICKUP_TEST_SSH_HOME=$(getent passwd "$SSH_USER" | cut -d: -f6)
 PICKUP_TEST_SSH_KEY=$SERVERS/sshd/client_key
 PICKUP_TEST_SSH_KNOWN_HOSTS=$SERVERS/sshd/known_hosts
+$s3_env
 ENV
     mv -f "$STATE/env.tmp" "$STATE/env"
     echo "test servers running (see $STATE/env)"
@@ -227,9 +232,11 @@ ENV
     stop_vsftpd ftp
     stop_vsftpd ftps
     stop_sshd
+    scripts/ceph-s3.sh stop "$CEPH_DIR"
     ;;
   status)
     [ -f "$STATE/env" ] && cat "$STATE/env"
+    scripts/ceph-s3.sh status "$CEPH_DIR" || true
     ;;
   *)
     echo "usage: $0 start|stop|status" >&2

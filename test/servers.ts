@@ -124,6 +124,30 @@ export function ssh(): Ssh {
   };
 }
 
+export interface S3 {
+  /** http://127.0.0.1:PORT of a single-node Ceph's radosgw: use path-style addressing (forcePathStyle). */
+  endpoint: string;
+  /** The region its S3 API answers to: rgw's zonegroup, "default". */
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** The cluster's folder; its daemons' logs are in log/. */
+  dir: string;
+}
+
+/** The S3 server scripts/ceph-s3.sh starts (scripts/test-servers.sh starts it with the others). */
+export function s3(): S3 {
+  const env = testServers();
+  if (!env.PICKUP_TEST_S3_ENDPOINT) throw new Error('no S3 server in .test-servers/env: run scripts/test-servers.sh start (as root) again');
+  return {
+    endpoint: env.PICKUP_TEST_S3_ENDPOINT,
+    region: env.PICKUP_TEST_S3_REGION!,
+    accessKeyId: env.PICKUP_TEST_S3_ACCESS_KEY!,
+    secretAccessKey: env.PICKUP_TEST_S3_SECRET_KEY!,
+    dir: env.PICKUP_TEST_S3_DIR!,
+  };
+}
+
 /** The backups a server's own folder holds: complete ones are folders named by a run id. */
 export function backupsOnDisk(folder: string): { complete: string[]; partial: string[] } {
   const names = existsSync(folder) ? readdirSync(folder) : [];
