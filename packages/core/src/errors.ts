@@ -69,3 +69,23 @@ export class OptionError extends Error {
     super(message);
   }
 }
+
+/**
+ * Thrown by a target's `remove` when the storage refuses to delete a backup that is still under a lock
+ * (S3 object lock): retention keeps it, says so, and removes it once the lock has passed.
+ */
+export class BackupLockedError extends Error {
+  override readonly name = 'BackupLockedError';
+  readonly code = 'ELOCKED';
+  constructor(
+    readonly id: string,
+    readonly until?: Date,
+  ) {
+    super(`locked${until ? ` until ${until.toISOString()}` : ''}: the storage refuses to remove it before`);
+  }
+}
+
+/** A BackupLockedError, also from a plugin that brought its own copy of the core. */
+export function isLockedError(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ELOCKED';
+}

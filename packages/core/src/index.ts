@@ -23,7 +23,7 @@ export { walk, type WalkEntry, type WalkOptions } from './archive/walk.js';
 export type { Logger } from './log/logger.js';
 
 // The pipeline, as the CLI drives it
-export { ConfigError, ExitCode, OptionError, PickupError, errnoCode, isPickupError, messageOf } from './errors.js';
+export { BackupLockedError, ConfigError, ExitCode, OptionError, PickupError, errnoCode, isLockedError, isPickupError, messageOf } from './errors.js';
 export { CONFIG_FILE_NAMES, findConfigFile } from './config/find.js';
 export { loadConfig, type LoadedConfig } from './config/load.js';
 export { buildPlan, type Plan, type PlannedPlugin } from './config/plan.js';

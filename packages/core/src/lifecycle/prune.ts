@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { isLockedError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { applyRetention, type RetentionDecision, type RetentionPolicy } from './retention.js';
 import type { StoredBackup, TargetHandle } from './stored.js';
@@ -70,12 +71,24 @@ export async function pruneTarget(
     }
     for (const { backup, keep, why } of plan.partial) scoped.info(`${keep ? 'keep  ' : 'remove'} ${backup.id} (${why})`);
     for (const backup of plan.incomplete) scoped.info(`remove ${backup.id} (incomplete)`);
-  } else {
+  }
+  const removed: string[] = [];
+  let locked = 0;
+  if (!dryRun) {
     for (const { id, why } of doomed) {
-      await target.remove(id);
+      try {
+        await target.remove(id);
+      } catch (error) {
+        // Object lock: the storage refuses, as it should until the date. Kept, not an error of the run.
+        if (!isLockedError(error)) throw error;
+        locked++;
+        scoped.info(`kept ${id} (${why}, but ${messageOf(error)})`);
+        continue;
+      }
+      removed.push(id);
       scoped.info(`removed ${id} (${why})`);
     }
   }
-  const kept = plan.decisions.filter((decision) => decision.keep).length + plan.partial.filter((entry) => entry.keep).length;
-  return { removed: doomed.map(({ id }) => id), kept };
+  const kept = plan.decisions.filter((decision) => decision.keep).length + plan.partial.filter((entry) => entry.keep).length + locked;
+  return { removed: dryRun ? doomed.map(({ id }) => id) : removed, kept };
 }
