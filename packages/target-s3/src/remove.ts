@@ -18,7 +18,7 @@ const BATCH = 1000;
  * Removes one backup whole: every version of every object under `<prefix>/<id>/` (a versioned bucket,
  * as object lock needs, keeps deleted objects as old versions otherwise), and its unfinished multipart
  * uploads. A version still under object lock is refused by the server: that is a BackupLockedError
- * naming the date it is locked until, and the backup stays as it was... except objects not locked.
+ * naming the date it is locked until (every object of a run is locked alike, so the backup stays whole).
  */
 export async function removeRun(client: S3Client, opts: S3Options, id: string, signal?: AbortSignal): Promise<void> {
   const prefix = runPrefix(opts.prefix, id);
@@ -27,8 +27,8 @@ export async function removeRun(client: S3Client, opts: S3Options, id: string, s
     await client.send(new AbortMultipartUploadCommand({ Bucket: opts.bucket, Key: upload.key, UploadId: upload.uploadId }), send);
   }
   const versions = await allVersions(client, opts, prefix, signal);
-  // The manifest goes first: a backup that cannot be removed whole must not keep looking complete...
-  // unless it is locked, in which case the manifest (locked too) stays and so does the backup.
+  // The manifest goes first: a backup removed only in part must not look complete. A locked backup
+  // keeps its manifest, locked like the rest.
   versions.sort((a, b) => Number(b.Key!.endsWith('/manifest.json')) - Number(a.Key!.endsWith('/manifest.json')));
   const refused: ObjectIdentifier[] = [];
   for (let at = 0; at < versions.length; at += BATCH) {
