@@ -1,4 +1,3 @@
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { defineTarget } from '@pickup/core';
 import { clientOf, describeS3Error } from './client.js';
 import { listRuns } from './list.js';
@@ -25,10 +24,11 @@ export default defineTarget({
   options,
   describe: (opts) => where(opts),
 
+  // Listing this host's backups checks credentials, bucket and prefix permissions at once, and S3 says
+  // why it refuses (a HEAD request, HeadBucket, gets no reason back, and needs a wider permission).
   async check({ options: opts, resolvePath, signal }) {
     const client = await clientOf(opts, resolvePath);
-    await s3(`bucket ${opts.bucket}`, () => client.send(new HeadBucketCommand({ Bucket: opts.bucket }), { abortSignal: signal }));
-    await s3('listing the backups', () => listRuns(client, opts, signal));
+    await s3(`listing ${where(opts)}`, () => listRuns(client, opts, signal));
   },
 
   async push({ options: opts, resolvePath, run, signal, progress }) {

@@ -23,26 +23,38 @@ export interface PushTo {
  */
 export async function pushRun(to: PushTo, run: StagedRun): Promise<void> {
   const sent = { bytes: 0, files: 0 };
+  // One date for the whole backup: its files must not come out of their lock before its manifest.
+  const lockUntil = to.opts.lock ? new Date(Date.now() + to.opts.lock.days * 24 * 3600 * 1000) : undefined;
+  const upload = (path: string, size: number, onProgress?: (loaded: number) => void) => uploadFile(to, run, { path, size, lockUntil }, onProgress);
   try {
     for (const file of run.files) {
-      await uploadFile(to, run, file.path, file.size, (loaded) => to.progress?.({ bytes: sent.bytes + loaded, files: sent.files }));
+      await upload(file.path, file.size, (loaded) => to.progress?.({ bytes: sent.bytes + loaded, files: sent.files }));
       sent.bytes += file.size;
       sent.files++;
     }
-    await uploadFile(to, run, run.manifestFile, (await stat(join(run.dir, run.manifestFile))).size);
+    await upload(run.manifestFile, (await stat(join(run.dir, run.manifestFile))).size);
   } catch (error) {
     await removeRun(to.client, to.opts, run.runId).catch(() => {}); // locked objects stay; they never list as complete
     throw error;
   }
 }
 
-async function uploadFile(to: PushTo, run: StagedRun, path: string, size: number, onProgress?: (loaded: number) => void): Promise<void> {
+/** S3 allows 10,000 parts per upload: a bigger file gets bigger parts (a little room kept). */
+const MAX_PARTS = 9_000;
+
+async function uploadFile(
+  to: PushTo,
+  run: StagedRun,
+  file: { path: string; size: number; lockUntil: Date | undefined },
+  onProgress?: (loaded: number) => void,
+): Promise<void> {
   const { client, opts, signal } = to;
+  const { path, size } = file;
   const key = objectKey(opts.prefix, run.runId, path);
   const upload = new Upload({
     client,
-    params: { Bucket: opts.bucket, Key: key, Body: createReadStream(join(run.dir, path)), ContentLength: size, ...storageParams(opts) },
-    partSize: opts.partSize,
+    params: { Bucket: opts.bucket, Key: key, Body: createReadStream(join(run.dir, path)), ContentLength: size, ...storageParams(opts, file.lockUntil) },
+    partSize: Math.max(opts.partSize, Math.ceil(size / MAX_PARTS)),
     queueSize: opts.queueSize,
     leavePartsOnError: false, // a failed multipart upload is aborted, its parts freed
   });
@@ -59,16 +71,11 @@ async function uploadFile(to: PushTo, run: StagedRun, path: string, size: number
 }
 
 /** Storage class, server-side encryption and object lock, as the options ask. */
-function storageParams(opts: S3Options): Partial<PutObjectCommandInput> {
+function storageParams(opts: S3Options, lockUntil: Date | undefined): Partial<PutObjectCommandInput> {
   return {
     ...(opts.storageClass ? { StorageClass: opts.storageClass as PutObjectCommandInput['StorageClass'] } : {}),
     ...(opts.serverSideEncryption ? { ServerSideEncryption: opts.serverSideEncryption } : {}),
     ...(opts.kmsKeyId ? { SSEKMSKeyId: opts.kmsKeyId } : {}),
-    ...(opts.lock
-      ? {
-          ObjectLockMode: opts.lock.mode === 'governance' ? 'GOVERNANCE' : 'COMPLIANCE',
-          ObjectLockRetainUntilDate: new Date(Date.now() + opts.lock.days * 24 * 3600 * 1000),
-        }
-      : {}),
+    ...(opts.lock && lockUntil ? { ObjectLockMode: opts.lock.mode === 'governance' ? 'GOVERNANCE' : 'COMPLIANCE', ObjectLockRetainUntilDate: lockUntil } : {}),
   };
 }

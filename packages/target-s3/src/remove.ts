@@ -38,7 +38,11 @@ export async function removeRun(client: S3Client, opts: S3Options, id: string, s
       refused.push({ Key: error.Key!, VersionId: error.VersionId });
     }
   }
-  if (refused.length > 0) throw new BackupLockedError(id, await lockedUntil(client, opts, refused[0]!, signal));
+  if (refused.length === 0) return;
+  // Refused: by a lock still running, or for want of permission (which must not pass for a lock).
+  const until = await lockedUntil(client, opts, refused[0]!, signal);
+  if (until && until.getTime() > Date.now()) throw new BackupLockedError(id, until);
+  throw new Error(`cannot remove ${refused[0]!.Key}: access denied (the credentials need s3:DeleteObject and s3:DeleteObjectVersion on this prefix)`);
 }
 
 async function allVersions(client: S3Client, opts: S3Options, prefix: string, signal?: AbortSignal): Promise<ObjectIdentifier[]> {
