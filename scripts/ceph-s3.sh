@@ -19,7 +19,7 @@ REGION='default'
 MON_PORTS=(3300 6789)
 OSD_PORTS=(6800 6801 6802 6803 6804 6805 6806 6807)
 # The most objects may take in memory (memstore's cap, not an allocation).
-MEMSTORE_BYTES=$((1024 * 1024 * 1024))
+MEMSTORE_BYTES=${PICKUP_TEST_S3_MEMSTORE_BYTES:-4294967296} # objects live in RAM, used as they come; both test runs (Node 20 and 24) share it
 # Stopped in this order (the reverse of starting): name (its pid is in DIR/pids/NAME), executable, seconds to
 # wait for it to exit before SIGKILL.
 DAEMONS=('rgw radosgw 20' 'osd ceph-osd 20' 'mon ceph-mon 10')

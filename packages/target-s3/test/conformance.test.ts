@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll } from 'vitest';
 import { describeTarget } from '@pickup/testkit';
 import { s3 } from '../../../test/servers.js';
 import target from '../src/index.js';
@@ -14,7 +15,17 @@ const admin = new S3Client({
   credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
   forcePathStyle: true,
 });
-await admin.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
+await admin.send(new CreateBucketCommand({ Bucket: bucket }));
+
+// The server keeps objects in memory: what the suites leave is removed at the end.
+afterAll(async () => {
+  for (;;) {
+    const page = await admin.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
+    if (versions.length === 0) return;
+    await admin.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: versions, Quiet: true } }));
+  }
+});
 
 /** A prefix of its own in the test bucket (the bucket lives as long as the test server). */
 async function fixture(workDir: string, secret: string, extra: Record<string, unknown> = {}) {

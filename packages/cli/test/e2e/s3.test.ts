@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  AbortMultipartUploadCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   ListMultipartUploadsCommand,
   ListObjectVersionsCommand,
   ListObjectsV2Command,
@@ -22,10 +24,26 @@ const admin = new S3Client({
   forcePathStyle: true,
 });
 
+const buckets: string[] = [];
+
 async function newBucket(lock = false): Promise<string> {
   const bucket = `pickup-e2e-${randomBytes(4).toString('hex')}`;
   await admin.send(new CreateBucketCommand({ Bucket: bucket, ...(lock ? { ObjectLockEnabledForBucket: true } : {}) }));
+  buckets.push(bucket);
   return bucket;
+}
+
+/** Empties a test bucket (the server keeps objects in memory): every version, locked ones too (governance). */
+async function emptyBucket(bucket: string): Promise<void> {
+  for (;;) {
+    const page = await admin.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
+    for (const upload of (await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads ?? []) {
+      await admin.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }));
+    }
+    if (versions.length === 0) return;
+    await admin.send(new DeleteObjectsCommand({ Bucket: bucket, BypassGovernanceRetention: true, Delete: { Objects: versions, Quiet: true } }));
+  }
 }
 
 async function keysIn(bucket: string, prefix = ''): Promise<string[]> {
@@ -56,6 +74,7 @@ describe('s3 target against a real Ceph radosgw', () => {
   afterAll(async () => {
     for (const name of [db, `${db}_restored`]) pg.sql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await project.remove();
+    for (const bucket of buckets) await emptyBucket(bucket);
   });
 
   const target = (bucket: string, extra: Record<string, unknown> = {}) => ({
@@ -144,7 +163,7 @@ describe('s3 target against a real Ceph radosgw', () => {
     try {
       await writeFile(killed.path('s3-secret'), `${server.secretAccessKey}\n`, { mode: 0o600 });
       await mkdir(killed.path('data'));
-      await writeRandomFile(killed.path('data/big.bin'), 120 * 1024 * 1024);
+      await writeRandomFile(killed.path('data/big.bin'), 60 * 1024 * 1024);
       await killed.writeConfig({
         sources: [{ name: 'big', use: 'folder', with: { path: './data', gzipLevel: 1 } }],
         targets: [{ ...target(bucket, { prefix: 'k', partSize: 5 * 1024 * 1024, queueSize: 1 }), retention: { keepLast: 3 } }],
