@@ -56,8 +56,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   });
   if (!plan) {
     const config = loaded?.file ?? configFileOf(args);
-    const context = { config, pickupVersion: version, startedAt, secrets: collectSecrets(loaded?.config ?? {}) };
-    const summary = summarizeFailure(context, opened, openError);
+    const summary = failureSummary({ file: config, config: loaded?.config }, startedAt, opened, openError);
     await report(summary, { args, notifiers: loaded?.config.notify ?? [], log: early.log });
     return closeWith(early, opened);
   }
@@ -73,7 +72,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     });
   } catch (error) {
     early.log.error(`cannot write the log folder ${logDir}: ${(error as Error).message}; set log.dir in ${plan.file}`);
-    const summary = summarizeFailure({ config: plan.file, pickupVersion: version, startedAt, secrets: collectSecrets(plan.config) }, ExitCode.fatal, error);
+    const summary = failureSummary(plan, startedAt, ExitCode.fatal, error);
     await report(summary, { args, notifiers: plan.config.notify, log: early.log });
     return closeWith(early, ExitCode.fatal);
   }
@@ -111,10 +110,15 @@ export async function runCommand(args: RunArgs): Promise<number> {
   });
   stop.dispose();
   // A run that stopped as a whole says how far it got; one that never got the lock, only why.
-  summary ??= summaryOf(runError) ?? summarizeFailure({ config: plan.file, pickupVersion: version, startedAt, secrets: collectSecrets(plan.config) }, code, runError);
+  summary ??= summaryOf(runError) ?? failureSummary(plan, startedAt, code, runError);
   await report(summary, { args, notifiers, log });
   await logger.close();
   return closeWith(early, code);
+}
+
+/** The summary of a run that stopped as a whole before it began, the config's secrets blanked in it. */
+function failureSummary(from: { file: string; config?: object | undefined }, startedAt: Date, code: number, error: unknown): RunSummary {
+  return summarizeFailure({ config: from.file, pickupVersion: version, startedAt, secrets: collectSecrets(from.config ?? {}) }, code, error);
 }
 
 /** The config file a command would load (absolute), or '' when none is found. */

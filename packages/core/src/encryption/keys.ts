@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { Decrypter, Encrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import { ConfigError, errnoCode, messageOf } from '../errors.js';
 import type { EncryptionKeys } from './age-stream.js';
+import type { Logger } from '../log/logger.js';
 import type { EncryptionConfig } from './schema.js';
 
 /** Where a config's field is, for messages: `/etc/pickup/pickup.config.ts: encryption.recipients[1]`. */
@@ -73,13 +74,22 @@ function keyLines(text: string): { text: string; line: number }[] {
     .filter(({ text: key }) => key !== '' && !key.startsWith('#'));
 }
 
-/** A warning for a passphrase file others may read, or undefined. */
-export async function passphraseFileWarning(config: EncryptionConfig, resolvePath: (path: string) => string, configFile: string): Promise<string | undefined> {
-  if (!config.passphraseFile) return undefined;
-  const path = resolvePath(config.passphraseFile);
+/**
+ * What `pickup run` and `pickup check` warn of in a config's encryption: a private key named beside the
+ * backups, a passphrase file others can read.
+ */
+export async function warnAboutKeys(plan: { file: string; resolvePath(path: string): string }, config: EncryptionConfig, log: Logger): Promise<void> {
+  if (config.identityFile) {
+    log.warn(
+      `${plan.file}: encryption.identityFile: the private key should not live beside the backups, and no backup needs it; keep it off this machine and give it to pickup restore --identity`,
+    );
+  }
+  if (!config.passphraseFile) return;
+  const path = plan.resolvePath(config.passphraseFile);
   const mode = await stat(path).then((stats) => stats.mode, () => undefined);
-  if (mode === undefined || (mode & 0o077) === 0) return undefined;
-  return `${configFile}: encryption.passphraseFile: ${path} can be read by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`;
+  if (mode !== undefined && (mode & 0o077) !== 0) {
+    log.warn(`${plan.file}: encryption.passphraseFile: ${path} can be read by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
+  }
 }
 
 /** The passphrase: the file's first line, without its line break. */
@@ -136,7 +146,3 @@ export function loadPlanEncryption(plan: { file: string; resolvePath(path: strin
   return loadEncryption(config, plan.resolvePath, (field) => `${plan.file}: encryption.${field}`);
 }
 
-/** What `pickup run` and `pickup check` say of an `identityFile` in the config. */
-export function identityFileWarning(configFile: string): string {
-  return `${configFile}: encryption.identityFile: the private key should not live beside the backups, and no backup needs it; keep it off this machine and give it to pickup restore --identity`;
-}

@@ -7,7 +7,7 @@ import { nearestExisting, probeWritable } from '../fs/probe.js';
 import { logDirOf, selectSources, stagingRootOf } from './run.js';
 import { prepareConfigStaging } from './staging.js';
 import { checkNotifier } from '../notify/check.js';
-import { identityFileWarning, loadPlanEncryption, passphraseFileWarning } from '../encryption/keys.js';
+import { loadPlanEncryption, warnAboutKeys } from '../encryption/keys.js';
 
 export interface CheckResult {
   /** `source www`, `target nas`, `staging`. */
@@ -56,9 +56,7 @@ async function checkPlugin(
 
 /** The recipients or the passphrase can be read and are valid: what a run would encrypt to. */
 async function checkEncryption(plan: Plan, log: Logger): Promise<CheckResult> {
-  if (plan.config.encryption?.identityFile) log.warn(identityFileWarning(plan.file));
-  const readable = await passphraseFileWarning(plan.config.encryption!, plan.resolvePath, plan.file);
-  if (readable) log.warn(readable);
+  await warnAboutKeys(plan, plan.config.encryption!, log);
   try {
     const encryption = await loadPlanEncryption(plan, plan.config.encryption!);
     const to = encryption.passphrase !== undefined ? 'a passphrase' : `${encryption.recipients.length} recipient(s): ${encryption.recipients.join(', ')}`;

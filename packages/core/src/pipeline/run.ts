@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import type { Plan, PlannedPlugin } from '../config/plan.js';
 import { ConfigError, ExitCode, isPickupError, messageOf, PickupError } from '../errors.js';
 import type { EncryptionKeys } from '../encryption/age-stream.js';
-import { identityFileWarning, loadPlanEncryption, passphraseFileWarning } from '../encryption/keys.js';
+import { loadPlanEncryption, warnAboutKeys } from '../encryption/keys.js';
 import { runScopeHook, type HookScope } from '../hooks/hooks.js';
 import { attachSummary, summarizeFailure, summarizeRun, type RunSummary, type SummaryContext } from '../report/summary.js';
 import type { Logger } from '../log/logger.js';
@@ -215,9 +215,7 @@ function afterHookInput(summary: RunSummary): { env: Record<string, string>; std
 async function encryptionOf(plan: Plan, log: Logger): Promise<EncryptionKeys | undefined> {
   const config = plan.config.encryption;
   if (!config) return undefined;
-  if (config.identityFile) log.warn(identityFileWarning(plan.file));
-  const readable = await passphraseFileWarning(config, plan.resolvePath, plan.file);
-  if (readable) log.warn(readable);
+  await warnAboutKeys(plan, config, log);
   const encryption = await loadPlanEncryption(plan, config);
   log.debug(`encrypting with age to ${encryption.passphrase !== undefined ? 'a passphrase' : encryption.recipients.join(', ')}`);
   return encryption;
