@@ -10,6 +10,8 @@ export {
   type Source,
   type SourceBackupContext,
   type RestoreFile,
+  type RestoreLogin,
+  type CredentialsAtRest,
   type SourceRestoreContext,
   type StagedRun,
   type StoredEntry,
@@ -33,7 +35,8 @@ export { createLogger, type LoggerOptions, type PickupLogger } from './log/logge
 export { collectSecrets } from './log/redact.js';
 export { checkPlan, type CheckResult } from './pipeline/check.js';
 export { describePlanned } from './pipeline/context.js';
-export { lockConfig, logDirOf, runBackup, stagingRootOf, type RunOptions, type RunReport } from './pipeline/run.js';
+export { logDirOf, runBackup, type RunOptions, type RunReport } from './pipeline/run.js';
+export { lockConfig, stagingRootOf, type ConfigLock } from './pipeline/config-lock.js';
 export type { ProgressEvent, ProgressListener, ProgressUpdate } from './pipeline/progress.js';
 export { exitMeaning, summarizeFailure, summarizeRun, summaryOf, SUMMARY_FORMAT, type RunSummary, type SourceSummary, type TargetSummary } from './report/summary.js';
 export { formatSummary } from './report/format.js';
@@ -68,5 +71,10 @@ export { prepareRestoreFolder } from './lifecycle/destination.js';
 export { archiveExtension, archiveOptions, problemHandler, warnIfEmpty, type ArchiveOptions } from './archive/options.js';
 export { escapeName } from './archive/walk.js';
 export { runTool, ToolError, type RunToolOptions } from './process/run-tool.js';
+export { spawnTracked } from './process/children.js';
+export { privateTempDir } from './process/temp-dir.js';
+export { readSecretFile, SecretFileError, type SecretFileOptions } from './secrets/secret-file.js';
+export { registerSecret } from './secrets/registry.js';
+export { DEFAULT_RETRY_FOR, RetriesExhaustedError, withRetries, type RetryOptions } from './net/retry.js';
 export { fromSafeFileName, safeFileName } from './fs/safe-name.js';
 export { checkedBackupId, checkedBackupPath, PARTIAL_SUFFIX, runFolderEntry } from './lifecycle/run-folders.js';

@@ -10,7 +10,7 @@ export interface PruneArgs extends GlobalArgs {
 export async function pruneCommand(args: PruneArgs): Promise<number> {
   return withPlan(args, async (plan, log) => {
     const targets = selectTargets(plan, args.target);
-    const { lock } = await lockConfig(plan);
+    const lock = await lockConfig(plan, log);
     try {
       const signal = new AbortController().signal;
       let failed = false;

@@ -26,7 +26,7 @@ export async function restoreCommand(args: RestoreArgs): Promise<number> {
       passphraseFile: args.passphraseFile,
     };
     // Holding the config's lock, no nightly run's retention removes the backup while it is restored.
-    const { lock } = await lockConfig(plan);
+    const lock = await lockConfig(plan, log);
     try {
       await restoreBackup(plan, request, log, new AbortController().signal);
     } finally {

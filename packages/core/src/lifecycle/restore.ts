@@ -5,7 +5,7 @@ import { ConfigError, ExitCode, PickupError, isPickupError, messageOf } from '..
 import type { Logger } from '../log/logger.js';
 import { describePluginError, pluginContext } from '../pipeline/context.js';
 import { formatBytes } from '../pipeline/format.js';
-import { stagingRootOf } from '../pipeline/run.js';
+import { stagingRootOf } from '../pipeline/config-lock.js';
 import { prepareConfigStaging } from '../pipeline/staging.js';
 import type { RestoreFile, Source } from '../plugin/types.js';
 import { findBackup, selectTargets, targetHandle, type StoredBackup, type TargetHandle } from './stored.js';

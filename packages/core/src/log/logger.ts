@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { formatPlain } from './format.js';
+import { watchSecrets } from '../secrets/registry.js';
 import { isSecretKey, REDACTED, secretScrubber } from './redact.js';
 
 export type Logger = pino.Logger;
@@ -41,6 +42,11 @@ export interface PickupLogger {
 export async function createLogger(options: LoggerOptions = {}): Promise<PickupLogger> {
   const secrets = new Set(options.secrets ?? []);
   let scrub = secretScrubber(secrets);
+  // A password a plugin reads from its file is blanked like the config's own.
+  const unwatch = watchSecrets((secret) => {
+    secrets.add(secret);
+    scrub = secretScrubber(secrets);
+  });
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const plain = (options.format ?? 'plain') === 'plain';
@@ -91,6 +97,7 @@ export async function createLogger(options: LoggerOptions = {}): Promise<PickupL
     },
     close: () =>
       new Promise<void>((resolve) => {
+        unwatch();
         if (!roll) return resolve();
         roll.once('close', () => resolve());
         roll.once('error', () => resolve());

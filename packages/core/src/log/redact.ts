@@ -24,6 +24,12 @@ export function collectSecrets(value: unknown, found = new Set<string>()): Set<s
 }
 
 /**
+ * Secrets shorter than this are blanked only where they stand alone, not inside a longer word or
+ * number: blanking a one-letter password everywhere would blank that letter in every line.
+ */
+export const SHORT_SECRET = 6;
+
+/**
  * Returns a function that blanks every known secret in a line of text, also in its JSON-escaped form.
  * It runs on every log line, whatever logged it, so a secret that slips into a message is still caught.
  */
@@ -34,9 +40,12 @@ export function secretScrubber(secrets: Iterable<string>): (line: string) => str
     forms.add(JSON.stringify(secret).slice(1, -1));
     forms.add(encodeURIComponent(secret)); // as in a connection URL
   }
-  const patterns = [...forms].filter((form) => form.length > 0).sort((a, b) => b.length - a.length);
+  const patterns = [...forms]
+    .filter((form) => form.length > 0)
+    .sort((a, b) => b.length - a.length)
+    .map((form) => (form.length < SHORT_SECRET ? `(?<![A-Za-z0-9])${escapeRegExp(form)}(?![A-Za-z0-9])` : escapeRegExp(form)));
   if (patterns.length === 0) return (line) => line;
-  const regex = new RegExp(patterns.map(escapeRegExp).join('|'), 'g');
+  const regex = new RegExp(patterns.join('|'), 'g');
   return (line) => line.replace(regex, REDACTED);
 }
 

@@ -4,7 +4,9 @@ import type { Logger } from '../log/logger.js';
 import type { Source, Target } from '../plugin/types.js';
 import { describePlanned, describePluginError, pluginContext } from './context.js';
 import { nearestExisting, probeWritable } from '../fs/probe.js';
-import { logDirOf, selectSources, stagingRootOf } from './run.js';
+import { logDirOf, selectSources } from './run.js';
+import { removeIfEmpty, stagingRootOf } from './config-lock.js';
+import { warnAboutCredentials } from './credentials.js';
 import { prepareConfigStaging } from './staging.js';
 import { checkNotifier } from '../notify/check.js';
 import { loadPlanEncryption, warnAboutKeys } from '../encryption/keys.js';
@@ -33,6 +35,7 @@ export async function checkPlan(
     ? [await checkStaging(root, plan.file), await checkLogDir(logDirOf(plan))]
     : [{ subject: 'staging', ok: true, detail: `${root} (not probed)` }];
   for (const planned of [...sources, ...plan.targets]) results.push(await checkPlugin(plan, planned, log, signal));
+  await warnAboutCredentials(plan, sources, log, signal);
   if (plan.config.encryption) results.push(await checkEncryption(plan, log));
   for (const [index, notifier] of plan.config.notify.entries()) results.push(await checkNotifier(notifier, index));
   return results;
@@ -78,7 +81,9 @@ async function checkLogDir(dir: string): Promise<CheckResult> {
 
 async function checkStaging(root: string, configFile: string): Promise<CheckResult> {
   try {
-    await probeWritable(await prepareConfigStaging(root, configFile));
+    const configStaging = await prepareConfigStaging(root, configFile);
+    await probeWritable(configStaging);
+    await removeIfEmpty(configStaging);
     return { subject: 'staging', ok: true, detail: root };
   } catch (error) {
     return { subject: 'staging', ok: false, detail: messageOf(error) };

@@ -1,6 +1,7 @@
 import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { ExitCode, PickupError, errnoCode, messageOf } from '../errors.js';
+import { isProcessAlive } from '../process/alive.js';
 
 interface LockOwner {
   pid: number;
@@ -67,11 +68,5 @@ async function readOwner(path: string): Promise<LockOwner | undefined> {
 
 function isAlive(owner: LockOwner): boolean {
   // A lock from another host (a shared folder) cannot be checked from here: respect it.
-  if (owner.host !== hostname()) return true;
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (error) {
-    return errnoCode(error) === 'EPERM'; // alive, but someone else's
-  }
+  return owner.host !== hostname() || isProcessAlive(owner.pid);
 }

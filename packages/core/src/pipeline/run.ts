@@ -11,12 +11,13 @@ import type { Logger } from '../log/logger.js';
 import { collectSecrets, secretScrubber } from '../log/redact.js';
 import type { Source, Target } from '../plugin/types.js';
 import { backupSource, type SourceOutcome } from './backup-source.js';
-import { acquireLock, type Lock } from './lock.js';
+import { warnAboutCredentials } from './credentials.js';
+import { lockConfig, stagingRootOf } from './config-lock.js';
 import { manifestFiles, MANIFEST_FILE, MANIFEST_FORMAT, writeManifest, type Manifest } from './manifest.js';
 import type { ProgressListener } from './progress.js';
 import { pushTarget, type TargetOutcome } from './push-target.js';
 import { makeRunId } from './run-id.js';
-import { createStaging, DEFAULT_STAGING_ROOT, prepareConfigStaging, removeLeftoverRuns } from './staging.js';
+import { createStaging, removeLeftoverRuns } from './staging.js';
 
 export interface RunOptions {
   log: Logger;
@@ -52,10 +53,12 @@ export async function runBackup(plan: Plan, options: RunOptions): Promise<RunRep
   const signal = options.signal ?? new AbortController().signal;
   const sources = selectSources(plan, options.only);
   const encryption = await encryptionOf(plan, log);
-  const { lock, configStaging } = await lockConfig(plan);
+  const lock = await lockConfig(plan, log);
+  const { configStaging } = lock;
   try {
     const leftovers = await removeLeftoverRuns(configStaging);
     if (leftovers.length > 0) log.warn(`removed staging left by an interrupted run: ${leftovers.join(', ')}`);
+    await warnAboutCredentials(plan, sources, log, signal);
     const started = (options.now ?? (() => new Date()))();
     const runId = makeRunId(started);
     const summaryContext: SummaryContext = {
@@ -232,22 +235,9 @@ export function selectSources(plan: Plan, only: readonly string[] | undefined): 
   return plan.sources.filter((source) => only.includes(source.name));
 }
 
-/**
- * Takes the lock of a config (one run, or prune, at a time), in the config's staging folder.
- * Throws with exit code 4 when another process holds it.
- */
-export async function lockConfig(plan: Plan): Promise<{ lock: Lock; configStaging: string }> {
-  const configStaging = await prepareConfigStaging(stagingRootOf(plan), plan.file);
-  return { lock: await acquireLock(join(configStaging, 'lock')), configStaging };
-}
-
 /** Where the debug log goes: `log.dir`, or `logs` beside the config file. */
 export function logDirOf(plan: Plan): string {
   return plan.config.log.dir ? plan.resolvePath(plan.config.log.dir) : join(plan.dir, 'logs');
-}
-
-export function stagingRootOf(plan: Plan): string {
-  return plan.config.staging ? plan.resolvePath(plan.config.staging) : DEFAULT_STAGING_ROOT;
 }
 
 function throwIfInterrupted(signal: AbortSignal): void {

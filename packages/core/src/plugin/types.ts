@@ -67,6 +67,36 @@ export interface Source<Options = unknown> {
    * and `--only` is refused.
    */
   filesToRestore?(only: readonly string[], paths: readonly string[]): string[];
+  /**
+   * True when `restore` honours `ctx.login` (`pickup restore --as USER`): it then connects as that user
+   * instead of the one in its options. Without it, the core refuses `--as` for this source.
+   */
+  restoreLogin?: boolean;
+  /**
+   * What a backup with these options will hold that opens other systems (password hashes), so that
+   * the core can warn when it goes unencrypted to another machine. Undefined: nothing of the kind.
+   * May connect to find out; a failure to find out counts as nothing.
+   */
+  credentials?(ctx: PluginContext<Options>): Promise<CredentialsAtRest | undefined>;
+}
+
+/** Credentials a source stores in its backup (see `Source.credentials`). */
+export interface CredentialsAtRest {
+  /** The file of the backup that holds them: `globals.sql`. */
+  file: string;
+  /** What they are: `the roles' password hashes`. */
+  holds: string;
+  /** The option setting that leaves them out: `rolePasswords: false`. */
+  leaveOut: string;
+}
+
+/** Who to connect as for a restore, instead of the user in the source's options (`pickup restore --as`). */
+export interface RestoreLogin {
+  user: string;
+  /** From `--password-file`; none: the client's own ways (a socket, ~/.pgpass, ...). */
+  password?: string | undefined;
+  /** Where the password came from, for messages: `--password-file /root/pg-admin`. */
+  passwordFrom?: string | undefined;
 }
 
 /** A file of the source's backup, fetched from a target and verified. */
@@ -86,6 +116,8 @@ export interface SourceRestoreContext<Options> extends PluginContext<Options> {
   force: boolean;
   /** `--only`: the parts to restore, if the source supports choosing (empty: everything). */
   only: readonly string[];
+  /** `--as USER`: connect as this user (only given to sources with `restoreLogin`). */
+  login?: RestoreLogin | undefined;
 }
 
 /** What a target is asked to store: one staged run. */
@@ -155,6 +187,11 @@ export interface Target<Options = unknown> {
   read(ctx: TargetReadContext<Options>): Promise<Readable>;
   check?(ctx: PluginContext<Options>): Promise<void>;
   describe?(options: Options, resolvePath: (path: string) => string): string;
+  /**
+   * Whether backups stored with these options leave this machine (a server, a bucket): the core warns
+   * when credentials go there unencrypted. Absent: they are taken to leave it.
+   */
+  remote?(options: Options): boolean;
 }
 
 export type Plugin = Source | Target;

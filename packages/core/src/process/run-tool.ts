@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -7,6 +6,7 @@ import { basename } from 'node:path';
 import { createDeterministicGzip } from '../archive/gzip.js';
 import type { Logger } from '../log/logger.js';
 import { hashingStream, rememberDigest } from '../pipeline/hash.js';
+import { spawnTracked } from './children.js';
 
 export interface RunToolOptions {
   /** Added to this process's environment; `undefined` unsets a variable. Secrets go here or into a file, never into `args`. */
@@ -52,11 +52,13 @@ export async function runTool(command: string, args: readonly string[], options:
   if (input) await once(input, 'open');
   const env = { ...process.env, ...options.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key]; // unset, not "undefined"
-  const child = spawn(command, args, {
+  // Its own process group, recorded: an interruption ends what it started too, and a kill -9 of Pickup
+  // does not leave it working beside the next run.
+  const child = spawnTracked(command, args, {
     env,
     ...(options.cwd ? { cwd: options.cwd } : {}),
     stdio: [input ? 'pipe' : 'ignore', output ? 'pipe' : 'ignore', 'pipe'],
-    ...(options.signal ? { signal: options.signal } : {}),
+    signal: options.signal,
   });
   // Streamed both ways: memory does not grow with the size of a dump. What is written is hashed on
   // the way, for the manifest.
