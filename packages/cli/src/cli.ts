@@ -97,7 +97,9 @@ export async function main(argv: string[]): Promise<number> {
           .option('force', { type: 'boolean', default: false, describe: 'Write into a folder that is not empty' })
           .option('only', { type: 'string', array: true, nargs: 1, describe: 'Restore only this entry of the source (repeatable), where the source supports it' })
           .option('identity', { alias: 'i', type: 'string', describe: 'The age identity file (private key) that decrypts an encrypted backup' })
-          .option('passphrase-file', { type: 'string', describe: 'The file holding the passphrase of an encrypted backup' }),
+          .option('passphrase-file', { type: 'string', describe: 'The file holding the passphrase of an encrypted backup' })
+          .option('as', { type: 'string', coerce: last, describe: "A database source: restore as this user (one that may create the database and own its objects) instead of the source's" })
+          .option('password-file', { type: 'string', coerce: last, describe: 'The file whose first line is the password of the --as user' }),
       async (args) => {
         const { restoreCommand } = await import('./commands/restore.js');
         exitCode = await restoreCommand({
@@ -110,6 +112,8 @@ export async function main(argv: string[]): Promise<number> {
           only: args.only ?? [],
           identity: args.identity,
           passphraseFile: args.passphraseFile,
+          asUser: args.as,
+          passwordFile: args.passwordFile,
         });
       },
     )

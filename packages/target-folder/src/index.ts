@@ -20,6 +20,8 @@ export default defineTarget({
   name: '@pickup/target-folder',
   options,
   describe: (opts, resolvePath) => `folder ${resolvePath(opts.path)}`,
+  // A mounted network share is another machine too, but nothing here can tell: a folder counts as local.
+  remote: () => false,
 
   async check({ options: opts, resolvePath }) {
     await assertWritableFolder(resolvePath(opts.path), opts.createPath, 'check');

@@ -14,6 +14,7 @@ export default defineTarget({
   name: '@pickup/target-ftp',
   options,
   describe: (opts) => `${describeServer(opts)} ${opts.path}`,
+  remote: () => true,
 
   async check({ options: opts, resolvePath, log, signal }) {
     const session = new FtpSession(await settingsOf(opts, resolvePath), log, signal);

@@ -29,6 +29,7 @@ export default defineTarget({
   name: '@pickup/target-rsync',
   options,
   describe: (opts, resolvePath) => `rsync to ${describeDest(parseDest(opts.dest, resolvePath))}`,
+  remote: (opts) => parseDest(opts.dest, (path) => path).login !== undefined,
 
   async check(context) {
     const { shell } = setup(context);

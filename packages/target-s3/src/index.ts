@@ -23,6 +23,7 @@ export default defineTarget({
   name: '@pickup/target-s3',
   options,
   describe: (opts) => where(opts),
+  remote: () => true,
 
   // Listing this host's backups checks credentials, bucket and prefix permissions at once, and S3 says
   // why it refuses (a HEAD request, HeadBucket, gets no reason back, and needs a wider permission).

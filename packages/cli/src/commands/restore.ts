@@ -10,6 +10,8 @@ export interface RestoreArgs extends GlobalArgs {
   only: string[];
   identity?: string | undefined;
   passphraseFile?: string | undefined;
+  asUser?: string | undefined;
+  passwordFile?: string | undefined;
 }
 
 /** `pickup restore`: fetches a source's files of a backup, checks them, and has the source put them back. */
@@ -24,6 +26,8 @@ export async function restoreCommand(args: RestoreArgs): Promise<number> {
       only: args.only,
       identityFile: args.identity,
       passphraseFile: args.passphraseFile,
+      asUser: args.asUser,
+      passwordFile: args.passwordFile,
     };
     // Holding the config's lock, no nightly run's retention removes the backup while it is restored.
     const lock = await lockConfig(plan, log);

@@ -1,13 +1,14 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Plan } from '../config/plan.js';
+import type { Plan, PlannedPlugin } from '../config/plan.js';
 import { ConfigError, ExitCode, PickupError, isPickupError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { describePluginError, pluginContext } from '../pipeline/context.js';
 import { formatBytes } from '../pipeline/format.js';
 import { stagingRootOf } from '../pipeline/config-lock.js';
 import { prepareConfigStaging } from '../pipeline/staging.js';
-import type { RestoreFile, Source } from '../plugin/types.js';
+import type { RestoreFile, RestoreLogin, Source } from '../plugin/types.js';
+import { readSecretFile } from '../secrets/secret-file.js';
 import { findBackup, selectTargets, targetHandle, type StoredBackup, type TargetHandle } from './stored.js';
 import { checkFile } from './transfer.js';
 import type { Decrypter } from 'age-encryption';
@@ -31,6 +32,10 @@ export interface RestoreRequest {
   identityFile?: string | undefined;
   /** ...or the passphrase file (`--passphrase-file`). */
   passphraseFile?: string | undefined;
+  /** `--as USER`: restore as this user of the database instead of the source's own. */
+  asUser?: string | undefined;
+  /** `--password-file FILE`: that user's password. */
+  passwordFile?: string | undefined;
 }
 
 /**
@@ -45,6 +50,7 @@ export async function restoreBackup(plan: Plan, request: RestoreRequest, log: Lo
   const restore = planned.plugin.restore;
   if (!restore) throw new ConfigError(`source ${planned.name} (${planned.package.name}) cannot restore; its files can be fetched from the target by hand`);
 
+  const login = await restoreLogin(planned, request, log);
   const { target, backup } = await locate(plan, request, log, signal);
   const entry = backup.manifest!.sources.find((source) => source.name === request.source);
   if (!entry) {
@@ -79,7 +85,7 @@ export async function restoreBackup(plan: Plan, request: RestoreRequest, log: Lo
     const bytes = files.reduce((sum, file) => sum + file.size, 0);
     scoped.info(`fetched ${files.length} file(s), ${formatBytes(bytes)}, from backup ${backup.id} at target ${target.name}; all match the manifest`);
     try {
-      await restore({ ...pluginContext(plan, planned, log, signal), files, to: request.to, force: request.force, only: request.only });
+      await restore({ ...pluginContext(plan, planned, log, signal), files, to: request.to, force: request.force, only: request.only, login });
     } catch (error) {
       // A plugin's own copy of the core (npm link) makes its errors instances of another class.
       if (isPickupError(error)) throw error;
@@ -90,6 +96,22 @@ export async function restoreBackup(plan: Plan, request: RestoreRequest, log: Lo
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** Who the source restores as (`--as`, `--password-file`), if not as the user in its options. */
+async function restoreLogin(planned: PlannedPlugin<Source>, request: RestoreRequest, log: Logger): Promise<RestoreLogin | undefined> {
+  if (request.asUser === undefined) {
+    if (request.passwordFile !== undefined) throw new ConfigError('--password-file: give it with --as USER, the user whose password it holds');
+    return undefined;
+  }
+  if (!planned.plugin.restoreLogin) {
+    throw new ConfigError(`--as: source ${planned.name} (${planned.package.name}) restores without logging in to anything; leave --as out`);
+  }
+  if (request.passwordFile === undefined) return { user: request.asUser };
+  const password = await readSecretFile(request.passwordFile, { log, what: 'password' }).catch((error: unknown) => {
+    throw new ConfigError(`--password-file: ${messageOf(error)}`);
+  });
+  return { user: request.asUser, password, passwordFrom: `--password-file ${request.passwordFile}` };
 }
 
 /** A file's path as its source wrote it (without the `.age` of an encrypted one). */
