@@ -69,15 +69,34 @@ describe('bad input', () => {
     expectCleanError(result, 2, /pickup\.config\.ts: sources\[1\]\.with\.path: .*expected string, received number/);
   });
 
-  it('a typo in a top-level field or an option: exit 2, names it', async () => {
+  it('a typo in a top-level field, an option or a retention rule: exit 2, names it and suggests the one meant', async () => {
     project = await makeProject();
     await project.writeConfig({ ...folderToFolder(), stagin: '/tmp' });
-    expectCleanError(await pickup([], { cwd: project.dir }), 2, /Unrecognized key.*"stagin"/);
+    expectCleanError(await pickup([], { cwd: project.dir }), 2, /unknown field "stagin"; did you mean "staging"\?/);
     await project.writeConfig({
       sources: [{ name: 'files', use: 'folder', with: { path: './data', exclued: ['*.tmp'] } }],
       targets: folderToFolder().targets,
     });
-    expectCleanError(await pickup([], { cwd: project.dir }), 2, /sources\[0\]\.with: Unrecognized key.*"exclued"/);
+    expectCleanError(await pickup([], { cwd: project.dir }), 2, /sources\[0\]\.with: unknown option "exclued"; did you mean "exclude"\?/);
+    await project.writeConfig({ ...folderToFolder(), targets: [{ ...folderToFolder().targets[0], retention: { keepDayly: 7 } }] });
+    expectCleanError(await pickup([], { cwd: project.dir }), 2, /targets\[0\]\.retention: unknown rule "keepDayly"; did you mean "keepDaily"\?/);
+    await project.writeConfig({ ...folderToFolder(), sources: [{ name: 'files', use: 'folder', with: { path: './data', zzzz: 1 } }] });
+    expectCleanError(await pickup([], { cwd: project.dir }), 2, /sources\[0\]\.with: unknown option "zzzz"; the options are: path, .*exclude/);
+  });
+
+  it('a missing required option says it is required', async () => {
+    project = await makeProject();
+    await project.writeConfig({ ...folderToFolder(), sources: [{ name: 'files', use: 'folder', with: {} }] });
+    expectCleanError(await pickup(['check'], { cwd: project.dir }), 2, /sources\[0\]\.with\.path: is required; add it \(a string\)/);
+  });
+
+  it('every config problem in one round: top-level fields and plugin options together', async () => {
+    project = await makeProject();
+    await project.writeConfig({ ...folderToFolder(), stagin: '/tmp', sources: [{ name: 'files', use: 'folder', with: { pth: './data' } }] });
+    const result = await pickup(['check'], { cwd: project.dir });
+    expectCleanError(result, 2, /unknown field "stagin"/);
+    expect(result.stderr).toMatch(/sources\[0\]\.with: unknown option "pth"; did you mean "path"\?/);
+    expect(result.stderr).toMatch(/sources\[0\]\.with\.path: is required/);
   });
 
   it('a source folder that does not exist: exit 1, names the field, nothing at the target', async () => {

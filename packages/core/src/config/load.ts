@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { ConfigError, messageOf } from '../errors.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 import { describeIssues } from './issues.js';
+import { entryProblems } from './plan.js';
 
 export interface LoadedConfig {
   /** Absolute path of the config file. */
@@ -17,7 +18,11 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   const raw = await importConfig(file);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = describeIssues(parsed.error).map((line) => `${file}: ${line}`);
+    // The plugins' options are checked too, as far as they can be: every problem in one round.
+    const problems = [
+      ...describeIssues(parsed.error, { schema: configSchema, input: raw }).map((line) => `${file}: ${line}`),
+      ...(await entryProblems(raw, { file, dir: dirname(file) })),
+    ];
     throw new ConfigError(problems.join('\n'), problems);
   }
   return { file, dir: dirname(file), config: parsed.data };

@@ -5,6 +5,7 @@ import type { FoundPackage } from '../plugin/resolve.js';
 import type { PluginKind, Source, Target } from '../plugin/types.js';
 import { describeIssues, formatPath } from './issues.js';
 import type { LoadedConfig } from './load.js';
+import type { PluginEntry } from './schema.js';
 import type { RetentionPolicy } from '../lifecycle/retention.js';
 import type { Hooks } from '../hooks/schema.js';
 
@@ -34,32 +35,67 @@ export interface Plan extends LoadedConfig {
 /** Resolves every plugin and validates its options; collects every problem, then fails once with all of them. */
 export async function buildPlan(loaded: LoadedConfig): Promise<Plan> {
   const problems: string[] = [];
-  const plan = async <P extends Source | Target>(kind: PluginKind, list: 'sources' | 'targets') => {
-    const planned: PlannedPlugin<P>[] = [];
-    const seen = new Set<string>();
-    for (const [index, entry] of loaded.config[list].entries()) {
-      const where = formatPath([list, index]);
-      if (seen.has(entry.name)) problems.push(`${loaded.file}: ${where}.name: "${entry.name}" is used twice; give each a name of its own`);
-      seen.add(entry.name);
-      try {
-        const found = await loadPlugin(kind, entry.use, loaded.dir, `${where}.use`);
-        const parsed = found.plugin.options.safeParse(entry.with);
-        if (!parsed.success) {
-          problems.push(...describeIssues(parsed.error, [list, index, 'with']).map((line) => `${loaded.file}: ${line}`));
-          continue;
-        }
-        const retention = 'retention' in entry ? (entry.retention as RetentionPolicy | undefined) : undefined;
-        const hooks = 'hooks' in entry ? (entry.hooks as Hooks | undefined) : undefined;
-        planned.push({ name: entry.name, where, plugin: found.plugin as P, package: found.package, options: parsed.data, retention, hooks });
-      } catch (error) {
-        if (!isPickupError(error)) throw error;
-        problems.push(`${loaded.file}: ${error.message}`);
-      }
-    }
-    return planned;
-  };
-  const sources = await plan<Source>('source', 'sources');
-  const targets = await plan<Target>('target', 'targets');
+  const sources = await planEntries<Source>('source', 'sources', loaded.config.sources, loaded, problems);
+  const targets = await planEntries<Target>('target', 'targets', loaded.config.targets, loaded, problems);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'), problems);
   return { ...loaded, sources, targets, resolvePath: (path) => resolve(loaded.dir, path) };
+}
+
+/**
+ * The problems of the plugin entries of a config whose top level did not validate, as far as they can
+ * be checked (an entry with a `use` and an object `with`): so that every problem comes in one round.
+ */
+export async function entryProblems(raw: unknown, where: { file: string; dir: string }): Promise<string[]> {
+  const problems: string[] = [];
+  const entries = (list: 'sources' | 'targets') => {
+    const value = (raw as Record<string, unknown> | null)?.[list];
+    return (Array.isArray(value) ? value : []).map((entry: unknown) => {
+      const candidate = entry as Partial<PluginEntry> | null;
+      const usable = typeof candidate?.use === 'string' && (candidate.with === undefined || isObject(candidate.with));
+      return usable ? { name: String(candidate!.name), use: candidate!.use!, with: candidate!.with ?? {} } : undefined;
+    });
+  };
+  await planEntries('source', 'sources', entries('sources'), where, problems);
+  await planEntries('target', 'targets', entries('targets'), where, problems);
+  return problems;
+}
+
+type Entry = Pick<PluginEntry, 'name' | 'use' | 'with'> & { retention?: unknown; hooks?: unknown };
+
+/** Finds the plugin of each entry and validates its options; problems are added to `problems`. */
+async function planEntries<P extends Source | Target>(
+  kind: PluginKind,
+  list: 'sources' | 'targets',
+  entries: readonly (Entry | undefined)[],
+  where: { file: string; dir: string },
+  problems: string[],
+): Promise<PlannedPlugin<P>[]> {
+  const planned: PlannedPlugin<P>[] = [];
+  const seen = new Set<string>();
+  for (const [index, entry] of entries.entries()) {
+    if (!entry) continue;
+    const at = formatPath([list, index]);
+    if (seen.has(entry.name)) problems.push(`${where.file}: ${at}.name: "${entry.name}" is used twice; give each a name of its own`);
+    seen.add(entry.name);
+    try {
+      const found = await loadPlugin(kind, entry.use, where.dir, `${at}.use`);
+      const parsed = found.plugin.options.safeParse(entry.with);
+      if (!parsed.success) {
+        const context = { prefix: [list, index, 'with'], schema: found.plugin.options, input: entry.with };
+        problems.push(...describeIssues(parsed.error, context).map((line) => `${where.file}: ${line}`));
+        continue;
+      }
+      const retention = entry.retention as RetentionPolicy | undefined;
+      const hooks = entry.hooks as Hooks | undefined;
+      planned.push({ name: entry.name, where: at, plugin: found.plugin as P, package: found.package, options: parsed.data, retention, hooks });
+    } catch (error) {
+      if (!isPickupError(error)) throw error;
+      problems.push(`${where.file}: ${error.message}`);
+    }
+  }
+  return planned;
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { closest } from '../config/closest.js';
 import { ConfigError } from '../errors.js';
 import { listInstalledPlugins } from './discover.js';
 import { candidatePackages, findPackage, installHint, type FoundPackage } from './resolve.js';
@@ -44,22 +45,7 @@ function closestInstalled(kind: PluginKind, use: string, fromDir: string): strin
   const candidates = listInstalledPlugins(fromDir)
     .filter((plugin) => plugin.kind === kind)
     .map((plugin) => (plugin.name.startsWith('@pickup/') || plugin.name.startsWith('pickup-') ? short(plugin.name) : plugin.name));
-  const scored = candidates.map((name) => ({ name, distance: editDistance(short(use), name) }));
-  const best = scored.sort((a, b) => a.distance - b.distance)[0];
-  return best && best.distance <= Math.max(2, Math.floor(best.name.length / 4)) ? best.name : undefined;
-}
-
-/** Levenshtein distance: insertions, deletions and substitutions. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
+  return closest(short(use), candidates);
 }
 
 /** Why a module's default export is not a usable plugin of this kind, or undefined if it is. */
