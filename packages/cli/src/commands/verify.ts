@@ -23,7 +23,7 @@ export async function verifyCommand(args: VerifyArgs): Promise<number> {
           notThere.push(target.name);
           continue;
         }
-        const backup = findBackup(backups, args.which, target.name);
+        const { backup } = findBackup(backups, args.which, target.name);
         const result = await verifyBackup(target, backup, log, signal, args.sample);
         verified++;
         if (result.problems.length > 0) {

@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import type { Plan, PlannedPlugin } from '../config/plan.js';
 import { ConfigError, ExitCode, PickupError, isPickupError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
@@ -9,7 +9,7 @@ import { stagingRootOf } from '../pipeline/config-lock.js';
 import { prepareConfigStaging } from '../pipeline/staging.js';
 import type { RestoreFile, RestoreLogin, Source } from '../plugin/types.js';
 import { readSecretFile } from '../secrets/secret-file.js';
-import { findBackup, selectTargets, targetHandle, type StoredBackup, type TargetHandle } from './stored.js';
+import { describePassedOver, findBackup, selectTargets, targetHandle, type StoredBackup, type TargetHandle } from './stored.js';
 import { checkFile } from './transfer.js';
 import type { Decrypter } from 'age-encryption';
 import { decryptFile, WrongKeyError } from '../encryption/decrypt-file.js';
@@ -73,6 +73,8 @@ export async function restoreBackup(plan: Plan, request: RestoreRequest, log: Lo
       const path = pathOf(file);
       if (!wanted.has(path)) continue;
       const localPath = join(workDir, path);
+      // The manifest was checked when listed; a path that still leads out is never written.
+      if (!localPath.startsWith(`${workDir}${sep}`)) throw new PickupError(`backup ${backup.id} at target ${target.name} is damaged: ${file.path} is not a path inside it`, ExitCode.partial);
       await mkdir(dirname(localPath), { recursive: true, mode: 0o700 });
       const fetched = file.plain ? `${localPath}${ENCRYPTED_SUFFIX}` : localPath;
       const problem = await checkFile(target, backup.id, file, signal, fetched);
@@ -174,9 +176,11 @@ async function locate(plan: Plan, request: RestoreRequest, log: Logger, signal: 
   for (const planned of selectTargets(plan, request.target)) {
     const target = targetHandle(plan, planned, log, signal);
     try {
-      const sourceSucceeded = (backup: StoredBackup) =>
-        backup.manifest?.sources.some((source) => source.name === request.source && source.status !== 'failed') ?? false;
-      return { target, backup: findBackup(await target.list(), request.which, target.name, sourceSucceeded) };
+      const { backup, passedOver } = findBackup(await target.list(), request.which, target.name, (candidate) => whyNotRestorable(candidate, request.source));
+      if (passedOver.length > 0) {
+        log.warn(`restoring backup ${backup.id}, the newest at target ${target.name} with source ${request.source}; passed over ${describePassedOver(passedOver)}`);
+      }
+      return { target, backup };
     } catch (error) {
       // "Not at this target" is worth trying the next one; a damaged backup or a broken target is not.
       if (error instanceof ConfigError) problems.push(messageOf(error));
@@ -185,4 +189,11 @@ async function locate(plan: Plan, request: RestoreRequest, log: Logger, signal: 
     }
   }
   throw new ConfigError(problems.join('; '));
+}
+
+/** Why a backup is not one `latest` may restore a source from, or undefined when it is. */
+function whyNotRestorable(backup: StoredBackup, source: string): string | undefined {
+  const entry = backup.manifest?.sources.find((candidate) => candidate.name === source);
+  if (!entry) return `it has no source ${source}`;
+  return entry.status === 'failed' ? `source ${source} failed in it` : undefined;
 }

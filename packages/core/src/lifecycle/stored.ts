@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import type { Plan, PlannedPlugin } from '../config/plan.js';
 import { ConfigError, ExitCode, PickupError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { MANIFEST_FILE, MANIFEST_FORMAT, type Manifest } from '../pipeline/manifest.js';
+import { MANIFEST_FILE, type Manifest } from '../pipeline/manifest.js';
+import { parseManifest } from './manifest-check.js';
 import { pluginContext } from '../pipeline/context.js';
 import { runIdTime } from '../pipeline/run-id.js';
 import type { PluginContext, Target } from '../plugin/types.js';
@@ -44,7 +45,7 @@ export function handleOf(name: string, target: Target, context: PluginContext<un
           try {
             backup.manifest = await readManifest(handle, entry.id);
           } catch (error) {
-            backup.damaged = `its manifest cannot be read: ${messageOf(error)}`;
+            backup.damaged = messageOf(error);
           }
           return backup;
         }),
@@ -57,13 +58,23 @@ export function handleOf(name: string, target: Target, context: PluginContext<un
   return handle;
 }
 
+/** A manifest is small; one larger than this is not one Pickup wrote. */
+const MANIFEST_LIMIT = 64 * 1024 * 1024;
+
 async function readManifest(handle: TargetHandle, id: string): Promise<Manifest> {
   const chunks: Buffer[] = [];
-  for await (const chunk of await handle.read(id, MANIFEST_FILE)) chunks.push(chunk as Buffer);
-  const manifest = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Manifest;
-  if (manifest.format !== MANIFEST_FORMAT) throw new Error(`unknown format ${JSON.stringify(manifest.format)}`);
-  if (manifest.runId !== id) throw new Error(`it describes run ${manifest.runId}`);
-  return manifest;
+  let bytes = 0;
+  try {
+    for await (const chunk of await handle.read(id, MANIFEST_FILE)) {
+      bytes += (chunk as Buffer).length;
+      if (bytes > MANIFEST_LIMIT) throw new Error(`its manifest is larger than ${MANIFEST_LIMIT / 1024 / 1024} MiB`);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if ((error as Error).message.startsWith('its manifest')) throw error;
+    throw new Error(`its manifest cannot be read: ${messageOf(error)}`);
+  }
+  return parseManifest(Buffer.concat(chunks).toString('utf8'), id);
 }
 
 /** The targets a command works on: `--target NAME`, or all of them. */
@@ -76,25 +87,47 @@ export function selectTargets(plan: Plan, name: string | undefined): PlannedPlug
   return found;
 }
 
+/** A newer backup that `latest` did not take, and why. */
+export interface PassedOver {
+  id: string;
+  why: string;
+}
+
 /**
- * The complete backup `which` names (`latest` or an id) among `backups`, or a clear error. `usable`
- * narrows what `latest` may be (a restore wants the newest backup where its source succeeded).
+ * The complete backup `which` names (`latest` or an id) among `backups` (newest first), or a clear
+ * error; a damaged one is an error (exit 1) whether named or the newest. `unusable` says why a backup
+ * cannot be `latest` (a restore wants the newest backup where its source succeeded); the newer ones it
+ * passed over are returned, for a line that says so.
  */
 export function findBackup(
   backups: readonly StoredBackup[],
   which: string,
   targetName: string,
-  usable: (backup: StoredBackup) => boolean = () => true,
-): StoredBackup {
-  const damaged = which !== 'latest' ? backups.find((backup) => backup.id === which && backup.damaged) : undefined;
-  if (damaged) throw new PickupError(`backup ${which} at target ${targetName} is damaged: ${damaged.damaged}`, ExitCode.partial);
-  const complete = backups.filter((backup) => backup.complete && !backup.damaged);
-  const found = which === 'latest' ? complete.find(usable) : complete.find((backup) => backup.id === which);
-  if (found) return found;
-  const known = complete.slice(0, 5).map((backup) => backup.id).join(', ') || 'none';
-  throw new ConfigError(
-    which === 'latest'
-      ? `target ${targetName} holds no complete backup`
-      : `no backup ${which} at target ${targetName} (newest there: ${known}); see pickup list`,
-  );
+  unusable: (backup: StoredBackup) => string | undefined = () => undefined,
+): { backup: StoredBackup; passedOver: PassedOver[] } {
+  const complete = backups.filter((backup) => backup.complete);
+  const damagedError = (backup: StoredBackup) =>
+    new PickupError(`backup ${backup.id} at target ${targetName} is damaged: ${backup.damaged}`, ExitCode.partial);
+  if (which !== 'latest') {
+    const named = complete.find((backup) => backup.id === which);
+    if (named?.damaged) throw damagedError(named);
+    if (named) return { backup: named, passedOver: [] };
+    const known = complete.filter((backup) => !backup.damaged).slice(0, 5).map((backup) => backup.id).join(', ') || 'none';
+    throw new ConfigError(`no backup ${which} at target ${targetName} (newest there: ${known}); see pickup list`);
+  }
+  const passedOver: PassedOver[] = [];
+  for (const backup of complete) {
+    if (backup.damaged) throw damagedError(backup);
+    const why = unusable(backup);
+    if (why === undefined) return { backup, passedOver };
+    passedOver.push({ id: backup.id, why });
+  }
+  const why = passedOver.length > 0 ? ` to use (${describePassedOver(passedOver)})` : '';
+  throw new ConfigError(`target ${targetName} holds no complete backup${why}`);
+}
+
+/** `2026-11-26T020000.000Z (source db failed in it), ...`, at most three. */
+export function describePassedOver(passedOver: readonly PassedOver[]): string {
+  const shown = passedOver.slice(0, 3).map(({ id, why }) => `${id} (${why})`);
+  return `${shown.join(', ')}${passedOver.length > 3 ? ` and ${passedOver.length - 3} more` : ''}`;
 }
