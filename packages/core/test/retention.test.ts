@@ -3,8 +3,10 @@ import { parseDuration, subtractDuration } from '../src/lifecycle/duration.js';
 import { applyRetention, retentionSchema, type RetentionPolicy } from '../src/lifecycle/retention.js';
 
 const at = (iso: string) => ({ id: iso, time: new Date(iso) });
-const kept = (backups: { id: string; time: Date }[], policy: RetentionPolicy) =>
-  applyRetention(backups, policy)
+/** Every backup of these tests is in the past at this "now", whatever today's date. */
+const LATER = new Date('2100-01-01T00:00:00Z');
+const kept = (backups: { id: string; time: Date }[], policy: RetentionPolicy, now = LATER) =>
+  applyRetention(backups, policy, now)
     .filter((decision) => decision.keep)
     .map((decision) => decision.backup.id);
 
@@ -21,7 +23,7 @@ describe('retention, as restic forget', () => {
   it("restic's example: one backup every Sunday for 12 weeks, keepDaily 4 keeps the last four Sundays", () => {
     const sundays = ['2019-09-01', '2019-09-08', '2019-09-15', '2019-09-22', '2019-09-29', '2019-10-06', '2019-10-13', '2019-10-20', '2019-10-27', '2019-11-03', '2019-11-10', '2019-11-17'];
     const backups = sundays.map((day) => at(`${day}T11:00:00.000Z`));
-    const decisions = applyRetention(backups, { keepDaily: 4, timeZone: 'UTC' });
+    const decisions = applyRetention(backups, { keepDaily: 4, timeZone: 'UTC' }, LATER);
     expect(decisions.filter((d) => d.keep).map((d) => d.backup.id.slice(0, 10))).toEqual(['2019-11-17', '2019-11-10', '2019-11-03', '2019-10-27']);
     expect(decisions.filter((d) => d.keep).every((d) => d.reasons.join() === 'daily')).toBe(true);
     expect(decisions.filter((d) => !d.keep)).toHaveLength(8);
@@ -29,7 +31,7 @@ describe('retention, as restic forget', () => {
 
   it("restic's example: daily backups, keepDaily 7 keepWeekly 5 keepMonthly 12 keepYearly 75", () => {
     const backups = daily('2023-01-01', '2025-12-31');
-    const decisions = applyRetention(backups, { keepDaily: 7, keepWeekly: 5, keepMonthly: 12, keepYearly: 75, timeZone: 'UTC' });
+    const decisions = applyRetention(backups, { keepDaily: 7, keepWeekly: 5, keepMonthly: 12, keepYearly: 75, timeZone: 'UTC' }, LATER);
     const keptDays = decisions.filter((d) => d.keep).map((d) => d.backup.id.slice(0, 10));
     // 7 dailies (Dec 25-31); weeks end on Sundays: Dec 28 and the current week's Dec 31 are dailies already,
     // so 3 more weekly (Dec 21, 14, 7); 11 more month ends; 2 more year ends; and, as only 3 of 75
@@ -86,7 +88,7 @@ describe('retention, as restic forget', () => {
   it('handles the DST changes: the repeated hour is one hour, the skipped one none', () => {
     // 25 October 2026, Berlin: 02:30 CEST (00:30 UTC) and 02:30 CET (01:30 UTC) are the same local hour.
     const autumn = [at('2026-10-25T00:30:00.000Z'), at('2026-10-25T01:30:00.000Z'), at('2026-10-25T02:30:00.000Z')];
-    const reasons = (timeZone: string) => applyRetention(autumn, { keepHourly: 3, timeZone }).map((d) => d.reasons.join());
+    const reasons = (timeZone: string) => applyRetention(autumn, { keepHourly: 3, timeZone }, LATER).map((d) => d.reasons.join());
     expect(reasons('Europe/Berlin')).toEqual(['hourly', 'hourly', 'oldest hourly']); // two local hours only
     expect(reasons('UTC')).toEqual(['hourly', 'hourly', 'hourly']);
     expect(kept(autumn, { keepHourly: 2, timeZone: 'Europe/Berlin' })).toEqual(['2026-10-25T02:30:00.000Z', '2026-10-25T01:30:00.000Z']);
@@ -98,12 +100,34 @@ describe('retention, as restic forget', () => {
 
   it('keeps the oldest backup when a calendar rule finds fewer periods than it asks for', () => {
     const backups = daily('2026-01-01', '2026-01-03');
-    const decisions = applyRetention(backups, { keepLast: 1, keepMonthly: 6, timeZone: 'UTC' });
+    const decisions = applyRetention(backups, { keepLast: 1, keepMonthly: 6, timeZone: 'UTC' }, LATER);
     expect(decisions.map((d) => [d.backup.id.slice(0, 10), d.reasons.join(', ')])).toEqual([
       ['2026-01-03', 'last, monthly'],
       ['2026-01-02', ''],
       ['2026-01-01', 'oldest monthly'],
     ]);
+  });
+});
+
+describe('retention and a backup dated in the future (a clock gone wrong)', () => {
+  const history = daily('2026-03-01', '2026-03-10');
+  const future = at('2027-03-10T11:00:00.000Z');
+  const now = new Date('2026-03-10T12:00:00Z');
+
+  it('keepWithin is measured from the newest backup not in the future; the future one is kept', () => {
+    expect(kept([...history, future], { keepWithin: '2d' }, now)).toEqual([future.id, ...history.slice(-3).reverse().map((backup) => backup.id)]);
+    expect(applyRetention([...history, future], { keepWithin: '2d' }, now)[0]!.reasons).toEqual(['dated in the future']);
+  });
+
+  it('it counts for no rule: keepLast, daily and monthly keep what they would without it', () => {
+    for (const policy of [{ keepLast: 3 }, { keepDaily: 3, timeZone: 'UTC' }, { keepMonthly: 1, keepLast: 2, timeZone: 'UTC' }] as RetentionPolicy[]) {
+      const without = kept(history, policy, now);
+      expect(kept([...history, future], policy, now), JSON.stringify(policy)).toEqual([future.id, ...without]);
+    }
+  });
+
+  it('once its time has come it counts like any other', () => {
+    expect(kept([...history, future], { keepLast: 1 }, new Date('2027-03-11T00:00:00Z'))).toEqual([future.id]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { isLockedError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { applyRetention, type RetentionDecision, type RetentionPolicy } from './retention.js';
+import { applyRetention, FUTURE, type RetentionDecision, type RetentionPolicy } from './retention.js';
 import type { StoredBackup, TargetHandle } from './stored.js';
 
 export interface PrunePlan {
@@ -23,15 +23,18 @@ export interface PrunePlan {
  * What retention does at one target. Only complete backups count; a push that never finished is
  * removed once a newer backup is complete, never before (it may still be going on).
  */
-export function planPrune(backups: readonly StoredBackup[], policy: RetentionPolicy | undefined, host = hostname()): PrunePlan {
+export function planPrune(backups: readonly StoredBackup[], policy: RetentionPolicy | undefined, host = hostname(), now = new Date()): PrunePlan {
   // Like restic's grouping by host: backups another machine stored at the same place are not ours to thin out.
   const readable = backups.filter((backup) => backup.complete && !backup.damaged && backup.manifest!.host === host);
   const good = readable.filter((backup) => backup.manifest!.status === 'complete' && !backup.manifest!.onlySources);
-  const newest = readable.reduce<Date | undefined>((latest, backup) => (!latest || backup.time > latest ? backup.time : latest), undefined);
-  const newestGood = good.reduce<Date | undefined>((latest, backup) => (!latest || backup.time > latest ? backup.time : latest), undefined);
+  // A backup dated in the future (a clock gone wrong) is never what "newest" is measured from.
+  const newestOf = (list: StoredBackup[]) =>
+    list.filter((backup) => backup.time <= now).reduce<Date | undefined>((latest, backup) => (!latest || backup.time > latest ? backup.time : latest), undefined);
+  const newest = newestOf(readable);
+  const newestGood = newestOf(good);
   const hasPolicy = policy !== undefined && Object.keys(policy).some((key) => key !== 'timeZone');
   return {
-    decisions: applyRetention(good, policy),
+    decisions: applyRetention(good, policy, now),
     partial: readable
       .filter((backup) => !good.includes(backup))
       .map((backup) => {
@@ -60,6 +63,9 @@ export async function pruneTarget(
   const scoped = log.child({ target: target.name });
   const plan = planPrune(await target.list(), policy);
   for (const backup of plan.damaged) scoped.warn(`kept ${backup.id}: ${backup.damaged}`);
+  for (const { backup } of plan.decisions.filter((decision) => decision.reasons.includes(FUTURE))) {
+    scoped.warn(`kept ${backup.id}: it is dated in the future (was this machine's clock wrong?); it counts for no retention rule until its time has come`);
+  }
   const doomed = [
     ...plan.decisions.filter((decision) => !decision.keep).map((decision) => ({ id: decision.backup.id, why: 'retention' })),
     ...plan.partial.filter((entry) => !entry.keep).map((entry) => ({ id: entry.backup.id, why: entry.why })),

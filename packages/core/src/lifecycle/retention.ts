@@ -42,6 +42,9 @@ export interface RetentionDecision<T extends Dated> {
   reasons: string[];
 }
 
+/** Why a backup dated after now is kept. */
+export const FUTURE = 'dated in the future';
+
 type CalendarRule = 'keepHourly' | 'keepDaily' | 'keepWeekly' | 'keepMonthly' | 'keepYearly';
 const CALENDAR_RULES: [CalendarRule, string][] = [
   ['keepHourly', 'hourly'],
@@ -56,10 +59,20 @@ const CALENDAR_RULES: [CalendarRule, string][] = [
  * keeps the newest backup of each of its last n periods that have one, `keepLast` the newest n,
  * `keepWithin` all within a span of the newest; rules are OR'ed. When a calendar rule finds fewer
  * periods than it asks for, the oldest backup is kept too. The newest backup is always kept.
+ * A backup dated after `now` (a clock gone wrong) is kept and counts for no rule: every rule is
+ * measured from the newest backup that is not in the future, so it never makes older ones go.
  * Returns the decisions newest first.
  */
-export function applyRetention<T extends Dated>(backups: readonly T[], policy: RetentionPolicy = {}): RetentionDecision<T>[] {
+export function applyRetention<T extends Dated>(backups: readonly T[], policy: RetentionPolicy = {}, now: Date = new Date()): RetentionDecision<T>[] {
   const sorted = [...backups].sort((a, b) => b.time.getTime() - a.time.getTime() || (a.id < b.id ? 1 : -1));
+  const future = sorted.filter((backup) => backup.time.getTime() > now.getTime());
+  const dated = sorted.filter((backup) => backup.time.getTime() <= now.getTime());
+  const inFuture = future.map((backup) => ({ backup, keep: true, reasons: [FUTURE] }));
+  return [...inFuture, ...decide(dated, policy)];
+}
+
+/** The rules applied to backups none of which is in the future, newest first. */
+function decide<T extends Dated>(sorted: readonly T[], policy: RetentionPolicy): RetentionDecision<T>[] {
   const decisions = sorted.map((backup) => ({ backup, keep: false, reasons: [] as string[] }));
   if (decisions.length === 0) return decisions;
   const hasRule = policy.keepLast !== undefined || policy.keepWithin !== undefined || CALENDAR_RULES.some(([rule]) => policy[rule] !== undefined);
