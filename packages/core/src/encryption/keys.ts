@@ -4,6 +4,7 @@ import { ConfigError, errnoCode, messageOf } from '../errors.js';
 import type { EncryptionKeys } from './age-stream.js';
 import type { Logger } from '../log/logger.js';
 import type { EncryptionConfig } from './schema.js';
+import { readSecretFile as readSecret } from '../secrets/secret-file.js';
 
 /** Where a config's field is, for messages: `/etc/pickup/pickup.config.ts: encryption.recipients[1]`. */
 type Where = (field: string) => string;
@@ -92,11 +93,13 @@ export async function warnAboutKeys(plan: { file: string; resolvePath(path: stri
   }
 }
 
-/** The passphrase: the file's first line, without its line break. */
+/** The passphrase: the file's first line, read as every secret file is (see readSecretFile). */
 export async function readPassphrase(path: string, field: string): Promise<string> {
-  const passphrase = (await readSecretFile(path, field, 'passphrase file')).split(/\r?\n/)[0]!;
-  if (passphrase.trim() === '') throw new ConfigError(`${field}: the passphrase file ${path} is empty; write the passphrase on its first line`);
-  return passphrase;
+  try {
+    return await readSecret(path, { what: 'passphrase' });
+  } catch (error) {
+    throw new ConfigError(`${field}: the passphrase file ${messageOf(error)}`);
+  }
 }
 
 async function readSecretFile(path: string, field: string, what: string): Promise<string> {

@@ -11,7 +11,7 @@ import { describePluginError, pluginContext } from './context.js';
 import { formatBytes } from './format.js';
 import { describeFiles, type ManifestSource } from './manifest.js';
 import { watchStagedBytes, type ProgressListener, type ProgressUpdate } from './progress.js';
-import type { Staging } from './staging.js';
+import { makePrivate, type Staging } from './staging.js';
 
 export interface SourceOutcome {
   entry: ManifestSource;
@@ -100,6 +100,7 @@ async function backupBetweenHooks(
     const progress = report ? (update: ProgressUpdate) => report({ ...(reported = update), kind: 'source', name, phase: 'running' }) : () => {};
     await planned.plugin.backup({ ...context, dir, progress });
     watcher?.stop(); // while files are encrypted, plaintext and ciphertext would be counted together
+    await makePrivate(dir);
     const plain = run.encryption ? await encryptFolder(dir, run.encryption, signal) : undefined;
     entry.files = await describeFiles(staging.dir, dir, signal);
     if (plain) entry.files = entry.files.map((file) => ({ ...file, plain: plain.get(join(staging.dir, file.path))! }));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
-import { chmod, lstat, mkdir, readdir, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { ExitCode, PickupError, errnoCode, messageOf } from '../errors.js';
@@ -93,5 +93,19 @@ function realpathOr(path: string): string {
     return realpathSync(path);
   } catch {
     return path;
+  }
+}
+
+/**
+ * Makes everything a source staged readable by its owner only (files 0600, folders 0700): a tool that
+ * wrote with the usual umask (pg_dump writes 0644) must not make targets store a backup others can
+ * read. Only what is not private yet is changed (a change of mode would also void remembered digests).
+ */
+export async function makePrivate(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (!entry.isFile() && !entry.isDirectory()) continue;
+    const { mode } = await stat(path);
+    if ((mode & 0o077) !== 0) await chmod(path, entry.isDirectory() ? 0o700 : 0o600);
   }
 }
