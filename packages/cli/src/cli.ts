@@ -147,11 +147,13 @@ export async function main(argv: string[]): Promise<number> {
           .option('source', { type: 'string', array: true, nargs: 1, describe: 'What to back up: folder, postgres or mysql (repeatable; default folder)' })
           .option('source-path', { type: 'string', array: true, nargs: 1, describe: 'A folder to back up (repeatable; default /etc)' })
           .option('database', { type: 'string', array: true, nargs: 1, describe: 'A database to back up (repeatable; default all)' })
+          .option('db-host', { type: 'string', coerce: last, describe: 'The database server (default 127.0.0.1)' })
+          .option('db-port', { type: 'string', coerce: last, describe: 'Its port (default 5432 for postgres, 3306 for mysql)' })
           .option('target', { type: 'string', coerce: last, describe: 'Where to store: folder, ftp or rsync (default folder)' })
           .option('target-path', { type: 'string', coerce: last, describe: 'The folder for the backups (default /var/backups/pickup), or the folder at the ftp or rsync server' })
           .option('target-host', { type: 'string', coerce: last, describe: 'The ftp or rsync server' })
           .option('target-user', { type: 'string', coerce: last, describe: 'The user at the ftp or rsync server (default backup)' })
-          .option('keep', { type: 'string', coerce: last, describe: 'How many backups to keep (default 7)' }),
+          .option('keep', { type: 'string', coerce: last, describe: 'How many backups to keep: the newest N (retention keepLast; default 7)' }),
       async (args) => {
         const { initCommand } = await import('./commands/init.js');
         exitCode = await initCommand({
@@ -162,6 +164,8 @@ export async function main(argv: string[]): Promise<number> {
           source: args.source,
           sourcePath: args.sourcePath,
           database: args.database,
+          dbHost: args.dbHost,
+          dbPort: args.dbPort,
           target: args.target,
           targetPath: args.targetPath,
           targetHost: args.targetHost,

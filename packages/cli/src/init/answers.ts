@@ -17,6 +17,10 @@ export interface Answers {
   sourcePaths: string[];
   /** For the database sources. */
   databases: 'all' | string[];
+  /** The database server (both database sources use it). */
+  dbHost: string;
+  /** Each database source's port. */
+  dbPorts: Partial<Record<Exclude<SourceKind, 'folder'>, number>>;
   target: TargetKind;
   /** The folder target's folder (absolute), or the remote folder of ftp and rsync (as given). */
   targetPath: string;
@@ -31,6 +35,8 @@ export interface InitFlags {
   source?: string[] | undefined;
   sourcePath?: string[] | undefined;
   database?: string[] | undefined;
+  dbHost?: string | undefined;
+  dbPort?: string | undefined;
   target?: string | undefined;
   targetHost?: string | undefined;
   targetUser?: string | undefined;
@@ -49,6 +55,8 @@ export const DEFAULTS = {
   /** One folder per machine at the server, as the target docs advise. */
   remotePath: `backups/${hostname()}`,
   keep: 7,
+  dbHost: '127.0.0.1',
+  dbPorts: { postgres: 5432, mysql: 3306 },
 };
 
 /** Asks one question; resolves to the answer, trimmed, or `fallback` for an empty one. */
@@ -93,6 +101,18 @@ export async function gatherAnswers(flags: InitFlags, cwd: string, ask?: Ask): P
   const databases = databaseSource
     ? await question('--database', flags.database?.join(','), 'Databases (names with commas between, or all)', 'all', parseDatabases)
     : 'all';
+  const dbKinds = sources.filter((kind) => kind !== 'folder');
+  const dbFlag = flags.dbHost !== undefined ? '--db-host' : flags.dbPort !== undefined ? '--db-port' : undefined;
+  if (dbFlag && !databaseSource) throw new FlagError(`${dbFlag} is for --source postgres or --source mysql`);
+  if (flags.dbPort !== undefined && dbKinds.length > 1) throw new FlagError('--db-port: give one database source with it (postgres and mysql listen on different ports); edit the other in the config');
+  const dbHost = databaseSource
+    ? await question('--db-host', flags.dbHost, 'The database server (a host name or an IPv4 address)', DEFAULTS.dbHost, parseHost)
+    : DEFAULTS.dbHost;
+  const dbPorts: Answers['dbPorts'] = {};
+  for (const kind of dbKinds) {
+    const name = kind === 'postgres' ? 'PostgreSQL' : 'MySQL';
+    dbPorts[kind] = await question('--db-port', flags.dbPort, `${name} port at ${dbHost}`, String(DEFAULTS.dbPorts[kind]), parsePort);
+  }
 
   const target = await question('--target', flags.target, 'Where to store the backups (folder, ftp, rsync)', DEFAULTS.target, parseTarget);
   const remote = target !== 'folder';
@@ -103,8 +123,8 @@ export async function gatherAnswers(flags: InitFlags, cwd: string, ask?: Ask): P
   const targetPath = remote
     ? await question('--target-path', flags.targetPath, `Folder at the server (from ${target === 'ftp' ? 'the login folder' : "the user's home"} unless it starts with /)`, DEFAULTS.remotePath, parseRemotePath)
     : await question('--target-path', flags.targetPath, 'Folder to store the backups in', DEFAULTS.folderTargetPath, (text) => parseFolder(text, cwd));
-  const keep = await question('--keep', flags.keep, 'How many backups to keep', String(DEFAULTS.keep), parseKeep);
-  return { sources, sourcePaths, databases, target, targetPath, targetHost, targetUser, keep };
+  const keep = await question('--keep', flags.keep, 'How many backups to keep (the newest N: retention keepLast)', String(DEFAULTS.keep), parseKeep);
+  return { sources, sourcePaths, databases, dbHost, dbPorts, target, targetPath, targetHost, targetUser, keep };
 }
 
 function parseFlag<T>(flag: string, value: string, parse: Parse<T>): T {
@@ -171,6 +191,12 @@ function parseRemotePath(text: string): string {
   const path = text.trim();
   if (!path || /[\0\n\r]/.test(path)) throw new Error(`a folder on one line, not ${given(path)}`);
   return path;
+}
+
+function parsePort(text: string): number {
+  const port = Number(text.trim());
+  if (!/^\d+$/.test(text.trim()) || port < 1 || port > 65535) throw new Error(`a port number from 1 to 65535, not ${given(text.trim())}`);
+  return port;
 }
 
 function parseKeep(text: string): number {

@@ -1,5 +1,5 @@
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
-import { PASSWORD_FILES, SSH_FILES, type Answers, type SourceKind } from './answers.js';
+import { DEFAULTS, PASSWORD_FILES, SSH_FILES, type Answers, type SourceKind } from './answers.js';
 
 /** What the config calls each source: a folder source after its folder, a database source after its kind. */
 export interface NamedSource {
@@ -117,7 +117,8 @@ function renderSource(source: NamedSource, answers: Answers, own: Own[]): string
         ...head,
         "      use: 'postgres', // @pickup/source-postgres: pg_dump of each database, and the roles",
         '      with: {',
-        "        host: '127.0.0.1', // or the local socket's folder: '/var/run/postgresql'",
+        `        host: ${str(answers.dbHost)}, // or the local socket's folder: '/var/run/postgresql'`,
+        `        port: ${answers.dbPorts.postgres ?? DEFAULTS.dbPorts.postgres},`,
         "        user: 'backup', // a role that may read every database (see the Pickup docs: docs/sources/postgres.md)",
         `        passwordFile: ${str(`./${PASSWORD_FILES.postgres}`)}, // its password on the first line; keep the file mode 600`,
         `        ${databases} // 'all': every database but the templates; or a list: ['shop', 'blog']`,
@@ -129,7 +130,8 @@ function renderSource(source: NamedSource, answers: Answers, own: Own[]): string
         ...head,
         "      use: 'mysql', // @pickup/source-mysql: mariadb-dump (or mysqldump) of each database",
         '      with: {',
-        "        host: '127.0.0.1', // or a local socket: socket: '/run/mysqld/mysqld.sock'",
+        `        host: ${str(answers.dbHost)}, // or a local socket: socket: '/run/mysqld/mysqld.sock'`,
+        `        port: ${answers.dbPorts.mysql ?? DEFAULTS.dbPorts.mysql},`,
         "        user: 'backup', // an account that may read every database (see the Pickup docs: docs/sources/mysql.md)",
         `        passwordFile: ${str(`./${PASSWORD_FILES.mysql}`)}, // its password on the first line; keep the file mode 600`,
         `        ${databases} // 'all': every database but the system schemas; or a list: ['shop', 'blog']`,

@@ -219,11 +219,42 @@ describe('pickup init --source postgres --target ftp', () => {
       const check = await pickup(['check'], { cwd: project.dir });
       expect(check.code).toBe(1);
       expect(check.stdout).toContain(`ok: config ${project.path('pickup.config.ts')}`);
-      expect(check.stderr).toContain(`sources[0].with.passwordFile: ${project.path('pg-password')} cannot be read`);
-      expect(check.stderr).toContain(`targets[0].with.passwordFile: ${project.path('ftp-password')} cannot be read`);
+      expect(check.stderr).toContain(`sources[0].with.passwordFile: ${project.path('pg-password')} does not exist; create it with the password`);
+      expect(check.stderr).toContain(`targets[0].with.passwordFile: ${project.path('ftp-password')} does not exist; create it with the password`);
     } finally {
       await project.remove();
     }
+  });
+});
+
+describe('pickup init for a database on another server', () => {
+  it('takes the server and its port, and writes them into the config', async () => {
+    const project = await makeProject();
+    try {
+      const init = await pickup(['init', '--yes', '--source', 'mysql', '--db-host', 'db.internal', '--db-port', '3307'], { cwd: project.dir });
+      expect(init.stderr).toBe('');
+      expect(init.code).toBe(0);
+      const config = await readFile(project.path('pickup.config.ts'), 'utf8');
+      expect(config).toMatch(/host: 'db\.internal',.*\n\s+port: 3307,/);
+      const check = await pickup(['check'], { cwd: project.dir });
+      expect(check.code).toBe(1); // valid; only the password file is missing
+    } finally {
+      await project.remove();
+    }
+  });
+
+  it('refuses a port for two database sources at once, and a port that is not one', async () => {
+    const both = await pickup(['init', '--yes', '--dir', '/nonexistent-pickup', '--source', 'postgres,mysql', '--db-port', '5433'], { cwd: '/' });
+    expect(both.code).toBe(2);
+    expect(oneLine(both.stderr)).toMatch(/--db-port: give one database source with it/);
+    const wrong = await pickup(['init', '--yes', '--dir', '/nonexistent-pickup', '--source', 'postgres', '--db-port', '99999'], { cwd: '/' });
+    expect(wrong.code).toBe(2);
+    expect(oneLine(wrong.stderr)).toMatch(/--db-port: expected a port number from 1 to 65535, not "99999"/);
+  });
+
+  it('says what --keep means', async () => {
+    const help = await pickup(['init', '--help'], { cwd: '/' });
+    expect(help.stdout).toMatch(/--keep\s+How many backups to keep: the newest N \(retention keepLast/);
   });
 });
 
