@@ -41,7 +41,9 @@ describe('loading the config', () => {
       await writeFile(file, JSON.stringify({ sources: [{ name: '../x', use: 'folder' }], targets: [], concurrency: 0 }));
       const error = await loadConfig(file).catch((caught: unknown) => caught as { problems: string[]; exitCode: number });
       expect(error.exitCode).toBe(2);
-      expect(error.problems).toHaveLength(3);
+      // The three fields, and in the same round the plugin entry, whose plugin is not installed here.
+      expect(error.problems).toHaveLength(4);
+      expect(error.problems.join('\n')).toMatch(/sources\[0\]\.use: no source plugin "folder" is installed/);
       expect(error.problems.join('\n')).toMatch(/sources\[0\]\.name: use letters/);
       expect(error.problems.join('\n')).toMatch(/targets: list at least one target/);
       expect(error.problems.join('\n')).toMatch(/concurrency: /);

@@ -191,10 +191,10 @@ describe('verify and restore', () => {
       expect(list.stdout).toMatch(new RegExp(`${backupId}\\s+\\S+ \\S+\\s+-\\s+-\\s+damaged`));
       const verify = await pickup(['verify', backupId!], { cwd: project.dir });
       expect(verify.code).toBe(1);
-      expect(verify.stderr).toMatch(/is damaged: its manifest cannot be read/);
+      expect(verify.stderr).toMatch(/is damaged: its manifest is not JSON \(/);
       const restore = await pickup(['restore', backupId!, '--source', 'files', '--to', project.path('from-damaged')], { cwd: project.dir });
       expect(restore.code).toBe(1);
-      expect(restore.stderr).toMatch(/is damaged: its manifest cannot be read/);
+      expect(restore.stderr).toMatch(/is damaged: its manifest is not JSON \(/);
       expect(existsSync(project.path('from-damaged'))).toBe(false);
     } finally {
       await writeFile(manifestPath, manifest);

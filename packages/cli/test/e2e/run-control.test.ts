@@ -6,7 +6,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { completeBackups, makeProject, pickup, type Project } from '../helpers/project.js';
 
-const CONFIG_STAGING = /^pickup\.config\.ts-[0-9a-f]{12}$/;
 
 async function waitFor(path: string): Promise<void> {
   for (let i = 0; i < 400 && !existsSync(path); i++) await sleep(25);
@@ -34,9 +33,7 @@ describe('running unattended', () => {
     const done = await first;
     expect(done.code).toBe(0);
     expect(await completeBackups(project.path('backups'))).toHaveLength(1);
-    const [configStaging] = await readdir(project.path('staging'));
-    expect(configStaging).toMatch(CONFIG_STAGING);
-    expect(await readdir(project.path('staging', configStaging!))).toEqual([]); // lock released, staging removed
+    expect(await readdir(project.path('staging'))).toEqual([]); // lock released, staging removed, no empty folder left
   });
 
   it('a lock and staging left by a killed run do not block the next run, and are cleaned up', async () => {
@@ -57,7 +54,7 @@ describe('running unattended', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^\S+ warning: removed staging left by an interrupted run: 2020-01-01T000000\.000Z\n$/);
     expect(await completeBackups(project.path('backups'))).toHaveLength(1);
-    expect(await readdir(configStaging)).toEqual([]);
+    expect(existsSync(configStaging)).toBe(false);
   });
 
   it('--dry-run says what it would do and writes nothing anywhere', async () => {
