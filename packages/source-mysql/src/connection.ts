@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OptionError, messageOf } from '@pickup/core';
+import { OptionError, messageOf, readSecretFile, type Logger, type RestoreLogin } from '@pickup/core';
 import mysql from 'mysql2/promise';
 import type { MysqlOptions } from './options.js';
 
@@ -12,20 +11,28 @@ export interface Connection {
   socket?: string | undefined;
   user: string;
   password?: string | undefined;
+  /** Where the password came from, for messages: `password from passwordFile ./my-password`, `no password`. */
+  passwordFrom: string;
   tls: MysqlOptions['tls'];
 }
 
-export async function resolveConnection(options: MysqlOptions, resolvePath: (path: string) => string): Promise<Connection> {
+export async function resolveConnection(options: MysqlOptions, resolvePath: (path: string) => string, log?: Logger): Promise<Connection> {
   let password = options.password;
+  let passwordFrom = password === undefined ? 'no password' : 'password in the config';
   if (options.passwordFile) {
-    const file = resolvePath(options.passwordFile);
-    const text = await readFile(file, 'utf8').catch((error: unknown) => {
-      throw new OptionError('passwordFile', `${file} cannot be read: ${messageOf(error)}`);
-    });
-    password = text.split('\n')[0];
+    password = await readSecretFile(resolvePath(options.passwordFile), { option: 'passwordFile', log, what: 'password' });
+    passwordFrom = `password from passwordFile ${options.passwordFile}`;
   }
   const tls = typeof options.tls === 'object' && options.tls.ca ? { ...options.tls, ca: resolvePath(options.tls.ca) } : options.tls;
-  return { host: options.host, port: options.port, socket: options.socket && resolvePath(options.socket), user: options.user, password, tls };
+  const socket = options.socket && resolvePath(options.socket);
+  return { host: options.host, port: options.port, socket, user: options.user, password, passwordFrom, tls };
+}
+
+/** The same server as another user (`pickup restore --as USER --password-file FILE`). */
+export function asLogin(connection: Connection, login: RestoreLogin | undefined): Connection {
+  if (!login) return connection;
+  const passwordFrom = login.password === undefined ? 'no password' : `password from ${login.passwordFrom ?? 'a password file'}`;
+  return { ...connection, user: login.user, password: login.password, passwordFrom };
 }
 
 /** `127.0.0.1:3306 as backup`: what every message names, never the password. */
@@ -47,7 +54,18 @@ export async function connect(connection: Connection, database?: string): Promis
       ssl: tls === false ? undefined : tls === true ? {} : { ca: tls.ca ? await readFile(tls.ca, 'utf8') : undefined, rejectUnauthorized: !tls.insecure },
     });
   } catch (error) {
-    throw new Error(`cannot connect to MySQL at ${describeConnection(connection)}${database ? ` (database ${database})` : ''}: ${messageOf(error)}`);
+    const what = `${describeConnection(connection)} (${connection.passwordFrom})${database ? `, database ${database}` : ''}`;
+    throw new Error(`cannot connect to MySQL at ${what}: ${messageOf(error)}`);
+  }
+}
+
+/** Runs `work` with a client of the server, closed afterwards. */
+export async function withClient<T>(connection: Connection, work: (client: mysql.Connection) => Promise<T>): Promise<T> {
+  const client = await connect(connection);
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => {});
   }
 }
 
@@ -57,38 +75,12 @@ export interface ServerFacts {
   databases: string[];
 }
 
-export async function inspectServer(connection: Connection): Promise<ServerFacts> {
-  const client = await connect(connection);
-  try {
+export function inspectServer(connection: Connection): Promise<ServerFacts> {
+  return withClient(connection, async (client) => {
     const [[row]] = (await client.query('SELECT VERSION() AS version')) as unknown as [[{ version: string }]];
     const [rows] = (await client.query('SHOW DATABASES')) as unknown as [{ Database: string }[]];
     return { flavour: /mariadb/i.test(row.version) ? 'MariaDB' : 'MySQL', version: row.version, databases: rows.map((r) => r.Database) };
-  } finally {
-    await client.end();
-  }
-}
-
-/**
- * A temporary option file holding the connection and the password (mode 0600, in a private folder,
- * removed by `cleanup`): the dump tool reads it with --defaults-extra-file, so the password is never
- * in its argv or environment.
- */
-export async function optionFile(connection: Connection): Promise<{ path: string; cleanup(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'pickup-my-'));
-  const path = join(dir, 'client.cnf');
-  const quote = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-  const lines = ['[client]', `user=${quote(connection.user)}`];
-  if (connection.password !== undefined) lines.push(`password=${quote(connection.password)}`);
-  if (connection.socket) lines.push(`socket=${quote(connection.socket)}`);
-  else lines.push(`host=${quote(connection.host)}`, `port=${connection.port}`, 'protocol=TCP');
-  const tls = connection.tls;
-  if (tls !== false) {
-    lines.push('ssl');
-    if (tls !== true && tls.ca) lines.push(`ssl-ca=${quote(tls.ca)}`);
-    if (tls === true || !tls.insecure) lines.push('ssl-verify-server-cert');
-  }
-  await writeFile(path, `${lines.join('\n')}\n`, { mode: 0o600 });
-  return { path, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  });
 }
 
 /** The first of `candidates` found (an explicit path, or names looked up in $PATH). */

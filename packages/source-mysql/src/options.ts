@@ -30,6 +30,11 @@ export const options = z
     exclude: z.array(z.string().min(1)).default([]),
     /** Also save every account with its grants (SHOW CREATE USER and SHOW GRANTS) as users.sql. */
     users: z.boolean().default(false),
+    /**
+     * With `users`: keep each account's password hash and authentication string. `false` leaves them out:
+     * accounts that could log in only with a password come back locked, without one.
+     */
+    userPasswords: z.boolean().default(true),
     /** Extra flags for the dump tool, an escape hatch. */
     dumpArgs: z.array(z.string()).default([]),
     /** The dump tool; default: mariadb-dump, else mysqldump, from $PATH. */

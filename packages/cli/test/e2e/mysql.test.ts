@@ -72,7 +72,9 @@ describe('mysql source against a real MariaDB', () => {
     expect(run.code).toBe(0);
     const [backup] = await completeBackups(project.path('backups'));
     const manifest = JSON.parse(await readFile(project.path('backups', backup!, 'manifest.json'), 'utf8'));
-    expect(manifest.sources[0].files.map((file: { path: string }) => file.path).sort()).toEqual([`my/${db}.sql.gz`, `my/${other}.sql.gz`, 'my/users.sql'].sort());
+    expect(manifest.sources[0].files.map((file: { path: string }) => file.path).sort()).toEqual(
+      [`my/${db}.sql.gz`, `my/${other}.sql.gz`, `my/properties/${db}.sql`, `my/properties/${other}.sql`, 'my/users.sql'].sort(),
+    );
     expect(await readFile(project.path('backups', backup!, 'my/users.sql'), 'utf8')).toMatch(/GRANT ALL PRIVILEGES ON \*\.\* TO `pickup`@`127\.0\.0\.1`/);
 
     const restore = await pickup(['restore', '--source', 'my', '--only', db, '--to', `${db}_restored`], { cwd: project.dir });
@@ -99,11 +101,13 @@ describe('mysql source against a real MariaDB', () => {
   });
 
   it('a wrong password: a clear error naming the server and user, never the password', async () => {
-    await writeFile(project.path('wrong'), 'not-the-password\n');
+    await writeFile(project.path('wrong'), 'not-the-password\n', { mode: 0o600 });
     await project.writeConfig({ sources: [source({ passwordFile: './wrong' })], targets: [target] });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/cannot connect to MySQL at 127\.0\.0\.1:\d+ as pickup: Access denied for user 'pickup'@'127\.0\.0\.1'/);
+    expect(result.stderr).toMatch(
+      /cannot connect to MySQL at 127\.0\.0\.1:\d+ as pickup \(password from passwordFile \.\/wrong\): Access denied for user 'pickup'@'127\.0\.0\.1'/,
+    );
     expect(result.stderr + result.stdout).not.toContain('not-the-password');
   });
 
@@ -111,7 +115,7 @@ describe('mysql source against a real MariaDB', () => {
     await project.writeConfig({ sources: [source({ port: 1 })], targets: [{ ...target, with: { path: './unreachable', createPath: true } }] });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/cannot connect to MySQL at 127\.0\.0\.1:1 as pickup: .*ECONNREFUSED/);
+    expect(result.stderr).toMatch(/cannot connect to MySQL at 127\.0\.0\.1:1 as pickup \(password from passwordFile \.\/my-password\): .*ECONNREFUSED/);
     expect(await completeBackups(project.path('unreachable'))).toEqual([]);
   });
 
@@ -144,6 +148,8 @@ describe('mysql source against a real MariaDB', () => {
     expect(result.stderr).toMatch(new RegExp(`warning: source my: database ${doomed} at 127\\.0\\.0\\.1:\\d+ as pickup: dropping-dump exited with code 2: .*Unknown database`));
     const backups = (await completeBackups(project.path('backups'))).sort();
     const manifest = JSON.parse(await readFile(project.path('backups', backups.at(-1)!, 'manifest.json'), 'utf8'));
-    expect(manifest.sources[0].files.map((file: { path: string }) => file.path).sort()).toEqual([`my/${db}.sql.gz`, `my/${other}.sql.gz`, 'my/users.sql'].sort());
+    expect(manifest.sources[0].files.map((file: { path: string }) => file.path).sort()).toEqual(
+      [`my/${db}.sql.gz`, `my/${other}.sql.gz`, `my/properties/${db}.sql`, `my/properties/${other}.sql`, 'my/users.sql'].sort(),
+    );
   });
 });

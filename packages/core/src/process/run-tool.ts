@@ -1,4 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
+import type { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { once } from 'node:events';
@@ -21,6 +22,10 @@ export interface RunToolOptions {
   stdinFile?: string;
   /** ...decompressing it with gunzip on the way. */
   gunzipStdin?: boolean;
+  /** ...and through these transforms after that (a rewrite of the SQL on its way, say). */
+  stdinTransforms?: Transform[];
+  /** The part of the tool's stderr that says why it failed (default: its last three lines). */
+  failureOf?(stderr: string): string;
   /** Each line of the tool's stderr is logged at this level (default: debug). */
   log?: Logger;
   signal?: AbortSignal;
@@ -66,7 +71,7 @@ export async function runTool(command: string, args: readonly string[], options:
   const compressing = options.gzipLevel ? [createDeterministicGzip(options.gzipLevel)] : [];
   const piping = Promise.all([
     output && pipeline([child.stdout!, ...compressing, hashing.stream, output]),
-    input && (options.gunzipStdin ? pipeline(input, createGunzip(), child.stdin!) : pipeline(input, child.stdin!)),
+    input && pipeline([input, ...(options.gunzipStdin ? [createGunzip()] : []), ...(options.stdinTransforms ?? []), child.stdin!]),
   ]);
   piping.catch(() => {}); // its error is reported below, after the exit code
   let stderr = '';
@@ -91,7 +96,7 @@ export async function runTool(command: string, args: readonly string[], options:
   );
   if (code !== 0) {
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    const last = stderr.trim().split('\n').slice(-3).join(' / ');
+    const last = options.failureOf ? options.failureOf(stderr) : stderr.trim().split('\n').slice(-3).join(' / ');
     throw new ToolError(`${name} ${how}${last ? `: ${last}` : ''}`, code, stderr);
   }
   if (streamError) throw new ToolError(`${name}: ${streamError.message}`, code, stderr);
