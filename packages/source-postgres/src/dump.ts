@@ -1,6 +1,8 @@
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { messageOf, runTool, safeFileName, type Logger } from '@pickup/core';
+import { propertiesPath } from './database-properties.js';
+import { dbnameArg } from './tools.js';
 import type { PostgresOptions } from './options.js';
 
 export const GLOBALS_FILE = 'globals.sql';
@@ -35,7 +37,7 @@ export async function dumpDatabase(context: DumpContext, database: string, where
     ...(toFolder ? [`--file=${output}`] : []),
     ...(options.jobs ? [`--jobs=${options.jobs}`] : []),
     ...options.pgDumpArgs,
-    `--dbname=${database}`,
+    dbnameArg(database),
   ];
   try {
     await runTool(context.pgDump, args, { env: context.client.env, log: context.log, signal: context.signal, ...(toFolder ? {} : { stdoutFile: output }) });
@@ -45,11 +47,31 @@ export async function dumpDatabase(context: DumpContext, database: string, where
   }
 }
 
-/** Dumps roles and tablespaces. */
-export async function dumpGlobals(context: DumpContext, where: string): Promise<void> {
-  const output = join(context.dir, GLOBALS_FILE);
+/**
+ * A plain dump has no record of the database itself (encoding, locale, owner, settings, grants, comment):
+ * they go beside it, in a custom-format archive of nothing but them (every schema left out).
+ */
+export async function dumpDatabaseProperties(context: DumpContext, database: string, where: string): Promise<void> {
+  const output = join(context.dir, propertiesPath(database));
+  await mkdir(dirname(output), { recursive: true, mode: 0o700 });
+  const args = [...context.client.args, '--format=custom', '--schema-only', '--exclude-schema=*', `--file=${output}`, dbnameArg(database)];
   try {
-    await runTool(context.pgDumpAll, [...context.client.args, '--globals-only', `--file=${output}`, `--database=${context.options.maintenanceDatabase}`], {
+    await runTool(context.pgDump, args, { env: context.client.env, log: context.log, signal: context.signal });
+  } catch (error) {
+    await rm(output, { force: true });
+    throw new Error(
+      `database ${database} at ${where}: its properties (encoding, locale, owner, settings, grants) could not be saved, ` +
+        `a restore creates it with the server's defaults: ${messageOf(error)}`,
+    );
+  }
+}
+
+/** Dumps roles and tablespaces; the roles' password hashes only with `rolePasswords`. */
+export async function dumpGlobals(context: DumpContext, where: string, rolePasswords: boolean): Promise<void> {
+  const output = join(context.dir, GLOBALS_FILE);
+  const args = [...context.client.args, '--globals-only', ...(rolePasswords ? [] : ['--no-role-passwords'])];
+  try {
+    await runTool(context.pgDumpAll, [...args, `--file=${output}`, `--database=${context.options.maintenanceDatabase}`], {
       env: context.client.env,
       log: context.log,
       signal: context.signal,

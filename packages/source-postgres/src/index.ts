@@ -1,8 +1,10 @@
-import { defineSource, fromSafeFileName, OptionError } from '@pickup/core';
-import { describeConnection, inspectServer, resolveConnection, type Connection } from './connection.js';
-import { dumpDatabase, dumpGlobals, dumpName, GLOBALS_FILE, type DumpContext } from './dump.js';
+import { defineSource, fromSafeFileName, OptionError, type RestoreFile } from '@pickup/core';
+import { describeConnection, inspectServer, loginConnection, resolveConnection } from './connection.js';
+import { isPropertiesPath, propertiesPath } from './database-properties.js';
+import { dumpDatabase, dumpDatabaseProperties, dumpGlobals, dumpName, GLOBALS_FILE, type DumpContext } from './dump.js';
 import { options, type PostgresOptions } from './options.js';
-import { restoreDatabase, restoreGlobals } from './restore.js';
+import { restoreDatabase, restoreGlobals, type DumpToRestore } from './restore.js';
+import { credentialsHeld, dumpsRolePasswords } from './role-passwords.js';
 import { clientSetup, findBinDir, tool, toolMajor } from './tools.js';
 
 export { options, type PostgresOptions };
@@ -11,17 +13,27 @@ export default defineSource({
   name: '@pickup/source-postgres',
   options,
   describe: (opts) => `PostgreSQL databases ${opts.databases === 'all' ? 'all' : opts.databases.join(', ')}${opts.globals ? ', with roles' : ''}`,
+  restoreLogin: true,
 
-  async check({ options: opts, resolvePath }) {
-    const connection = await resolveConnection(opts, resolvePath);
+  async check({ options: opts, resolvePath, log }) {
+    const connection = await resolveConnection(opts, resolvePath, log);
     const server = await inspectServer(connection, opts.maintenanceDatabase);
     await checkPgDump(opts, server.major, resolvePath);
     const missing = opts.databases === 'all' ? [] : opts.databases.filter((name) => !server.databases.includes(name));
     if (missing.length > 0) throw new OptionError('databases', `no database ${missing.join(', ')} at ${describeConnection(connection)}`);
+    if (opts.globals && opts.rolePasswords && !server.readsPasswordHashes) {
+      throw new OptionError(
+        'rolePasswords',
+        `${describeConnection(connection)} may not read the roles' password hashes (pg_authid); ` +
+          'back up as a superuser or a role with pg_read_all_data, or leave rolePasswords out',
+      );
+    }
   },
 
+  credentials: credentialsHeld,
+
   async backup({ options: opts, dir, resolvePath, warn, log, signal }) {
-    const connection = await resolveConnection(opts, resolvePath);
+    const connection = await resolveConnection(opts, resolvePath, log);
     const where = describeConnection(connection);
     const server = await inspectServer(connection, opts.maintenanceDatabase);
     const { pgDump, pgDumpAll } = await checkPgDump(opts, server.major, resolvePath);
@@ -29,7 +41,7 @@ export default defineSource({
     const client = await clientSetup(connection);
     try {
       const context: DumpContext = { pgDump, pgDumpAll, client, options: opts, dir, log, signal };
-      if (opts.globals) await dumpGlobals(context, where).catch((error: Error) => warn(error.message));
+      if (opts.globals) await dumpGlobals(context, where, dumpsRolePasswords(opts, server.superuser)).catch((error: Error) => warn(error.message));
       let dumped = 0;
       for (const database of wanted) {
         try {
@@ -38,7 +50,9 @@ export default defineSource({
           log.debug(`dumped database ${database}`);
         } catch (error) {
           warn((error as Error).message);
+          continue;
         }
+        if (opts.format === 'plain') await dumpDatabaseProperties(context, database, where).catch((error: Error) => warn(error.message));
       }
       if (wanted.length > 0 && dumped === 0) throw new Error(`no database could be dumped at ${where}`);
       log.debug(`dumped ${dumped} of ${wanted.length} database(s) from PostgreSQL ${server.version} at ${where}`);
@@ -48,7 +62,8 @@ export default defineSource({
   },
 
   filesToRestore(only, paths) {
-    const databases = new Map(paths.filter((path) => path !== GLOBALS_FILE).map((path) => [fromSafeFileName(path.replace(/\.(dump|sql|dir)(\/.*)?$/, '')), path]));
+    const dumps = paths.filter((path) => path !== GLOBALS_FILE && !isPropertiesPath(path));
+    const databases = new Map(dumps.map((path) => [fromSafeFileName(path.replace(/\.(dump|sql|dir)(\/.*)?$/, '')), path]));
     const names = [...new Set(databases.keys())];
     const chosen = only.length > 0 ? only : names.length === 1 ? names : [];
     if (chosen.length !== 1) {
@@ -57,11 +72,15 @@ export default defineSource({
     const [name] = chosen as [string];
     if (name === 'globals' && paths.includes(GLOBALS_FILE)) return [GLOBALS_FILE];
     if (!databases.has(name)) throw new Error(`--only ${name}: no such database in this backup (it has: ${names.join(', ')})`);
-    return paths.filter((path) => path === databases.get(name) || path.startsWith(`${databases.get(name)}/`));
+    const dump = databases.get(name)!;
+    return paths.filter((path) => path === dump || path.startsWith(`${dump}/`) || path === propertiesPath(name));
   },
 
-  async restore({ options: opts, files, to, force, only, resolvePath, log, signal }) {
-    const connection: Connection = await resolveConnection(opts, resolvePath);
+  async restore({ options: opts, files, to, force, only, login, resolvePath, log, signal }) {
+    // As another user (--as), the configured user's password is neither read nor used.
+    const connection = login
+      ? loginConnection(await resolveConnection({ ...opts, password: undefined, passwordFile: undefined }, resolvePath), login)
+      : await resolveConnection(opts, resolvePath, log);
     const binDir = findBinDir(opts.binDir && resolvePath(opts.binDir));
     const client = await clientSetup(connection);
     const tools = { pgRestore: tool(binDir, 'pg_restore', !!opts.binDir), psql: tool(binDir, 'psql', !!opts.binDir), client, log, signal };
@@ -70,16 +89,23 @@ export default defineSource({
         await restoreGlobals(tools, files[0]!.localPath, opts.maintenanceDatabase);
         return;
       }
-      const first = files[0]!;
-      const format = first.path.endsWith('.sql') ? 'plain' : first.path.includes('.dir/') ? 'directory' : 'custom';
-      const path = format === 'directory' ? first.localPath.slice(0, first.localPath.indexOf('.dir/') + 4) : first.localPath;
-      await restoreDatabase(tools, connection, opts.maintenanceDatabase, { path, format }, to, force);
+      await restoreDatabase(tools, connection, opts.maintenanceDatabase, dumpToRestore(files), to, force);
       log.info(`restored into database ${to} at ${describeConnection(connection)}`);
     } finally {
       await client.cleanup();
     }
   },
 });
+
+/** The fetched dump of one database, and where its properties are. */
+function dumpToRestore(files: readonly RestoreFile[]): DumpToRestore {
+  const first = files.find((file) => !isPropertiesPath(file.path))!;
+  const format = first.path.endsWith('.sql') ? 'plain' : first.path.includes('.dir/') ? 'directory' : 'custom';
+  const path = format === 'directory' ? first.localPath.slice(0, first.localPath.indexOf('.dir/') + 4) : first.localPath;
+  const database = fromSafeFileName(first.path.replace(/\.(dump|sql|dir)(\/.*)?$/, ''));
+  const sidecar = files.find((file) => isPropertiesPath(file.path))?.localPath;
+  return { path, format, database, properties: format === 'plain' ? sidecar : path };
+}
 
 /** pg_dump and pg_dumpall, as new as the server: an older pg_dump cannot dump a newer server. */
 async function checkPgDump(opts: PostgresOptions, serverMajor: number, resolvePath: (path: string) => string): Promise<{ pgDump: string; pgDumpAll: string }> {

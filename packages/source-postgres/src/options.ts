@@ -23,8 +23,13 @@ export const options = z
     format: z.enum(['custom', 'plain', 'directory']).default('custom'),
     /** Parallel jobs for the `directory` format. */
     jobs: z.number().int().positive().optional(),
-    /** Dump roles and tablespaces with `pg_dumpall --globals-only` (needs a superuser for role passwords). */
+    /** Dump roles and tablespaces with `pg_dumpall --globals-only`. */
     globals: z.boolean().default(true),
+    /**
+     * Whether `globals.sql` holds the roles' password hashes. Unset: only when the backup role is a
+     * superuser; `true`: always (a non-superuser needs `pg_read_all_data`); `false`: never.
+     */
+    rolePasswords: z.boolean().optional(),
     /** Extra pg_dump arguments, an escape hatch: `['--no-owner']`. */
     pgDumpArgs: z.array(z.string()).default([]),
     /** Folder holding pg_dump, pg_dumpall, pg_restore and psql. Default: the newest /usr/lib/postgresql/N/bin, else $PATH. */

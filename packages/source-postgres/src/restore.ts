@@ -1,6 +1,11 @@
-import { ExitCode, PickupError, messageOf, runTool, type Logger } from '@pickup/core';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ExitCode, PickupError, messageOf, privateTempDir, runTool, type Logger } from '@pickup/core';
 import { connect, describeConnection, type Connection } from './connection.js';
+import { quoteIdentifier, type PropertiesScript } from './database-properties.js';
 import { GLOBALS_FILE } from './dump.js';
+import { readPropertiesScript } from './read-properties.js';
+import { dbnameArg } from './tools.js';
 
 export interface RestoreTools {
   pgRestore: string;
@@ -10,51 +15,149 @@ export interface RestoreTools {
   signal: AbortSignal;
 }
 
+export interface DumpToRestore {
+  path: string;
+  format: 'custom' | 'plain' | 'directory';
+  /** The database's name when it was dumped. */
+  database: string;
+  /** The archive holding the database's properties: the dump itself, or a plain dump's sidecar (none in older backups). */
+  properties: string | undefined;
+}
+
 /**
- * Restores one database dump into `database` on the configured server: created if missing; one that
- * already holds tables or views is refused unless `force`, which drops what the dump recreates.
+ * Restores one database dump into `database` on the server: created if missing, with the dumped
+ * database's properties, and removed again if the restore fails; one that already holds tables or
+ * views is refused unless `force`, which drops what the dump recreates.
  */
 export async function restoreDatabase(
   tools: RestoreTools,
   connection: Connection,
   maintenanceDatabase: string,
-  dump: { path: string; format: 'custom' | 'plain' | 'directory' },
+  dump: DumpToRestore,
   database: string,
   force: boolean,
 ): Promise<void> {
   const where = describeConnection(connection);
+  const exists = await databaseExists(connection, maintenanceDatabase, database);
+  if (exists && !force && (await holdsRelations(connection, database))) {
+    throw new PickupError(
+      `database ${database} at ${where} already holds tables; restore into a new database name, or add --force to replace what the dump holds`,
+      ExitCode.usage,
+    );
+  }
+  const workDir = await privateTempDir('pgrestore');
+  const run = { env: tools.client.env, log: tools.log, signal: tools.signal };
+  const psqlScript = async (name: string, script: string) => {
+    const file = join(workDir, name);
+    await writeFile(file, script, { encoding: 'latin1', mode: 0o600 });
+    const args = [dbnameArg(maintenanceDatabase), '--no-psqlrc', '--quiet', '--set=ON_ERROR_STOP=1', `--file=${file}`];
+    await runTool(tools.psql, [...tools.client.args, ...args], run);
+  };
+  let step = `creating database ${database} at ${where}`;
+  try {
+    let properties: PropertiesScript | undefined;
+    if (!exists) {
+      if (dump.properties) properties = await readPropertiesScript(tools, dump.properties, { from: dump.database, to: database }, workDir);
+      if (properties) {
+        await psqlScript('create.sql', properties.create);
+        tools.log.info(`created database ${database} at ${where} with the encoding, locale and owner of database ${dump.database}`);
+      } else {
+        await createPlainDatabase(connection, maintenanceDatabase, database);
+        tools.log.info(
+          `created database ${database} at ${where} with the server's defaults: the backup holds no encoding, locale, owner, settings or grants of ` +
+            `database ${dump.database} (made before Pickup kept them${dump.format === 'plain' ? '' : ', or with pg_dump --schema or --table'})`,
+        );
+      }
+    }
+    step = `restoring into database ${database} at ${where}`;
+    await restoreContents(tools, dump, database, force);
+    if (properties) {
+      step = `setting the settings, grants and comment of database ${database} at ${where}`;
+      await psqlScript('finish.sql', properties.finish);
+    }
+  } catch (error) {
+    const outcome = exists ? changedByFailure(dump.format, database, force) : await removeCreated(connection, maintenanceDatabase, database);
+    // psql names the temporary script's path and line: noise to the user.
+    const message = messageOf(error)
+      .replace(/psql:\S+\/(create|finish)\.sql:\d+: /g, '')
+      .replace(/;+$/, '');
+    throw new PickupError(`${step} failed: ${message}${rightsHint(message)}; ${outcome}`, ExitCode.partial);
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** The dump's objects and data, into an existing database. */
+async function restoreContents(tools: RestoreTools, dump: DumpToRestore, database: string, force: boolean): Promise<void> {
+  const target = dbnameArg(database);
+  const run = { env: tools.client.env, log: tools.log, signal: tools.signal };
+  if (dump.format === 'plain') {
+    await runTool(tools.psql, [...tools.client.args, target, '--no-psqlrc', '--quiet', '--set=ON_ERROR_STOP=1', `--file=${dump.path}`], run);
+  } else {
+    const clean = force ? ['--clean', '--if-exists'] : [];
+    await runTool(tools.pgRestore, [...tools.client.args, target, '--exit-on-error', ...clean, dump.path], run);
+  }
+}
+
+/** What a failed restore did to a database that existed before it. */
+function changedByFailure(format: DumpToRestore['format'], database: string, force: boolean): string {
+  if (!force) return `database ${database} existed before and is left as the error found it, holding what was restored until then`;
+  if (format === 'plain') {
+    return `database ${database} existed before: the dump's statements before the error were run in it, so it may hold part of the dump now`;
+  }
+  return (
+    `database ${database} existed before: with --force the dump's objects are dropped from it and created again, so it may have lost ` +
+    'tables or data that were not restored before the error; restore again with --force once the cause is fixed'
+  );
+}
+
+/** Drops a database this restore created, so that a failure leaves nothing half-done; says how that went. */
+async function removeCreated(connection: Connection, maintenanceDatabase: string, database: string): Promise<string> {
+  try {
+    const admin = await connect(connection, maintenanceDatabase);
+    try {
+      if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount === 0) return `database ${database} was not created`;
+      const major = Number((await admin.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]!.v) / 10_000;
+      await admin.query(`DROP DATABASE ${quoteIdentifier(database)}${major >= 13 ? ' WITH (FORCE)' : ''}`);
+      return `the new database ${database} was removed again`;
+    } finally {
+      await admin.end();
+    }
+  } catch (error) {
+    return `the new database ${database} could not be removed (${messageOf(error)}): drop it by hand`;
+  }
+}
+
+/** What to do when the restoring user lacks a right. */
+function rightsHint(message: string): string {
+  if (!/permission denied|must be (owner|member|able to SET ROLE)|must have (CREATEDB|privileges)/i.test(message)) return '';
+  return (
+    '; restore as a user that may create the database and own its objects, ' +
+    'a superuser or one with CREATEDB and membership in the owning roles (pickup restore ... --as USER --password-file FILE)'
+  );
+}
+
+async function databaseExists(connection: Connection, maintenanceDatabase: string, database: string): Promise<boolean> {
   const admin = await connect(connection, maintenanceDatabase);
   try {
-    const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount! > 0;
-    if (!exists) {
-      await admin.query(`CREATE DATABASE ${quoteIdentifier(database)}`);
-      tools.log.info(`created database ${database} at ${where}`);
-    } else if (!force && (await holdsRelations(connection, database))) {
-      throw new PickupError(
-        `database ${database} at ${where} already holds tables; restore into a new database name, or add --force to replace what the dump holds`,
-        ExitCode.usage,
-      );
-    }
+    return (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount! > 0;
   } finally {
     await admin.end();
   }
-  const target = `--dbname=${database}`;
-  const run = { env: tools.client.env, log: tools.log, signal: tools.signal };
+}
+
+async function createPlainDatabase(connection: Connection, maintenanceDatabase: string, database: string): Promise<void> {
+  const admin = await connect(connection, maintenanceDatabase);
   try {
-    if (dump.format === 'plain') {
-      await runTool(tools.psql, [...tools.client.args, target, '--quiet', '--set=ON_ERROR_STOP=1', `--file=${dump.path}`], run);
-    } else {
-      const clean = force ? ['--clean', '--if-exists'] : [];
-      await runTool(tools.pgRestore, [...tools.client.args, target, '--exit-on-error', ...clean, dump.path], run);
-    }
-  } catch (error) {
-    throw new PickupError(`restoring into database ${database} at ${where} failed: ${messageOf(error)}`, ExitCode.partial);
+    await admin.query(`CREATE DATABASE ${quoteIdentifier(database)}`);
+  } finally {
+    await admin.end();
   }
 }
 
 /** Restores roles and tablespaces (`--only globals`). Existing roles make psql report errors: they are not fatal. */
 export async function restoreGlobals(tools: RestoreTools, path: string, maintenanceDatabase: string): Promise<void> {
-  await runTool(tools.psql, [...tools.client.args, `--dbname=${maintenanceDatabase}`, '--quiet', `--file=${path}`], {
+  await runTool(tools.psql, [...tools.client.args, dbnameArg(maintenanceDatabase), '--quiet', `--file=${path}`], {
     env: tools.client.env,
     log: tools.log,
     signal: tools.signal,
@@ -72,8 +175,4 @@ async function holdsRelations(connection: Connection, database: string): Promise
   } finally {
     await client.end();
   }
-}
-
-export function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }

@@ -1,8 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OptionError, runTool } from '@pickup/core';
+import { OptionError, privateTempDir, runTool } from '@pickup/core';
 import type { Connection } from './connection.js';
 
 /** The folder of the PostgreSQL client programs: `binDir`, else the newest /usr/lib/postgresql/N/bin, else $PATH. */
@@ -37,9 +36,14 @@ export async function toolMajor(path: string): Promise<number> {
   return Number(match[1]);
 }
 
+/** `--dbname=shop`; a name the tools would take for a connection string (`a=b`, `postgres://...`) is given as one. */
+export function dbnameArg(database: string): string {
+  return /=|^postgres(ql)?:\/\//.test(database) ? `--dbname=dbname='${database.replace(/['\\]/g, '\\$&')}'` : `--dbname=${database}`;
+}
+
 /**
- * The connection flags and environment for a client program. The password goes into a temporary
- * passfile (mode 0600, removed by `cleanup`), never onto the command line or into PGPASSWORD.
+ * The connection flags and environment for a client program. The password goes into a passfile
+ * (mode 0600, in a private temp folder removed by `cleanup`), never onto the command line or into PGPASSWORD.
  */
 export async function clientSetup(connection: Connection): Promise<{ args: string[]; env: Record<string, string | undefined>; cleanup(): Promise<void> }> {
   const args: string[] = ['--no-password'];
@@ -49,7 +53,7 @@ export async function clientSetup(connection: Connection): Promise<{ args: strin
   const env: Record<string, string | undefined> = {};
   if (connection.sslmode) env.PGSSLMODE = connection.sslmode;
   if (connection.password === undefined) return { args, env, cleanup: async () => {} };
-  const dir = await mkdtemp(join(tmpdir(), 'pickup-pgpass-'));
+  const dir = await privateTempDir('pgpass');
   const passfile = join(dir, 'pgpass');
   const escape = (text: string) => text.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
   await writeFile(passfile, `*:*:*:*:${escape(connection.password)}\n`, { mode: 0o600 });

@@ -128,7 +128,9 @@ describe('postgres source against a real PostgreSQL', () => {
     await project.writeConfig({ sources: [source({ passwordFile: './wrong-password' })], targets: [target] });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/cannot connect to PostgreSQL at 127\.0\.0\.1:\d+ as postgres \(database postgres\): password authentication failed/);
+    expect(result.stderr).toMatch(
+      /cannot connect to PostgreSQL at 127\.0\.0\.1:\d+ as postgres \(database postgres; password from passwordFile \.\/wrong-password\): password authentication failed/,
+    );
     expect(result.stderr + result.stdout).not.toContain('not-the-password');
   });
 
@@ -136,7 +138,7 @@ describe('postgres source against a real PostgreSQL', () => {
     await project.writeConfig({ sources: [source({ port: 1 })], targets: [{ ...target, with: { path: './unreachable', createPath: true } }] });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/cannot connect to PostgreSQL at 127\.0\.0\.1:1 as postgres \(database postgres\): .*ECONNREFUSED/);
+    expect(result.stderr).toMatch(/cannot connect to PostgreSQL at 127\.0\.0\.1:1 as postgres \(database postgres; password from passwordFile \.\/pg-password\): .*ECONNREFUSED/);
     expect(await completeBackups(project.path('unreachable'))).toEqual([]);
   });
 

@@ -92,7 +92,7 @@ describe('s3 target against a real Ceph radosgw', () => {
   });
   const sources = () => [
     { name: 'files', use: 'folder', with: { path: './data' } },
-    { name: 'db', use: 'postgres', with: { host: pg.host, port: pg.port, user: pg.user, passwordFile: './pg-password', databases: [db] } },
+    { name: 'db', use: 'postgres', with: { host: pg.host, port: pg.port, user: pg.user, passwordFile: './pg-password', databases: [db], rolePasswords: false } },
   ];
 
   it('backs up a folder and a database; list, verify and restore give back the same bytes and rows', async () => {
@@ -221,7 +221,7 @@ describe('s3 target against a real Ceph radosgw', () => {
       [{ endpoint: 'http://127.0.0.1:9' }, /nothing listens at the endpoint|ECONNREFUSED/],
     ];
     for (const [extra, message] of cases) {
-      await project.writeConfig({ sources: [{ name: 'files', use: 'folder', with: { path: './small' } }], targets: [target(bucket, { prefix: 'bad', maxAttempts: 1, ...extra })] });
+      await project.writeConfig({ sources: [{ name: 'files', use: 'folder', with: { path: './small' } }], targets: [target(bucket, { prefix: 'bad', maxAttempts: 1, retryFor: 0, ...extra })] });
       const run = await pickup([], { cwd: project.dir });
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(message);
