@@ -1,4 +1,4 @@
-import { z } from '@pickup/core';
+import { DEFAULT_RETRY_FOR, z } from '@pickup/core';
 
 export const options = z
   .object({
@@ -19,6 +19,11 @@ export const options = z
     strictHostKeyChecking: z.boolean().default(true),
     /** Seconds to wait for the ssh connection. */
     connectTimeout: z.number().int().positive().default(30),
+    /**
+     * Seconds during which a step that lost its connection, or could not make one, is tried again (a
+     * server restarting); 0: never. A transfer that ran longer than this gets the same time again.
+     */
+    retryFor: z.number().min(0).default(DEFAULT_RETRY_FOR),
     /** Extra rsync flags, an escape hatch: `['--bwlimit=10m']`. */
     rsyncArgs: z.array(z.string()).default([]),
     /** The local rsync program. */

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { PassThrough, type Readable } from 'node:stream';
-import { runTool, ToolError, type Logger } from '@pickup/core';
+import { spawnTracked, ToolError, type Logger } from '@pickup/core';
+import { explainSsh } from './failure.js';
 import type { RsyncOptions } from './options.js';
 
 /** Where the backups are: a folder on this machine, or on `host` over ssh. */
@@ -81,33 +81,27 @@ export class Shell {
   }
 }
 
-/** Like runTool, with stdout into a stream. */
+/**
+ * Like runTool, with stdout into a stream. In a process group of its own, recorded: an interruption ends
+ * it, and so does the next run when a killed one left it working. A failure of ssh itself (exit 255) is
+ * explained and `transient` unless ssh refused the host key or the login.
+ */
 async function runRaw(program: string, args: string[], output: PassThrough, log: Logger, keyscan: string, signal?: AbortSignal): Promise<void> {
-  const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
-  child.stdout.pipe(output, { end: false });
+  const child = spawnTracked(program, args, { stdio: ['ignore', 'pipe', 'pipe'], signal });
+  child.stdout!.pipe(output, { end: false });
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new ToolError(`${program} was not found`, null, '') : error));
-    child.once('close', resolve);
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+  const [code, killedBy] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT' ? new ToolError(`${program} was not found`, null, '') : error),
+    );
+    child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
   });
   for (const line of stderr.trim().split('\n')) if (line) log.debug(`${program}: ${line}`);
-  if (code !== 0) {
-    const missing = /No such file or directory/.test(stderr);
-    const message = sshProblem(code, stderr, keyscan) ?? `${args.at(-1)} failed (exit code ${code}): ${stderr.trim().split('\n').slice(-2).join(' / ')}`;
-    throw Object.assign(new ToolError(message, code, stderr), missing ? { code: 'ENOENT' } : {});
-  }
+  if (code === 0) return;
+  const ssh = code === 255 && program === 'ssh' ? explainSsh(stderr, keyscan) : undefined;
+  const how = killedBy ? `was killed by ${killedBy}` : `failed (exit code ${code})`;
+  const message = ssh?.message ?? `${args.at(-1)} ${how}: ${stderr.trim().split('\n').slice(-2).join(' / ')}`;
+  const missing = !ssh && /No such file or directory/.test(stderr);
+  throw Object.assign(new ToolError(message, code, stderr), { transient: ssh?.transient ?? false }, missing ? { code: 'ENOENT' } : {});
 }
-
-/** ssh's exit 255 means the connection, not the command: say what went wrong in its words. */
-export function sshProblem(code: number | null, stderr: string, keyscan = 'ssh-keyscan HOST >> ~/.ssh/known_hosts'): string | undefined {
-  if (code !== 255) return undefined;
-  if (/Host key verification failed|No .* host key is known/i.test(stderr)) {
-    return `the server's host key is not known (strict host key checking is on); add it after checking its fingerprint: ${keyscan}`;
-  }
-  if (/REMOTE HOST IDENTIFICATION HAS CHANGED/.test(stderr)) return "the server's host key has CHANGED: someone may be impersonating it; check before you update known hosts";
-  if (/Permission denied/.test(stderr)) return 'ssh refused the login: permission denied (wrong key or user)';
-  return `ssh could not connect: ${stderr.trim().split('\n').at(-1) ?? ''}`;
-}
-
-export { runTool };
