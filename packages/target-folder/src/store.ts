@@ -1,8 +1,13 @@
 import { constants } from 'node:fs';
-import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { previousCopies, tryLink } from './dedup.js';
+import { syncPath } from './sync.js';
 import { PARTIAL_SUFFIX, errnoCode, exists, messageOf, nearestExisting, OptionError, probeWritable, type StagedRun } from '@pickup/core';
+
+/** Modes of what a backup holds, whatever the staged modes and the umask: readable by the owner only. */
+const STORED_FILE_MODE = 0o600;
+const STORED_FOLDER_MODE = 0o700;
 
 export interface StoreResult {
   path: string;
@@ -27,7 +32,7 @@ export async function storeRun(
   if (await exists(final)) throw new Error(`${final} already exists; a backup is never overwritten`);
   const partial = `${final}${PARTIAL_SUFFIX}`;
   await rm(partial, { recursive: true, force: true });
-  await mkdir(partial, { mode: 0o700 });
+  await mkdir(partial, { mode: STORED_FOLDER_MODE });
   const result: StoreResult = { path: final, linkedBytes: 0, writtenBytes: 0 };
   try {
     const previous = await previousCopies(root);
@@ -41,8 +46,13 @@ export async function storeRun(
       if (existing) {
         await makeFolderFor(to, folders);
         if (await tryLink(existing, to)) {
-          result.linkedBytes += file.size;
-          continue;
+          // The link shares its inode with the older backup's file (which an earlier version may have
+          // stored 0644): private for both. A file of another owner cannot be changed: copied instead.
+          if (await madePrivate(to)) {
+            result.linkedBytes += file.size;
+            continue;
+          }
+          await rm(to);
         }
       }
       await copyDurably(join(run.dir, file.path), to, file.size, folders);
@@ -64,13 +74,15 @@ export async function storeRun(
 async function makeFolderFor(file: string, folders: Set<string>): Promise<void> {
   const folder = dirname(file);
   if (folders.has(folder)) return;
-  await mkdir(folder, { recursive: true, mode: 0o700 });
+  await mkdir(folder, { recursive: true, mode: STORED_FOLDER_MODE });
   folders.add(folder);
 }
 
 async function copyDurably(from: string, to: string, expectedSize: number | undefined, folders: Set<string>): Promise<void> {
   await makeFolderFor(to, folders);
   await copyFile(from, to, constants.COPYFILE_EXCL);
+  // copyFile keeps the staged mode (0644 for some tools' output): a stored file is private whatever it was.
+  await chmod(to, STORED_FILE_MODE);
   await syncPath(to);
   const { size } = await stat(to);
   if (expectedSize !== undefined && size !== expectedSize) {
@@ -78,13 +90,14 @@ async function copyDurably(from: string, to: string, expectedSize: number | unde
   }
 }
 
-/** fsync a file or folder, so a power cut after the rename cannot leave a backup with empty files. */
-async function syncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r');
+/** chmod 0600; false where this user may not (a file another user owns). */
+async function madePrivate(file: string): Promise<boolean> {
   try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+    await chmod(file, STORED_FILE_MODE);
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === 'EPERM') return false;
+    throw error;
   }
 }
 

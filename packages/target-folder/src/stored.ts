@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { checkedBackupId, checkedBackupPath, OptionError, runFolderEntry, type StoredEntry } from '@pickup/core';
+import { checkedBackupId, checkedBackupPath, OptionError, PARTIAL_SUFFIX, runFolderEntry, type StoredEntry } from '@pickup/core';
+import { syncPath } from './sync.js';
 
 /**
  * Every run folder under `root` (see runFolderEntry): a `<runId>` folder is complete, as only a
@@ -17,9 +18,22 @@ export async function listRuns(root: string): Promise<StoredEntry[]> {
   });
 }
 
-/** Removes one run folder. Files hard-linked from other backups keep their other links. */
+/**
+ * Removes one run folder. A complete backup first loses its name: `<runId>` is renamed to
+ * `<runId>.partial` (a leftover of that name removed before), then deleted; a removal cut off at any
+ * moment leaves an incomplete backup, which retention removes, never one that lists complete with
+ * files missing. Files hard-linked from other backups keep their other links.
+ */
 export async function removeRun(root: string, id: string): Promise<void> {
-  await rm(join(root, checkedBackupId(id)), { recursive: true });
+  const entry = runFolderEntry(checkedBackupId(id))!;
+  const doomed = join(root, entry.complete ? `${id}${PARTIAL_SUFFIX}` : id);
+  if (entry.complete) {
+    await rm(doomed, { recursive: true, force: true });
+    await rename(join(root, id), doomed);
+    // On disk before anything is deleted: after a power cut, the backup is either whole or incomplete.
+    await syncPath(root);
+  }
+  await rm(doomed, { recursive: true });
 }
 
 /** Opens a file of a run; a missing file rejects with ENOENT. */
