@@ -1,4 +1,4 @@
-import { z } from '@pickup/core';
+import { DEFAULT_RETRY_FOR, z } from '@pickup/core';
 
 export const options = z
   .object({
@@ -19,8 +19,13 @@ export const options = z
     allowUntrusted: z.boolean().default(false),
     /** Seconds without an answer before a connection counts as dropped. */
     timeout: z.number().positive().default(30),
-    /** How many times a dropped connection or a timeout is retried, per file, with backoff. */
-    retries: z.number().int().min(0).default(3),
+    /**
+     * Seconds during which a step (a file's upload, a listing, a removal) that failed for a passing reason
+     * (a dropped connection, a timeout, a "try again" reply) is tried again, from its first failure; 0: never.
+     */
+    retryFor: z.number().min(0).default(DEFAULT_RETRY_FOR),
+    /** At most this many retries per step, within `retryFor`; unset: as many as `retryFor` allows. */
+    retries: z.number().int().min(0).optional(),
   })
   .strict();
 

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { posix } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, FTPError } from 'basic-ftp';
-import { messageOf, OptionError, type Logger } from '@pickup/core';
+import { messageOf, OptionError, readSecretFile, RetriesExhaustedError, withRetries, type Logger } from '@pickup/core';
 import type { FtpOptions } from './options.js';
 
 const TLS_TRUST_ERRORS = new Set([
@@ -23,15 +22,16 @@ export interface FtpSettings {
   ca?: string | undefined;
 }
 
-export async function settingsOf(options: FtpOptions, resolvePath: (path: string) => string): Promise<FtpSettings> {
-  const read = async (option: 'passwordFile' | 'ca', file: string) =>
+export async function settingsOf(options: FtpOptions, resolvePath: (path: string) => string, log: Logger): Promise<FtpSettings> {
+  const readCa = async (file: string) =>
     readFile(resolvePath(file), 'utf8').catch((error: unknown) => {
-      throw new OptionError(option, `${resolvePath(file)} cannot be read: ${messageOf(error)}`);
+      throw new OptionError('ca', `${resolvePath(file)} cannot be read: ${messageOf(error)}`);
     });
+  const readPassword = (file: string) => readSecretFile(resolvePath(file), { option: 'passwordFile', log, what: 'password' });
   return {
     options,
-    password: options.passwordFile ? (await read('passwordFile', options.passwordFile)).split('\n')[0] : options.password,
-    ca: options.ca ? await read('ca', options.ca) : undefined,
+    password: options.passwordFile ? await readPassword(options.passwordFile) : options.password,
+    ca: options.ca ? await readCa(options.ca) : undefined,
   };
 }
 
@@ -41,15 +41,24 @@ export function describeServer(options: FtpOptions): string {
   return `${scheme}://${options.user}@${options.host}:${options.port ?? (options.secure === 'implicit' ? 990 : 21)}${options.secure === true ? ' (TLS)' : ''}`;
 }
 
+/** How `attempt` retries a step: `retryFor` seconds (the option's by default); `retryable` says whether it still may. */
+export interface AttemptOptions {
+  retryFor?: number;
+  retryable?: () => boolean;
+}
+
 /**
  * One FTP connection, opened on first use and opened again after a drop. `attempt` runs a step with
- * retries: a dropped connection, a timeout or a "try again" reply reconnects and retries it with
- * backoff; anything else (a wrong password, a refused permission, an untrusted certificate) fails at once.
+ * retries: a dropped connection, a timeout or a "try again" reply reconnects and runs it again with
+ * backoff, for `retryFor` seconds from its first failure (at most `retries` times, if set); anything
+ * else (a wrong password, a refused permission, an untrusted certificate) fails at once.
  */
 export class FtpSession {
   private client: Client | undefined;
   /** The remote folder of the backups, absolute. */
   root = '';
+  /** An interruption ends the transfer under way, not only the next one. */
+  private readonly onAbort = () => this.close();
 
   constructor(
     private readonly settings: FtpSettings,
@@ -57,29 +66,39 @@ export class FtpSession {
     private readonly signal?: AbortSignal,
   ) {}
 
-  async attempt<T>(what: string, step: (client: Client) => Promise<T>): Promise<T> {
-    const { retries } = this.settings.options;
-    for (let attempt = 0; ; attempt++) {
-      this.signal?.throwIfAborted();
-      try {
-        return await step(await this.connected());
-      } catch (error) {
-        const transient = isTransient(error);
-        if (!transient || attempt >= retries) {
-          const tries = transient ? ` (after ${attempt + 1} attempts)` : '';
-          throw new Error(`${what} at ${describeServer(this.settings.options)}: ${describeError(error)}${tries}`);
-        }
-        const delay = 500 * 2 ** attempt;
-        this.log.warn(`${what}: ${describeError(error)}; reconnecting and retrying in ${delay / 1000}s (${attempt + 1} of ${retries})`);
-        this.close();
-        await sleep(delay, undefined, this.signal ? { signal: this.signal } : {});
-      }
+  async attempt<T>(what: string, step: (client: Client) => Promise<T>, { retryFor, retryable }: AttemptOptions = {}): Promise<T> {
+    const { options } = this.settings;
+    const started = Date.now();
+    let attempts = 0;
+    try {
+      return await withRetries(
+        what,
+        async (attempt) => {
+          this.signal?.throwIfAborted();
+          attempts = attempt;
+          return step(await this.connected());
+        },
+        {
+          retryFor: retryFor ?? options.retryFor,
+          transient: (error) => isTransient(error) && (retryable?.() ?? true) && (options.retries === undefined || attempts <= options.retries),
+          describe: describeError,
+          log: this.log,
+          signal: this.signal,
+          beforeRetry: () => this.close(),
+        },
+      );
+    } catch (error) {
+      if (this.signal?.aborted) throw this.signal.reason;
+      const last = error instanceof RetriesExhaustedError ? error.last : error;
+      const tried = attempts > 1 ? ` (tried ${attempts} times over ${Math.round((Date.now() - started) / 1000)} s)` : '';
+      throw new Error(`${what} at ${describeServer(options)}: ${describeError(last)}${tried}`);
     }
   }
 
   close(): void {
     this.client?.close();
     this.client = undefined;
+    this.signal?.removeEventListener('abort', this.onAbort);
   }
 
   private async connected(): Promise<Client> {
@@ -102,15 +121,19 @@ export class FtpSession {
       throw error;
     }
     this.client = client;
+    this.signal?.addEventListener('abort', this.onAbort, { once: true });
     return client;
   }
 }
 
+/** A failure trying again may get past: a connection dropped or refused, a timeout, a "try again" reply. */
 function isTransient(error: unknown): boolean {
   if (error instanceof FTPError) return TRANSIENT_REPLIES.has(error.code);
-  const code = (error as { code?: string }).code;
+  const { code, path } = error as { code?: string; path?: string };
   if (code && TLS_TRUST_ERRORS.has(code)) return false;
-  return !(error instanceof OptionError);
+  // A local file that cannot be read (it has a `path`) is no network trouble.
+  if (path !== undefined) return false;
+  return !(error instanceof OptionError) && (error as { name?: string }).name !== 'SecretFileError';
 }
 
 function describeError(error: unknown): string {
