@@ -1,41 +1,67 @@
-import { readFile } from 'node:fs/promises';
 import { S3Client } from '@aws-sdk/client-s3';
-import { OptionError, errnoCode } from '@pickup/core';
+import { readSecretFile, type Logger } from '@pickup/core';
 import type { S3Options } from './options.js';
 
 /**
- * The S3 client for the options: the SDK's own retries (with backoff, for throttling and 5xx), and
- * checksums only where the API requires them (Ceph and other S3 services refuse the SDK's streamed
- * trailing checksums on uploads of unknown length).
+ * The S3 client for the options: the SDK's own retries (with backoff, for throttling and 5xx), a
+ * connection silent for `timeout` seconds counted as dropped, and checksums only where the API
+ * requires them (Ceph and other S3 services refuse the SDK's streamed trailing checksums).
  */
-export async function clientOf(opts: S3Options, resolvePath: (path: string) => string): Promise<S3Client> {
+export async function clientOf(opts: S3Options, resolvePath: (path: string) => string, log: Logger): Promise<S3Client> {
   // On Node 20 the SDK warns on every start that its 2027 releases need Node 22: from cron, that would be
   // mail every night. The pinned release runs on Node 20; docs/targets/s3.md says so once.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const secret = opts.secretAccessKeyFile
+    ? await readSecretFile(resolvePath(opts.secretAccessKeyFile), { option: 'secretAccessKeyFile', log, what: 'secret access key' })
+    : opts.secretAccessKey;
   return new S3Client({
     region: opts.region,
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
     forcePathStyle: opts.forcePathStyle,
-    ...(opts.accessKeyId ? { credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: await secretOf(opts, resolvePath) } } : {}),
+    ...(opts.accessKeyId && secret ? { credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: secret } } : {}),
     maxAttempts: opts.maxAttempts,
     retryMode: opts.retryMode,
+    requestHandler: { connectionTimeout: opts.timeout * 1000, socketTimeout: opts.timeout * 1000 },
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
 }
 
-async function secretOf(opts: S3Options, resolvePath: (path: string) => string): Promise<string> {
-  if (opts.secretAccessKey) return opts.secretAccessKey;
-  const file = resolvePath(opts.secretAccessKeyFile!);
-  try {
-    const secret = (await readFile(file, 'utf8')).split(/\r?\n/)[0]!.trim();
-    if (secret === '') throw new OptionError('secretAccessKeyFile', `${file} is empty; write the secret access key on its first line`);
-    return secret;
-  } catch (error) {
-    if (error instanceof OptionError) throw error;
-    const why = errnoCode(error) === 'ENOENT' ? 'does not exist' : 'cannot be read';
-    throw new OptionError('secretAccessKeyFile', `${file} ${why}`);
-  }
+/** Node's codes for a connection that could not be made or was lost. */
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+]);
+/** Answers that say "slow down" or "try later". */
+const THROTTLING = new Set([
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestThrottled',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+]);
+
+/** A failure sending the request again may get past: no connection, a timeout, a 5xx answer, throttling. */
+export function isTransient(error: unknown): boolean {
+  const err = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const status = err.$metadata?.httpStatusCode;
+  if (status !== undefined && (status >= 500 || status === 429)) return true;
+  if (err.name && (THROTTLING.has(err.name) || ['TimeoutError', 'RequestTimeout', 'RequestTimeoutException'].includes(err.name))) return true;
+  return (err.code !== undefined && NETWORK_CODES.has(err.code)) || Boolean(err.$retryable);
+}
+
+/** An error of the service or of the connection to it, as opposed to one of ours (a local file, a check). */
+export function isServiceError(error: unknown): boolean {
+  return isTransient(error) || (typeof error === 'object' && error !== null && '$metadata' in error);
 }
 
 /** The one-line reason of an S3 error: S3 services often send a code and no message. */

@@ -5,15 +5,18 @@ import { options, type S3Options } from './options.js';
 import { pushRun } from './push.js';
 import { readFile } from './read.js';
 import { removeRun } from './remove.js';
+import { S3Session } from './session.js';
 
-/** The S3 service's one-line reason instead of the SDK's, which is often `UnknownError`. */
+/** What was being done, where, and the S3 service's one-line reason (the SDK's is often `UnknownError`). */
 async function s3<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT' || (error as { code?: string }).code === 'ELOCKED') throw error;
-    if ((error as { name?: string }).name === 'OptionError') throw error;
-    throw new Error(`${what}: ${describeS3Error(error)}`, { cause: error });
+    const { code, name, message } = error as { code?: string; name?: string; message?: string };
+    if (code === 'ENOENT' || code === 'ELOCKED' || name === 'OptionError' || name === 'SecretFileError') throw error;
+    // Ours (a request that failed for good, a size that does not match) say it in their message.
+    const reason = name === 'S3RequestError' || name === 'Error' ? message : describeS3Error(error);
+    throw new Error(`${what}: ${reason}`, { cause: error });
   }
 }
 
@@ -27,28 +30,29 @@ export default defineTarget({
 
   // Listing this host's backups checks credentials, bucket and prefix permissions at once, and S3 says
   // why it refuses (a HEAD request, HeadBucket, gets no reason back, and needs a wider permission).
-  async check({ options: opts, resolvePath, signal }) {
-    const client = await clientOf(opts, resolvePath);
-    await s3(`listing ${where(opts)}`, () => listRuns(client, opts, signal));
+  // Tried once: whoever runs a check wants to know at once whether the service answers now.
+  async check({ options: opts, resolvePath, log, signal }) {
+    const session = new S3Session(await clientOf(opts, resolvePath, log), opts, log, signal, 0);
+    await s3(`listing ${where(opts)}`, () => listRuns(session));
   },
 
-  async push({ options: opts, resolvePath, run, signal, progress }) {
-    const client = await clientOf(opts, resolvePath);
-    await s3(`uploading to ${where(opts)}`, () => pushRun({ client, opts, signal, progress }, run));
+  async push({ options: opts, resolvePath, run, log, signal, progress }) {
+    const session = new S3Session(await clientOf(opts, resolvePath, log), opts, log, signal);
+    await s3(`uploading to ${where(opts)}`, () => pushRun(session, run, progress));
   },
 
-  async list({ options: opts, resolvePath, signal }) {
-    const client = await clientOf(opts, resolvePath);
-    return s3(`listing ${where(opts)}`, () => listRuns(client, opts, signal));
+  async list({ options: opts, resolvePath, log, signal }) {
+    const session = new S3Session(await clientOf(opts, resolvePath, log), opts, log, signal);
+    return s3(`listing ${where(opts)}`, () => listRuns(session));
   },
 
-  async remove({ options: opts, resolvePath, id, signal }) {
-    const client = await clientOf(opts, resolvePath);
-    await s3(`removing ${id}`, () => removeRun(client, opts, id, signal));
+  async remove({ options: opts, resolvePath, id, log, signal }) {
+    const session = new S3Session(await clientOf(opts, resolvePath, log), opts, log, signal);
+    await s3(`removing ${id} from ${where(opts)}`, () => removeRun(session, id));
   },
 
-  async read({ options: opts, resolvePath, id, path, signal }) {
-    const client = await clientOf(opts, resolvePath);
-    return s3(`reading ${id}/${path}`, () => readFile(client, opts, id, path, signal));
+  async read({ options: opts, resolvePath, id, path, log, signal }) {
+    const session = new S3Session(await clientOf(opts, resolvePath, log), opts, log, signal);
+    return s3(`reading ${id}/${path} from ${where(opts)}`, () => readFile(session, id, path));
   },
 });

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { z } from '@pickup/core';
+import { DEFAULT_RETRY_FOR, z } from '@pickup/core';
 
 /** `/a//b/` → `a/b`: the prefix is a folder-like key part, never doubled slashes, never a leading one. */
 export function normalizePrefix(prefix: string): string {
@@ -38,7 +38,15 @@ export const options = z
       .object({ mode: z.enum(['governance', 'compliance']), days: z.number().int().min(1).max(36500) })
       .strict()
       .optional(),
-    /** Tries per request, with the SDK's backoff, for throttling and 5xx answers. */
+    /**
+     * Seconds during which a request (an object or part upload, a list page, a delete batch) that failed
+     * for a passing reason (no connection, a timeout, a 5xx answer, throttling) is sent again, from its
+     * first failure; 0: never.
+     */
+    retryFor: z.number().min(0).default(DEFAULT_RETRY_FOR),
+    /** Seconds without an answer (to connect, or while a request waits) before a connection counts as dropped. */
+    timeout: z.number().positive().default(60),
+    /** Tries per request, with the SDK's backoff, for throttling and 5xx answers, before `retryFor` takes over. */
     maxAttempts: z.number().int().min(1).max(20).default(5),
     retryMode: z.enum(['standard', 'adaptive']).default('standard'),
   })

@@ -4,12 +4,11 @@ import {
   GetObjectRetentionCommand,
   ListObjectVersionsCommand,
   type ObjectIdentifier,
-  type S3Client,
 } from '@aws-sdk/client-s3';
-import { BackupLockedError } from '@pickup/core';
+import { BackupLockedError, MANIFEST_FILE } from '@pickup/core';
 import { runPrefix } from './keys.js';
 import { pendingUploads } from './list.js';
-import type { S3Options } from './options.js';
+import type { S3Session } from './session.js';
 
 /** DeleteObjects takes at most this many keys. */
 const BATCH = 1000;
@@ -17,48 +16,61 @@ const BATCH = 1000;
 /**
  * Removes one backup whole: every version of every object under `<prefix>/<id>/` (a versioned bucket,
  * as object lock needs, keeps deleted objects as old versions otherwise), and its unfinished multipart
- * uploads. A version still under object lock is refused by the server: that is a BackupLockedError
+ * uploads. The manifest goes first, in a request of its own: a removal cut off at any moment leaves
+ * objects without a manifest, an incomplete backup that retention removes, never one that lists as
+ * complete. A version still under object lock is refused by the server: that is a BackupLockedError
  * naming the date it is locked until (every object of a run is locked alike, so the backup stays whole).
  */
-export async function removeRun(client: S3Client, opts: S3Options, id: string, signal?: AbortSignal): Promise<void> {
+export async function removeRun(session: S3Session, id: string): Promise<void> {
+  const { client, opts, signal } = session;
   const prefix = runPrefix(opts.prefix, id);
-  const send = { abortSignal: signal };
-  for (const upload of await pendingUploads(client, opts, prefix, signal ?? new AbortController().signal)) {
-    await client.send(new AbortMultipartUploadCommand({ Bucket: opts.bucket, Key: upload.key, UploadId: upload.uploadId }), send);
+  for (const upload of await pendingUploads(session, prefix)) {
+    await session.attempt(`aborting the upload of ${upload.key}`, async (attempt) => {
+      const input = { Bucket: opts.bucket, Key: upload.key, UploadId: upload.uploadId };
+      // NoSuchUpload again: an earlier try aborted it, and its answer was lost.
+      await client.send(new AbortMultipartUploadCommand(input), { abortSignal: signal }).catch((error: unknown) => {
+        if (attempt === 1 || (error as { name?: string }).name !== 'NoSuchUpload') throw error;
+      });
+    });
   }
-  const versions = await allVersions(client, opts, prefix, signal);
-  // The manifest goes first: a backup removed only in part must not look complete. A locked backup
-  // keeps its manifest, locked like the rest.
-  versions.sort((a, b) => Number(b.Key!.endsWith('/manifest.json')) - Number(a.Key!.endsWith('/manifest.json')));
+  const versions = await allVersions(session, prefix);
+  const manifest = `${prefix}${MANIFEST_FILE}`;
+  const batches = [versions.filter((version) => version.Key === manifest)];
+  const data = versions.filter((version) => version.Key !== manifest);
+  for (let at = 0; at < data.length; at += BATCH) batches.push(data.slice(at, at + BATCH));
   const refused: ObjectIdentifier[] = [];
-  for (let at = 0; at < versions.length; at += BATCH) {
-    const answer = await client.send(new DeleteObjectsCommand({ Bucket: opts.bucket, Delete: { Objects: versions.slice(at, at + BATCH), Quiet: true } }), send);
+  for (const batch of batches.filter((objects) => objects.length > 0)) {
+    const input = { Bucket: opts.bucket, Delete: { Objects: batch, Quiet: true } };
+    const answer = await session.attempt(`deleting ${batch.length} object version(s) of ${id}`, () =>
+      client.send(new DeleteObjectsCommand(input), { abortSignal: signal }),
+    );
     for (const error of answer.Errors ?? []) {
       if (error.Code !== 'AccessDenied') throw new Error(`cannot remove ${error.Key}: ${error.Code} ${error.Message ?? ''}`.trim());
       refused.push({ Key: error.Key!, VersionId: error.VersionId });
     }
+    // A locked backup keeps its manifest, locked like the rest: nothing else is tried.
+    if (refused.length > 0) break;
   }
   if (refused.length === 0) return;
   // Refused: by a lock still running, or for want of permission (which must not pass for a lock).
-  const until = await lockedUntil(client, opts, refused[0]!, signal);
+  const until = await lockedUntil(session, refused[0]!);
   if (until && until.getTime() > Date.now()) throw new BackupLockedError(id, until);
   throw new Error(`cannot remove ${refused[0]!.Key}: access denied (the credentials need s3:DeleteObject and s3:DeleteObjectVersion on this prefix)`);
 }
 
-async function allVersions(client: S3Client, opts: S3Options, prefix: string, signal?: AbortSignal): Promise<ObjectIdentifier[]> {
+async function allVersions(session: S3Session, prefix: string): Promise<ObjectIdentifier[]> {
+  const { client, opts, signal } = session;
   const found: ObjectIdentifier[] = [];
   let keyMarker: string | undefined;
   let versionMarker: string | undefined;
   do {
-    const page = await client.send(
-      new ListObjectVersionsCommand({
-        Bucket: opts.bucket,
-        Prefix: prefix,
-        ...(keyMarker ? { KeyMarker: keyMarker } : {}),
-        ...(versionMarker ? { VersionIdMarker: versionMarker } : {}),
-      }),
-      { abortSignal: signal },
-    );
+    const input = {
+      Bucket: opts.bucket,
+      Prefix: prefix,
+      ...(keyMarker ? { KeyMarker: keyMarker } : {}),
+      ...(versionMarker ? { VersionIdMarker: versionMarker } : {}),
+    };
+    const page = await session.attempt('listing object versions', () => client.send(new ListObjectVersionsCommand(input), { abortSignal: signal }));
     for (const version of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
       if (version.Key) found.push({ Key: version.Key, ...(version.VersionId ? { VersionId: version.VersionId } : {}) });
     }
@@ -68,9 +80,13 @@ async function allVersions(client: S3Client, opts: S3Options, prefix: string, si
   return found;
 }
 
-async function lockedUntil(client: S3Client, opts: S3Options, object: ObjectIdentifier, signal?: AbortSignal): Promise<Date | undefined> {
+async function lockedUntil(session: S3Session, object: ObjectIdentifier): Promise<Date | undefined> {
+  const { client, opts, signal } = session;
+  const input = { Bucket: opts.bucket, Key: object.Key, VersionId: object.VersionId };
   try {
-    const retention = await client.send(new GetObjectRetentionCommand({ Bucket: opts.bucket, Key: object.Key, VersionId: object.VersionId }), { abortSignal: signal });
+    const retention = await session.attempt('reading the lock of an object', () =>
+      client.send(new GetObjectRetentionCommand(input), { abortSignal: signal }),
+    );
     return retention.Retention?.RetainUntilDate;
   } catch {
     return undefined;
