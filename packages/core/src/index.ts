@@ -66,6 +66,7 @@ export { parseDuration } from './lifecycle/duration.js';
 export { findBackup, handleOf, selectTargets, targetHandle, type StoredBackup, type TargetHandle } from './lifecycle/stored.js';
 export { planPrune, pruneTarget, type PrunePlan, type PruneResult } from './lifecycle/prune.js';
 export { verifyBackup, type VerifyResult } from './lifecycle/verify.js';
+export { parseManifest } from './lifecycle/manifest-check.js';
 export { restoreBackup, type RestoreRequest } from './lifecycle/restore.js';
 export { prepareRestoreFolder } from './lifecycle/destination.js';
 export { archiveExtension, archiveOptions, problemHandler, warnIfEmpty, type ArchiveOptions } from './archive/options.js';

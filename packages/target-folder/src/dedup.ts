@@ -1,15 +1,16 @@
-import { link, readFile, stat } from 'node:fs/promises';
+import { link, lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MANIFEST_FILE, errnoCode, sha256File, type Manifest, type ManifestFile } from '@pickup/core';
+import { MANIFEST_FILE, errnoCode, parseManifest, sha256File, type Manifest, type ManifestFile } from '@pickup/core';
 import { listRuns } from './stored.js';
 
 /** Finds, for a file of a new backup, an identical file in the newest complete backup at the target. */
 export type PreviousCopies = (file: ManifestFile) => Promise<string | undefined>;
 
 /**
- * Indexes the newest complete backup under `root` by sha256 and size; a candidate is used only if its
- * content still has that sha256. A backup whose manifest cannot
- * be read is no basis for linking: then nothing is linked, everything is copied.
+ * Indexes the newest complete backup under `root` by sha256 and size; a candidate is used only if it is
+ * a regular file whose content still has that sha256. A backup whose manifest cannot be read, or is not
+ * valid (whoever holds the disk may have changed it: a path out of the backup), is no basis for
+ * linking: then nothing is linked, everything is copied.
  */
 export async function previousCopies(root: string): Promise<PreviousCopies> {
   const newest = (await listRuns(root))
@@ -18,7 +19,7 @@ export async function previousCopies(root: string): Promise<PreviousCopies> {
   if (!newest) return async () => undefined;
   let manifest: Manifest;
   try {
-    manifest = JSON.parse(await readFile(join(root, newest.id, MANIFEST_FILE), 'utf8')) as Manifest;
+    manifest = parseManifest(await readFile(join(root, newest.id, MANIFEST_FILE), 'utf8'), newest.id);
   } catch {
     return async () => undefined;
   }
@@ -29,8 +30,8 @@ export async function previousCopies(root: string): Promise<PreviousCopies> {
     if (!candidate) return undefined;
     // The old copy must still be what its manifest says: linking a damaged file would carry the
     // damage into every later backup. Reading it costs less than writing a copy.
-    const size = await stat(candidate).then((stats) => stats.size, () => -1);
-    if (size !== file.size) return undefined;
+    const found = await lstat(candidate).catch(() => undefined);
+    if (!found?.isFile() || found.size !== file.size) return undefined; // a symlink put there would lead elsewhere
     return (await sha256File(candidate).catch(() => '')) === file.sha256 ? candidate : undefined;
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeBackups, hasStackTrace, makeProject, pickup, type Project } from '../helpers/project.js';
 
@@ -110,5 +110,37 @@ describe('pickup restore latest passes over a backup in which the source failed,
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`warning: restoring backup ${good}, the newest at target disk with source b; passed over ${newer} \\(source b failed in it\\)`));
     expect(await readFile(project.path('b-restored/two.txt'), 'utf8')).toBe('b\n');
+  });
+});
+
+describe('the folder target links unchanged files only inside its backups', () => {
+  let project: Project;
+  beforeAll(async () => {
+    project = await makeProject();
+  });
+  afterAll(() => project.remove());
+
+  it('a manifest changed to point out of its backup is no basis for linking: nothing outside is linked or changed', async () => {
+    await mkdir(project.path('data'));
+    await writeFile(project.path('data/file.txt'), 'the same every night\n');
+    await project.writeConfig({
+      sources: [{ name: 'files', use: 'folder', with: { path: './data' } }],
+      targets: [{ name: 'disk', use: 'folder', with: { path: './backups', createPath: true } }],
+    });
+    expect((await pickup(['--quiet'], { cwd: project.dir })).code).toBe(0);
+    const [first] = await completeBackups(project.path('backups'));
+    // A file elsewhere with the very bytes of the next night's archive, and the manifest pointing at it.
+    await mkdir(project.path('elsewhere'));
+    await copyFile(project.path('backups', first!, 'files/files.tar.gz'), project.path('elsewhere/files.tar.gz'));
+    await chmod(project.path('elsewhere/files.tar.gz'), 0o644);
+    const manifestFile = project.path('backups', first!, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));
+    manifest.sources[0].files[0].path = 'files/../../../elsewhere/files.tar.gz';
+    await writeFile(manifestFile, JSON.stringify(manifest));
+
+    expect((await pickup(['--quiet'], { cwd: project.dir })).code).toBe(0);
+    const outside = await stat(project.path('elsewhere/files.tar.gz'));
+    expect(outside.nlink).toBe(1);
+    expect(outside.mode & 0o777).toBe(0o644);
   });
 });
