@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject, pickup, type Project } from '../helpers/project.js';
+import { knownHostsAt, rsyncTarget } from '../helpers/rsync-target.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { writeRandomFile } from '../helpers/tree.js';
 import { backupsOnDisk as onServer, ssh, type Ssh } from '../../../../test/servers.js';
-import { knownHostsThrough, Proxy } from './rsync-proxy.js';
 
-describe('rsync target: a connection lost mid-transfer, or gone for good', () => {
+describe('rsync target: a connection lost mid-transfer, a server restarting, or one gone for good', () => {
   let server: Ssh;
   let project: Project;
   let remote: string;
-  let proxy: Proxy;
+  let proxy: TcpProxy;
 
   beforeAll(async () => {
     server = ssh();
@@ -20,9 +22,9 @@ describe('rsync target: a connection lost mid-transfer, or gone for good', () =>
     await mkdir(project.path('data'));
     await writeFile(project.path('data/notes.txt'), 'notes\n');
     await writeRandomFile(project.path('data/photo.raw'), 1024 * 1024);
-    proxy = new Proxy({ host: server.host, port: server.port });
+    proxy = new TcpProxy({ host: server.host, port: server.port });
     await proxy.up();
-    await knownHostsThrough(proxy, server, project.path('known_hosts'));
+    await knownHostsAt(server, proxy.port, project.path('known_hosts'));
   });
   afterAll(async () => {
     await proxy.down().catch(() => {});
@@ -34,21 +36,7 @@ describe('rsync target: a connection lost mid-transfer, or gone for good', () =>
   const configure = (folder: string, extra: Record<string, unknown>, rate = '1m') =>
     project.writeConfig({
       sources: [{ name: 'files', use: 'folder', with: { path: './data', gzipLevel: 1 } }],
-      targets: [
-        {
-          name: 'nas',
-          use: 'rsync',
-          with: {
-            dest: `${server.user}@127.0.0.1:${remote}/${folder}`,
-            port: proxy.port,
-            identityFile: server.key,
-            knownHostsFile: './known_hosts',
-            createPath: true,
-            rsyncArgs: [`--bwlimit=${rate}`],
-            ...extra,
-          },
-        },
-      ],
+      targets: [rsyncTarget(server, `${remote}/${folder}`, { port: proxy.port, knownHostsFile: './known_hosts', rsyncArgs: [`--bwlimit=${rate}`], ...extra })],
     });
 
   it('a connection lost mid-transfer is reported as lost, not as one that could not be made', async () => {
@@ -88,5 +76,23 @@ describe('rsync target: a connection lost mid-transfer, or gone for good', () =>
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/sending the files: rsync exited with code (12|255): the connection was lost .*; trying again in 1 s/);
     expect(onServer(join(server.home, remote, 'long')).complete).toHaveLength(1);
+  });
+
+  it('unreachable for ~5 s mid-push: tried again (retryFor: its default, 60 s), the run ends 0 and the backup verifies', async () => {
+    await configure('restart', {});
+    const running = pickup([], { cwd: project.dir });
+    await proxy.sentMore(256 * 1024);
+    await proxy.down();
+    await sleep(5000);
+    await proxy.up();
+    const result = await running;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/sending the files: rsync exited with code (12|255): the connection was lost during the transfer .*; trying again/);
+    expect(result.stderr).toMatch(/sending the files: rsync exited with code (12|255): ssh could not connect \(.*Connection refused\); trying again/);
+    const folder = join(server.home, remote, 'restart');
+    expect(onServer(folder).complete).toHaveLength(1);
+    expect(onServer(folder).partial).toEqual([]);
+    const verify = await pickup(['verify'], { cwd: project.dir });
+    expect(verify.code, verify.stderr).toBe(0);
   });
 });

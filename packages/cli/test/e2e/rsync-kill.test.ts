@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject, pickup, type Project } from '../helpers/project.js';
+import { rsyncTarget } from '../helpers/rsync-target.js';
 import { writeRandomFile } from '../helpers/tree.js';
 import { backupsOnDisk as onServer, ssh, type Ssh } from '../../../../test/servers.js';
 
@@ -52,20 +53,7 @@ describe('rsync target: a run killed with kill -9 mid-transfer', () => {
     const configure = (rate: string) =>
       project.writeConfig({
         sources: [{ name: 'files', use: 'folder', with: { path: './data', gzipLevel: 1 } }],
-        targets: [
-          {
-            name: 'nas',
-            use: 'rsync',
-            with: {
-              dest: `${server.user}@${server.host}:${remote}/backups`,
-              port: server.port,
-              identityFile: server.key,
-              knownHostsFile: server.knownHosts,
-              createPath: true,
-              rsyncArgs: [`--bwlimit=${rate}`],
-            },
-          },
-        ],
+        targets: [rsyncTarget(server, `${remote}/backups`, { rsyncArgs: [`--bwlimit=${rate}`] })],
       });
     // Pickup's temp folders go here, where nothing else puts any.
     const env = { TMPDIR: project.path('tmp') };

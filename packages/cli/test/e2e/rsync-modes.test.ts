@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject, pickup, type Project } from '../helpers/project.js';
+import { rsyncTarget } from '../helpers/rsync-target.js';
 import { backupsOnDisk as onServer, ssh, type Ssh } from '../../../../test/servers.js';
 
 /** Every entry below `folder` (itself included) with its mode, as `path mode` lines. */
@@ -36,19 +37,7 @@ describe('rsync target: what the server stores is private', () => {
     await project.writeConfig({
       // The fixture writes its file with the umask's default mode, as pg_dump does: 0644 under umask 022.
       sources: [{ name: 'dump', use: 'fixture', with: { text: 'CREATE TABLE t (id int);\n' } }],
-      targets: [
-        {
-          name: 'nas',
-          use: 'rsync',
-          with: {
-            dest: `${server.user}@${server.host}:${remote}/backups`,
-            port: server.port,
-            identityFile: server.key,
-            knownHostsFile: server.knownHosts,
-            createPath: true,
-          },
-        },
-      ],
+      targets: [rsyncTarget(server, `${remote}/backups`)],
     });
     const umask022 = ['sh', '-c', 'umask 022 && exec "$@"', 'sh'];
     for (let i = 0; i < 2; i++) {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject, pickup, type Project } from '../helpers/project.js';
+import { rsyncTarget } from '../helpers/rsync-target.js';
 import { backupsOnDisk as onServer, ssh, type Ssh } from '../../../../test/servers.js';
 
 /** Files and folders below `folder`. */
@@ -54,17 +55,7 @@ describe('rsync target: removing a backup is as safe as storing one', () => {
   });
 
   it('pickup prune killed at several moments of a removal: whatever lists complete is whole and verifies; the next prune ends it', async () => {
-    const target = {
-      name: 'nas',
-      use: 'rsync',
-      with: {
-        dest: `${server.user}@${server.host}:${remote}/backups`,
-        port: server.port,
-        identityFile: server.key,
-        knownHostsFile: server.knownHosts,
-        createPath: true,
-      },
-    };
+    const target = rsyncTarget(server, `${remote}/backups`);
     const source = { name: 'files', use: 'folder', with: { path: './data' } };
     await project.writeConfig({ sources: [source], targets: [target] });
     for (let i = 0; i < 2; i++) expect((await pickup(['--quiet'], { cwd: project.dir })).code).toBe(0);

@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killTree, makeProject, pickup, type Project } from '../helpers/project.js';
+import { makeProject, pickup, type Project } from '../helpers/project.js';
+import { knownHostsAt, rsyncTarget } from '../helpers/rsync-target.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { backupsOnDisk as onServer, ssh, type Ssh } from '../../../../test/servers.js';
 import { snapshotTree, writeRandomFile } from '../helpers/tree.js';
 
@@ -29,11 +31,7 @@ describe('rsync target over a real sshd', () => {
     await project.remove();
   });
 
-  const target = (folder: string, extra: Record<string, unknown> = {}) => ({
-    name: 'nas',
-    use: 'rsync',
-    with: { dest: `${server.user}@${server.host}:${remote}/${folder}`, port: server.port, identityFile: server.key, knownHostsFile: server.knownHosts, createPath: true, ...extra },
-  });
+  const target = (folder: string, extra: Record<string, unknown> = {}) => rsyncTarget(server, `${remote}/${folder}`, extra);
   const source = { name: 'files', use: 'folder', with: { path: './data' } };
 
   it('twice over unchanged data: the second backup costs almost no space; restore gives the original bytes', async () => {
@@ -124,29 +122,36 @@ describe('rsync target over a real sshd', () => {
   it('the connection cut mid-transfer: nothing lists as complete; the next run succeeds and cleans up', async () => {
     await writeRandomFile(project.path('data/huge.bin'), 48 * 1024 * 1024);
     const folder = join(server.home, remote, 'cut');
-    // Slowed down (8 MB/s) so the transfer can be cut while it runs; not tried again (rsync-connection.test.ts does).
-    await project.writeConfig({
-      sources: [{ ...source, with: { path: './data', gzipLevel: 1 } }],
-      targets: [{ ...target('cut', { rsyncArgs: ['--bwlimit=8m'], retryFor: 0 }), retention: { keepLast: 3 } }],
-    });
-    const running = pickup([], { cwd: project.dir });
-    for (let i = 0; i < 600 && onServer(folder).partial.length === 0; i++) await sleep(50);
-    await sleep(1500);
-    // Cut every ssh session: the sshd processes below the listening one.
-    const master = Number(readFileSync(join(server.servers, 'sshd/sshd.pid'), 'utf8'));
-    for (const child of readFileSync(`/proc/${master}/task/${master}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) killTree(Number(child));
-    const cut = await running;
-    expect(cut.code, cut.stderr + JSON.stringify(readdirSync(folder))).toBe(1);
-    expect(cut.stderr).toMatch(/target nas: failed: rsync exited with code (12|255)/);
-    expect(onServer(folder).complete).toEqual([]);
-    expect(onServer(folder).partial).toHaveLength(1);
+    // Through a proxy of its own, so that only this test's connection is cut (other tests use the sshd).
+    const proxy = new TcpProxy({ host: server.host, port: server.port });
+    await proxy.up();
+    try {
+      await knownHostsAt(server, proxy.port, project.path('known_hosts_cut'));
+      // Slowed down (8 MB/s) so the transfer can be cut while it runs; not tried again (rsync-connection.test.ts does).
+      const through = { port: proxy.port, knownHostsFile: './known_hosts_cut', rsyncArgs: ['--bwlimit=8m'], retryFor: 0 };
+      await project.writeConfig({
+        sources: [{ ...source, with: { path: './data', gzipLevel: 1 } }],
+        targets: [{ ...target('cut', through), retention: { keepLast: 3 } }],
+      });
+      const running = pickup([], { cwd: project.dir });
+      for (let i = 0; i < 600 && onServer(folder).partial.length === 0; i++) await sleep(50);
+      await sleep(1500);
+      proxy.cut();
+      const cut = await running;
+      expect(cut.code, cut.stderr + JSON.stringify(readdirSync(folder))).toBe(1);
+      expect(cut.stderr).toMatch(/target nas: failed: rsync exited with code (12|255)/);
+      expect(onServer(folder).complete).toEqual([]);
+      expect(onServer(folder).partial).toHaveLength(1);
 
-    await rm(project.path('data/huge.bin'));
-    const again = await pickup([], { cwd: project.dir });
-    expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/target nas: removed \S+\.partial \(incomplete\)/);
-    expect(onServer(folder).complete).toHaveLength(1);
-    expect(onServer(folder).partial).toEqual([]);
-    expect(statSync(folder).isDirectory()).toBe(true);
+      await rm(project.path('data/huge.bin'));
+      const again = await pickup([], { cwd: project.dir });
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/target nas: removed \S+\.partial \(incomplete\)/);
+      expect(onServer(folder).complete).toHaveLength(1);
+      expect(onServer(folder).partial).toEqual([]);
+      expect(statSync(folder).isDirectory()).toBe(true);
+    } finally {
+      await proxy.down();
+    }
   });
 });

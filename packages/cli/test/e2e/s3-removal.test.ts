@@ -1,38 +1,28 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import {
   CopyObjectCommand,
-  CreateBucketCommand,
-  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
-  ListObjectVersionsCommand,
   PutObjectCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectPrunedClean, killRemovals, listed } from '../helpers/killed-removals.js';
 import { makeProject, pickup, type Project } from '../helpers/project.js';
-import { s3 } from '../../../../test/servers.js';
+import { emptyBucket, newBucket, s3Admin, s3Server } from '../helpers/s3-bucket.js';
 
 /** Subfolders of the backed-up folder: as many objects in the backup. */
 const FOLDERS = 150;
 
-const server = s3();
-const admin = new S3Client({
-  endpoint: server.endpoint,
-  region: server.region,
-  credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-  forcePathStyle: true,
-});
+const server = s3Server;
+const admin = s3Admin;
 
 describe('s3 target: a removal killed at any moment', () => {
-  const bucket = `pickup-e2e-${randomBytes(4).toString('hex')}`;
+  let bucket: string;
   let project: Project;
 
   beforeAll(async () => {
-    await admin.send(new CreateBucketCommand({ Bucket: bucket }));
+    bucket = await newBucket();
     project = await makeProject();
     await writeFile(project.path('s3-secret'), `${server.secretAccessKey}\n`, { mode: 0o600 });
     for (let i = 0; i < FOLDERS; i++) {
@@ -42,12 +32,7 @@ describe('s3 target: a removal killed at any moment', () => {
   });
   afterAll(async () => {
     await project.remove();
-    for (;;) {
-      const page = await admin.send(new ListObjectVersionsCommand({ Bucket: bucket }));
-      const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
-      if (versions.length === 0) break;
-      await admin.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: versions, Quiet: true } }));
-    }
+    await emptyBucket(bucket);
   });
 
   /** A copy made in the bucket, object by object, with a manifest of its own (uploaded last). */

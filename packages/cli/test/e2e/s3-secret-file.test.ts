@@ -1,33 +1,23 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { CreateBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject, pickup, type Project } from '../helpers/project.js';
-import { s3 } from '../../../../test/servers.js';
+import { emptyBucket, newBucket, s3Server } from '../helpers/s3-bucket.js';
 
-const server = s3();
-const admin = new S3Client({
-  endpoint: server.endpoint,
-  region: server.region,
-  credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-  forcePathStyle: true,
-});
+const server = s3Server;
 
 describe('s3 target: secretAccessKeyFile is read as every secret file', () => {
-  const bucket = `pickup-e2e-${randomBytes(4).toString('hex')}`;
+  let bucket: string;
   let project: Project;
 
   beforeAll(async () => {
-    await admin.send(new CreateBucketCommand({ Bucket: bucket }));
+    bucket = await newBucket();
     project = await makeProject();
     await mkdir(project.path('data'));
     await writeFile(project.path('data/a.txt'), 'a\n');
   });
   afterAll(async () => {
     await project.remove();
-    const page = await admin.send(new ListObjectVersionsCommand({ Bucket: bucket }));
-    const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
-    if (versions.length > 0) await admin.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: versions, Quiet: true } }));
+    await emptyBucket(bucket);
   });
 
   it('a secret file others can read: the run works, warns once, and never shows the secret', async () => {

@@ -2,48 +2,25 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  AbortMultipartUploadCommand,
-  CreateBucketCommand,
   DeleteObjectCommand,
-  DeleteObjectsCommand,
   ListMultipartUploadsCommand,
   ListObjectVersionsCommand,
   ListObjectsV2Command,
-  S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject, pickup, type Project } from '../helpers/project.js';
+import { emptyBucket, newBucket as makeBucket, s3Admin, s3Server } from '../helpers/s3-bucket.js';
 import { compareTrees, makeAwkwardTree, writeRandomFile } from '../helpers/tree.js';
-import { postgres, s3, type Postgres } from '../../../../test/servers.js';
+import { postgres, type Postgres } from '../../../../test/servers.js';
 
-const server = s3();
-const admin = new S3Client({
-  endpoint: server.endpoint,
-  region: server.region,
-  credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-  forcePathStyle: true,
-});
-
+const server = s3Server;
+const admin = s3Admin;
 const buckets: string[] = [];
 
 async function newBucket(lock = false): Promise<string> {
-  const bucket = `pickup-e2e-${randomBytes(4).toString('hex')}`;
-  await admin.send(new CreateBucketCommand({ Bucket: bucket, ...(lock ? { ObjectLockEnabledForBucket: true } : {}) }));
+  const bucket = await makeBucket(lock);
   buckets.push(bucket);
   return bucket;
-}
-
-/** Empties a test bucket (the server keeps objects in memory): every version, locked ones too (governance). */
-async function emptyBucket(bucket: string): Promise<void> {
-  for (;;) {
-    const page = await admin.send(new ListObjectVersionsCommand({ Bucket: bucket }));
-    const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
-    for (const upload of (await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads ?? []) {
-      await admin.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }));
-    }
-    if (versions.length === 0) return;
-    await admin.send(new DeleteObjectsCommand({ Bucket: bucket, BypassGovernanceRetention: true, Delete: { Objects: versions, Quiet: true } }));
-  }
 }
 
 async function keysIn(bucket: string, prefix = ''): Promise<string[]> {

@@ -1,22 +1,24 @@
-import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Ssh } from '../../../../test/servers.js';
 
 /**
- * A TCP proxy in this process between ssh and the shared sshd: connections through it can be cut, or
- * refused for a while, without touching the server.
+ * A TCP proxy in the test process in front of a shared test server: connections through it can be cut,
+ * or refused for a while (`down`, then `up` on the same port), which is what a restarting server or a
+ * dropped connection looks like to a client, without touching the server other tests use. With
+ * `bytesPerSecond`, what the client sends is slowed down, so that a transfer is still under way when
+ * the proxy goes down.
  */
-export class Proxy {
+export class TcpProxy {
   port = 0;
-  /** Bytes sent from ssh to the server so far, all connections together. */
+  /** Bytes sent from the client to the server so far, all connections together. */
   sent = 0;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
 
-  constructor(private readonly upstream: { host: string; port: number }) {}
+  constructor(
+    private readonly upstream: { host: string; port: number },
+    private readonly bytesPerSecond?: number,
+  ) {}
 
   async up(): Promise<void> {
     const server = createServer((client) => {
@@ -26,7 +28,12 @@ export class Proxy {
         socket.on('error', () => {});
         socket.on('close', () => this.sockets.delete(socket));
       }
-      client.on('data', (chunk: Buffer) => (this.sent += chunk.length));
+      client.on('data', (chunk: Buffer) => {
+        this.sent += chunk.length;
+        if (!this.bytesPerSecond) return;
+        client.pause();
+        setTimeout(() => client.resume(), (chunk.length / this.bytesPerSecond) * 1000);
+      });
       client.pipe(upstream);
       upstream.pipe(client);
       client.on('close', () => upstream.destroy());
@@ -44,7 +51,7 @@ export class Proxy {
 
   /** No longer listening (new connections are refused), every connection dropped. */
   async down(): Promise<void> {
-    const closed = new Promise((resolve) => this.server?.close(resolve));
+    const closed = new Promise((resolve) => (this.server ? this.server.close(resolve) : resolve(undefined)));
     this.cut();
     await closed;
     this.server = undefined;
@@ -56,10 +63,4 @@ export class Proxy {
     for (let i = 0; i < 1200 && this.sent < until; i++) await sleep(25);
     if (this.sent < until) throw new Error(`only ${this.sent} bytes went through the proxy`);
   }
-}
-
-/** A known_hosts file holding the server's own key for the address ssh connects to through `proxy`. */
-export async function knownHostsThrough(proxy: Proxy, server: Ssh, file: string): Promise<void> {
-  const [type, key] = readFileSync(join(server.servers, 'sshd/host_key.pub'), 'utf8').trim().split(/\s+/);
-  await writeFile(file, `[127.0.0.1]:${proxy.port} ${type} ${key}\n`);
 }
