@@ -48,7 +48,7 @@ describe('postgres source: the passfile of a killed run', () => {
 
     await project.writeConfig({ sources: [source(pg.bin)], targets: [target] });
     const next = await pickup([], { cwd: project.dir });
-    expect(next.code).toBe(0);
+    expect(next.code, next.stderr).toBe(0);
     expect(existsSync(dirname(passfile))).toBe(false);
     expect(await completeBackups(project.path('backups'))).toHaveLength(1);
   });

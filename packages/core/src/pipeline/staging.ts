@@ -47,7 +47,8 @@ export async function prepareConfigStaging(root: string, configFile: string): Pr
 /** Removes the run (and restore) folders a killed run left behind. Only with the config's lock held. */
 export async function removeLeftoverRuns(configStaging: string): Promise<string[]> {
   const leftovers = (await readdir(configStaging)).filter((name) => isRunId(name) || name.startsWith('restore-'));
-  for (const name of leftovers) await rm(join(configStaging, name), { recursive: true, force: true });
+  // A program of the killed run may still be writing there for a moment: removal is tried again then.
+  for (const name of leftovers) await rm(join(configStaging, name), { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   return leftovers;
 }
 
