@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two files at a time even on two cores: most of a test's time is spent waiting on servers, ssh and
+    // child processes. Tests share the servers and name what they create uniquely.
+    maxWorkers: 2,
   },
 });
