@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { defineSource, prepareRestoreFolder, runTool } from '@pickup/core';
+import { defineSource, prepareRestoreFolder, runTool } from '@pickup/core/plugin';
 import { options, storedName, type CommandSourceOptions } from './options.js';
 import { findProgram } from './program.js';
 

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { OptionError } from '@pickup/core';
+import { OptionError } from '@pickup/core/plugin';
 
 /**
  * Where `program` is: a path with a `/` is taken relative to the config file, a bare name is looked up

@@ -15,7 +15,7 @@ import {
   writeTarGz,
   type TarGzStats,
   z,
-} from '@pickup/core';
+} from '@pickup/core/plugin';
 import { archiveNameOf, FOLDERS_DIR, folderOf, looseArchiveName } from './names.js';
 
 export const options = z

@@ -1,4 +1,4 @@
-import { fromSafeFileName, safeFileName } from '@pickup/core';
+import { fromSafeFileName, safeFileName } from '@pickup/core/plugin';
 
 /** Where each top-level entry's archive goes in the source's folder of a backup. */
 export const FOLDERS_DIR = 'folders';

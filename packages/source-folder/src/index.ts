@@ -11,7 +11,7 @@ import {
   writeTarGz,
   type TarGzStats,
   z,
-} from '@pickup/core';
+} from '@pickup/core/plugin';
 
 export const options = z
   .object({

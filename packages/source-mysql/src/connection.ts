@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OptionError, messageOf, readSecretFile, type Logger, type RestoreLogin } from '@pickup/core';
+import { OptionError, messageOf, readSecretFile, type Logger, type RestoreLogin } from '@pickup/core/plugin';
 import mysql from 'mysql2/promise';
 import type { MysqlOptions } from './options.js';
 

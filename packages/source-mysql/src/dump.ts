@@ -1,6 +1,6 @@
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { messageOf, runTool, type Logger } from '@pickup/core';
+import { messageOf, runTool, type Logger } from '@pickup/core/plugin';
 import { withClient, type Connection } from './connection.js';
 import { dumpName, propertiesPath } from './files.js';
 import type { MysqlOptions } from './options.js';

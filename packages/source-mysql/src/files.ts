@@ -1,4 +1,4 @@
-import { fromSafeFileName, safeFileName } from '@pickup/core';
+import { fromSafeFileName, safeFileName } from '@pickup/core/plugin';
 
 /** The backup's layout: `<db>.sql.gz` per database, `properties/<db>.sql` beside it, and `users.sql`. */
 export const USERS_FILE = 'users.sql';

@@ -1,4 +1,4 @@
-import { defineSource, messageOf, OptionError } from '@pickup/core';
+import { defineSource, messageOf, OptionError } from '@pickup/core/plugin';
 import { asLogin, describeConnection, findProgram, inspectServer, resolveConnection } from './connection.js';
 import { dumpDatabase, nonTransactionalTables, type DumpContext } from './dump.js';
 import { dumpName, filesToRestore, USERS_FILE } from './files.js';

@@ -1,6 +1,6 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { privateTempDir } from '@pickup/core';
+import { privateTempDir } from '@pickup/core/plugin';
 import type { Connection } from './connection.js';
 
 /**

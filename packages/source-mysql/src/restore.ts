@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ExitCode, PickupError, messageOf, runTool, type Logger, type RestoreFile, type RunToolOptions } from '@pickup/core';
+import { ExitCode, PickupError, messageOf, runTool, type Logger, type RestoreFile, type RunToolOptions } from '@pickup/core/plugin';
 import { describeConnection, withClient, type Connection } from './connection.js';
 import { databaseOf, propertiesPath } from './files.js';
 import { withOptionFile } from './option-file.js';

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { messageOf } from '@pickup/core';
+import { messageOf } from '@pickup/core/plugin';
 import type mysql from 'mysql2/promise';
 import { createWithoutSecrets, grantWithoutSecrets, withAccountLock } from './account-sql.js';
 import { withClient, type Connection } from './connection.js';

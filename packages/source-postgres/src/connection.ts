@@ -1,4 +1,4 @@
-import { OptionError, messageOf, readSecretFile, type Logger, type RestoreLogin } from '@pickup/core';
+import { OptionError, messageOf, readSecretFile, type Logger, type RestoreLogin } from '@pickup/core/plugin';
 import pg from 'pg';
 import type { PostgresOptions } from './options.js';
 

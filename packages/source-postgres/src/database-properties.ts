@@ -1,4 +1,4 @@
-import { safeFileName } from '@pickup/core';
+import { safeFileName } from '@pickup/core/plugin';
 import { splitScript } from './sql-script.js';
 
 /**

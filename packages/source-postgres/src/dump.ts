@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { messageOf, runTool, safeFileName, type Logger } from '@pickup/core';
+import { messageOf, runTool, safeFileName, type Logger } from '@pickup/core/plugin';
 import { propertiesPath } from './database-properties.js';
 import { dbnameArg } from './tools.js';
 import type { PostgresOptions } from './options.js';

@@ -1,4 +1,4 @@
-import { defineSource, fromSafeFileName, OptionError, type RestoreFile } from '@pickup/core';
+import { defineSource, fromSafeFileName, OptionError, type RestoreFile } from '@pickup/core/plugin';
 import { describeConnection, inspectServer, loginConnection, resolveConnection } from './connection.js';
 import { isPropertiesPath, propertiesPath } from './database-properties.js';
 import { dumpDatabase, dumpDatabaseProperties, dumpGlobals, dumpName, GLOBALS_FILE, type DumpContext } from './dump.js';

@@ -1,4 +1,4 @@
-import { z } from '@pickup/core';
+import { z } from '@pickup/core/plugin';
 
 export const options = z
   .object({

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runTool, type Logger } from '@pickup/core';
+import { runTool, type Logger } from '@pickup/core/plugin';
 import { propertiesList, renameDatabase, type PropertiesScript } from './database-properties.js';
 
 /**

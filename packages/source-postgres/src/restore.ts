@@ -1,6 +1,6 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ExitCode, PickupError, messageOf, privateTempDir, runTool, type Logger } from '@pickup/core';
+import { ExitCode, PickupError, messageOf, privateTempDir, runTool, type Logger } from '@pickup/core/plugin';
 import { connect, describeConnection, type Connection } from './connection.js';
 import { quoteIdentifier, type PropertiesScript } from './database-properties.js';
 import { GLOBALS_FILE } from './dump.js';

@@ -1,4 +1,4 @@
-import type { CredentialsAtRest, PluginContext } from '@pickup/core';
+import type { CredentialsAtRest, PluginContext } from '@pickup/core/plugin';
 import { inspectServer, resolveConnection } from './connection.js';
 import { GLOBALS_FILE } from './dump.js';
 import type { PostgresOptions } from './options.js';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OptionError, privateTempDir, runTool } from '@pickup/core';
+import { OptionError, privateTempDir, runTool } from '@pickup/core/plugin';
 import type { Connection } from './connection.js';
 
 /** The folder of the PostgreSQL client programs: `binDir`, else the newest /usr/lib/postgresql/N/bin, else $PATH. */

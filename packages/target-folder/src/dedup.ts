@@ -1,6 +1,6 @@
 import { link, lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MANIFEST_FILE, errnoCode, parseManifest, sha256File, type Manifest, type ManifestFile } from '@pickup/core';
+import { MANIFEST_FILE, errnoCode, parseManifest, sha256File, type Manifest, type ManifestFile } from '@pickup/core/plugin';
 import { listRuns } from './stored.js';
 
 /** Finds, for a file of a new backup, an identical file in the newest complete backup at the target. */

@@ -1,4 +1,4 @@
-import { defineTarget, z } from '@pickup/core';
+import { defineTarget, z } from '@pickup/core/plugin';
 import { assertWritableFolder, storeRun } from './store.js';
 import { listRuns, openRunFile, removeRun } from './stored.js';
 

@@ -3,7 +3,7 @@ import { chmod, copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { previousCopies, tryLink } from './dedup.js';
 import { syncPath } from './sync.js';
-import { PARTIAL_SUFFIX, errnoCode, exists, messageOf, nearestExisting, OptionError, probeWritable, type StagedRun } from '@pickup/core';
+import { PARTIAL_SUFFIX, errnoCode, exists, messageOf, nearestExisting, OptionError, probeWritable, type StagedRun } from '@pickup/core/plugin';
 
 /** Modes of what a backup holds, whatever the staged modes and the umask: readable by the owner only. */
 const STORED_FILE_MODE = 0o600;

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { checkedBackupId, checkedBackupPath, OptionError, PARTIAL_SUFFIX, runFolderEntry, type StoredEntry } from '@pickup/core';
+import { checkedBackupId, checkedBackupPath, OptionError, PARTIAL_SUFFIX, runFolderEntry, type StoredEntry } from '@pickup/core/plugin';
 import { syncPath } from './sync.js';
 
 /**

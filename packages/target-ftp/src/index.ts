@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { checkedBackupId, defineTarget } from '@pickup/core';
+import { checkedBackupId, defineTarget } from '@pickup/core/plugin';
 import { options, type FtpOptions } from './options.js';
 import { listRuns, pushRun } from './push.js';
 import { readRunFile } from './read.js';

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Readable } from 'node:stream';
-import { PARTIAL_SUFFIX, runFolderEntry, type StagedRun, type StoredEntry } from '@pickup/core';
+import { PARTIAL_SUFFIX, runFolderEntry, type StagedRun, type StoredEntry } from '@pickup/core/plugin';
 import type { Client } from 'basic-ftp';
 import { isMissing, type FtpSession } from './session.js';
 

@@ -1,5 +1,5 @@
 import { PassThrough, Writable, type Readable } from 'node:stream';
-import { checkedBackupId, checkedBackupPath } from '@pickup/core';
+import { checkedBackupId, checkedBackupPath } from '@pickup/core/plugin';
 import type { FtpSession } from './session.js';
 
 /**

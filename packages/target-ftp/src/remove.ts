@@ -1,4 +1,4 @@
-import { PARTIAL_SUFFIX, runFolderEntry } from '@pickup/core';
+import { PARTIAL_SUFFIX, runFolderEntry } from '@pickup/core/plugin';
 import type { Client } from 'basic-ftp';
 import { foldersIn } from './push.js';
 

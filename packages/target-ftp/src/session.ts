@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { posix } from 'node:path';
 import { Client, FTPError } from 'basic-ftp';
-import { messageOf, OptionError, readSecretFile, RetriesExhaustedError, withRetries, type Logger } from '@pickup/core';
+import { messageOf, OptionError, readSecretFile, RetriesExhaustedError, withRetries, type Logger } from '@pickup/core/plugin';
 import type { FtpOptions } from './options.js';
 
 const TLS_TRUST_ERRORS = new Set([

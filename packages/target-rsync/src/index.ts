@@ -12,7 +12,7 @@ import {
   type Logger,
   type StagedRun,
   type StoredEntry,
-} from '@pickup/core';
+} from '@pickup/core/plugin';
 import { options, type RsyncOptions } from './options.js';
 import { describeDest, keyscanLine, parseDest, Shell, sshArgs } from './remote.js';
 import { retrier, type Retry } from './retry.js';

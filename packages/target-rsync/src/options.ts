@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_FOR, z } from '@pickup/core';
+import { DEFAULT_RETRY_FOR, z } from '@pickup/core/plugin';
 
 export const options = z
   .object({

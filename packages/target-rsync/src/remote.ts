@@ -1,5 +1,5 @@
 import { PassThrough, type Readable } from 'node:stream';
-import { spawnTracked, ToolError, type Logger } from '@pickup/core';
+import { spawnTracked, ToolError, type Logger } from '@pickup/core/plugin';
 import { explainSsh } from './failure.js';
 import type { RsyncOptions } from './options.js';
 

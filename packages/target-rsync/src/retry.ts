@@ -1,4 +1,4 @@
-import { messageOf, withRetries, type Logger, type RetriesExhaustedError } from '@pickup/core';
+import { messageOf, withRetries, type Logger, type RetriesExhaustedError } from '@pickup/core/plugin';
 
 /** Runs one step over the connection, again after a connection failure (`attempt` counts from 1). */
 export type Retry = <T>(what: string, step: (attempt: number) => Promise<T>) => Promise<T>;

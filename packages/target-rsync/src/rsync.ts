@@ -1,4 +1,4 @@
-import { ToolError, runTool, type Logger } from '@pickup/core';
+import { ToolError, runTool, type Logger } from '@pickup/core/plugin';
 import { explainRsync } from './failure.js';
 import { shellQuote, type Destination } from './remote.js';
 

@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { readSecretFile, type Logger } from '@pickup/core';
+import { readSecretFile, type Logger } from '@pickup/core/plugin';
 import type { S3Options } from './options.js';
 
 /**

@@ -1,4 +1,4 @@
-import { defineTarget } from '@pickup/core';
+import { defineTarget } from '@pickup/core/plugin';
 import { clientOf, describeS3Error } from './client.js';
 import { listRuns } from './list.js';
 import { options, type S3Options } from './options.js';

@@ -1,4 +1,4 @@
-import { checkedBackupId, checkedBackupPath } from '@pickup/core';
+import { checkedBackupId, checkedBackupPath } from '@pickup/core/plugin';
 
 /** Object keys of a host's backups: `<prefix>/<runId>/<path>`, the manifest last of them. */
 export function runPrefix(prefix: string, id: string): string {

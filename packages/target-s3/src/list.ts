@@ -1,5 +1,5 @@
 import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { MANIFEST_FILE, isRunId, type StoredEntry } from '@pickup/core';
+import { MANIFEST_FILE, isRunId, type StoredEntry } from '@pickup/core/plugin';
 import { splitKey } from './keys.js';
 import type { S3Session } from './session.js';
 

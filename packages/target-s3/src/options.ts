@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { DEFAULT_RETRY_FOR, z } from '@pickup/core';
+import { DEFAULT_RETRY_FOR, z } from '@pickup/core/plugin';
 
 /** `/a//b/` → `a/b`: the prefix is a folder-like key part, never doubled slashes, never a leading one. */
 export function normalizePrefix(prefix: string): string {

@@ -9,7 +9,7 @@ import {
   UploadPartCommand,
   type PutObjectCommandInput,
 } from '@aws-sdk/client-s3';
-import type { StagedRun } from '@pickup/core';
+import type { StagedRun } from '@pickup/core/plugin';
 import { objectKey } from './keys.js';
 import type { S3Options } from './options.js';
 import { removeRun } from './remove.js';

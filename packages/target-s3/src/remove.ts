@@ -5,7 +5,7 @@ import {
   ListObjectVersionsCommand,
   type ObjectIdentifier,
 } from '@aws-sdk/client-s3';
-import { BackupLockedError, MANIFEST_FILE } from '@pickup/core';
+import { BackupLockedError, MANIFEST_FILE } from '@pickup/core/plugin';
 import { runPrefix } from './keys.js';
 import { pendingUploads } from './list.js';
 import type { S3Session } from './session.js';

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { RetriesExhaustedError, withRetries, type Logger } from '@pickup/core';
+import { RetriesExhaustedError, withRetries, type Logger } from '@pickup/core/plugin';
 import { describeS3Error, isServiceError, isTransient } from './client.js';
 import type { S3Options } from './options.js';
 

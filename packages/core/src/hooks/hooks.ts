@@ -1,5 +1,5 @@
 import { messageOf } from '../errors.js';
-import type { Logger } from '../log/logger.js';
+import type { PluginLogger as Logger } from '../log/plugin-logger.js';
 import { runHook } from './run-hook.js';
 import { timeoutMs, type Hooks } from './schema.js';
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Logger } from '../log/logger.js';
+import type { PluginLogger as Logger } from '../log/plugin-logger.js';
 import type { HookCommand } from './schema.js';
 
 export interface HookRun {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '../log/logger.js';
+import type { PluginLogger as Logger } from '../log/plugin-logger.js';
 
 /** How long network targets keep retrying a step by default: a server restarting must not fail the night. */
 export const DEFAULT_RETRY_FOR = 60;

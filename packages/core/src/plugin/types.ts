@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
-import type { Logger } from '../log/logger.js';
+import type { PluginLogger as Logger } from '../log/plugin-logger.js';
 import type { Manifest, ManifestFile } from '../pipeline/manifest.js';
 import type { ProgressUpdate } from '../pipeline/progress.js';
 

@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '../log/logger.js';
+import type { PluginLogger as Logger } from '../log/plugin-logger.js';
 import { isProcessAlive, processStartTime } from './alive.js';
 
 /**

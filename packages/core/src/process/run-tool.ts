@@ -5,7 +5,7 @@ import { createGunzip } from 'node:zlib';
 import { once } from 'node:events';
 import { basename } from 'node:path';
 import { createDeterministicGzip } from '../archive/gzip.js';
-import type { Logger } from '../log/logger.js';
+import type { PluginLogger as Logger } from '../log/plugin-logger.js';
 import { hashingStream, rememberDigest } from '../pipeline/hash.js';
 import { spawnTracked } from './children.js';
 
@@ -51,6 +51,7 @@ const STDERR_KEPT = 4000;
  */
 export async function runTool(command: string, args: readonly string[], options: RunToolOptions = {}): Promise<{ stderr: string }> {
   const name = basename(command);
+  options.signal?.throwIfAborted(); // interrupted before it began: nothing is started
   const output = options.stdoutFile ? createWriteStream(options.stdoutFile, { flags: 'wx', mode: 0o600 }) : undefined;
   if (output) await once(output, 'open');
   const input = options.stdinFile ? createReadStream(options.stdinFile) : undefined;
@@ -94,6 +95,8 @@ export async function runTool(command: string, args: readonly string[], options:
     () => undefined,
     (error: Error) => error,
   );
+  // Interrupted while it ran: its end (even a clean one, just then) is not a result to keep.
+  if (options.signal?.aborted) throw new ToolError(`${name} was stopped: the run was interrupted`, code, stderr);
   if (code !== 0) {
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     const last = options.failureOf ? options.failureOf(stderr) : stderr.trim().split('\n').slice(-3).join(' / ');

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { errnoCode, messageOf, OptionError } from '../errors.js';
-import type { Logger } from '../log/logger.js';
+import type { PluginLogger as Logger } from '../log/plugin-logger.js';
 import { registerSecret } from './registry.js';
 
 /** A secret file that cannot be used; the message names the file and what to do. */
