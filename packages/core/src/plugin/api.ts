@@ -7,7 +7,7 @@
 
 // Declaring a plugin
 export { z } from 'zod';
-export { defineSource, defineTarget } from './define.js';
+export { defineSource, defineTarget, type SourceDefinition, type TargetDefinition } from './define.js';
 export {
   PLUGIN_API_VERSION,
   type CredentialsAtRest,

@@ -2,10 +2,12 @@ import type { z } from 'zod';
 import { PLUGIN_API_VERSION, type Source, type Target } from './types.js';
 import type { PickupConfig } from '../config/schema.js';
 
-type SourceDefinition<S extends z.ZodType> = Omit<Source<z.output<S>>, 'kind' | 'apiVersion' | 'options'> & {
+/** What `defineSource` takes: a Source without its kind and API version, with its options schema. */
+export type SourceDefinition<S extends z.ZodType> = Omit<Source<z.output<S>>, 'kind' | 'apiVersion' | 'options'> & {
   options: S;
 };
-type TargetDefinition<S extends z.ZodType> = Omit<Target<z.output<S>>, 'kind' | 'apiVersion' | 'options'> & {
+/** What `defineTarget` takes. */
+export type TargetDefinition<S extends z.ZodType> = Omit<Target<z.output<S>>, 'kind' | 'apiVersion' | 'options'> & {
   options: S;
 };
 
