@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { PLUGIN_API_VERSION, type Plugin } from '@pickup/core';
 import { leakedSecrets, openHarness, parseOptions, type Harness } from './harness.js';
@@ -13,6 +14,14 @@ export interface FixtureBase {
   /** Removes what the fixture made outside its folder (a database, a folder on a server); the folder itself is removed for you. */
   cleanup?(): Awaitable<void>;
 }
+
+/**
+ * A secret of the suite's own, planted for every test whatever the fixture's credentials: in the
+ * environment of the plugin's process (`PICKUP_TESTKIT_SECRET`), and by the target suite in the data it
+ * stages. No log line, error or description may show it.
+ */
+export const PLANTED_SECRET_VARIABLE = 'PICKUP_TESTKIT_SECRET';
+export const plantedSecret = `pickup-testkit-planted-${randomBytes(8).toString('hex')}`;
 
 /** One test of a suite: its harness, the fixture it set up, and the error messages it saw. */
 export interface PerTest<Fixture extends FixtureBase> {
@@ -34,11 +43,14 @@ export function perTest<Fixture extends FixtureBase>(): PerTest<Fixture> {
   beforeEach(async () => {
     harness = await openHarness();
     errors.length = 0;
+    process.env[PLANTED_SECRET_VARIABLE] = plantedSecret;
   });
   afterEach(async () => {
     try {
-      expect(leakedSecrets([...harness!.lines, ...errors], fixture?.secrets), 'secrets shown in logs or errors').toEqual([]);
+      const secrets = [...(fixture?.secrets ?? []), plantedSecret];
+      expect(leakedSecrets([...harness!.lines, ...errors], secrets), 'secrets shown in logs or errors').toEqual([]);
     } finally {
+      delete process.env[PLANTED_SECRET_VARIABLE];
       await fixture?.cleanup?.();
       fixture = undefined;
       await harness?.close();
