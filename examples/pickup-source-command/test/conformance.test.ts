@@ -19,6 +19,10 @@ for (const gzipLevel of [6, 0]) {
       },
     }),
     broken: () => ({ options: { command: ['sh', '-c', 'echo "no such table" >&2; exit 3'] }, onlyBackupFails: true }),
+    // 64 MB of random bytes through gzip: a second or more, to interrupt midway.
+    slow: () => ({ options: { command: ['head', '-c', String(64 * 1024 * 1024), '/dev/urandom'], gzipLevel } }),
+    // A command that prints nothing: stored, with a warning.
+    partial: () => ({ options: { command: ['true'], gzipLevel } }),
   });
 }
 

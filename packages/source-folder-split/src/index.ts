@@ -62,21 +62,34 @@ export default defineSource({
       }
       progress?.({ files, bytes });
     };
-    await Promise.all(
+    // The first failure (or an interruption) stops every archive, and the backup settles only once all
+    // have stopped: none is still writing, or yet to start, when the core removes the folder.
+    const stop = new AbortController();
+    const stopping = AbortSignal.any([signal, stop.signal]);
+    let failure: { error: unknown } | undefined;
+    await Promise.allSettled(
       jobs.map((job) =>
         limit(async () => {
-          const onProgress = (stats: Readonly<TarGzStats>) => {
-            running.set(job.file, stats);
-            report();
-          };
-          const stats = await writeTarGz(root, join(dir, job.file), { ...opts, only: job.only, signal, onProblem, ...(progress ? { onProgress } : {}) });
-          running.delete(job.file);
-          done.files += stats.files;
-          done.bytes += stats.bytes;
-          log.debug(`${job.file}: ${stats.entries} entries, ${stats.bytes} bytes`);
+          try {
+            stopping.throwIfAborted();
+            const onProgress = (stats: Readonly<TarGzStats>) => {
+              running.set(job.file, stats);
+              report();
+            };
+            const archiving = { ...opts, only: job.only, signal: stopping, onProblem, ...(progress ? { onProgress } : {}) };
+            const stats = await writeTarGz(root, join(dir, job.file), archiving);
+            running.delete(job.file);
+            done.files += stats.files;
+            done.bytes += stats.bytes;
+            log.debug(`${job.file}: ${stats.entries} entries, ${stats.bytes} bytes`);
+          } catch (error) {
+            failure ??= { error };
+            stop.abort(error);
+          }
         }),
       ),
     );
+    if (failure) throw failure.error;
     log.debug(`archived ${folders.length} folder(s) and ${loose.length} top-level entries of ${root}`);
   },
 

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { compareTrees, describeSource, makeAwkwardTree } from '@pickup/testkit';
+import { compareTrees, describeSource, makeAwkwardTree, writeRandomFile } from '@pickup/testkit';
 import folderSplit from '../src/index.js';
 
 // gzip, and zstd through the machine's zstd command.
@@ -25,5 +25,19 @@ for (const compression of ['gzip', 'zstd'] as const) {
       };
     },
     broken: () => ({ options: { path: 'no-such-folder' } }),
+    // Random bytes do not compress: a second or more of work, on several archives at once, to interrupt midway.
+    async slow(workDir) {
+      for (const folder of ['alice', 'bob', 'carol', 'dave']) {
+        await mkdir(join(workDir, 'home', folder), { recursive: true });
+        for (let i = 0; i < 2; i++) await writeRandomFile(join(workDir, 'home', folder, `random-${i}.bin`), 8 * 1024 * 1024);
+      }
+      await writeFile(join(workDir, 'home/loose file.txt'), 'a file beside the subfolders\n');
+      return { options: { path: 'home', compression } };
+    },
+    // An empty folder (an unmounted disk?) is backed up with a warning.
+    async partial(workDir) {
+      await mkdir(join(workDir, 'home'));
+      return { options: { path: 'home', compression } };
+    },
   });
 }

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { compareTrees, describeSource, makeAwkwardTree } from '@pickup/testkit';
+import { compareTrees, describeSource, makeAwkwardTree, writeRandomFile } from '@pickup/testkit';
 import folder from '../src/index.js';
 
 // gzip, and zstd through the machine's zstd command.
@@ -20,5 +20,16 @@ for (const compression of ['gzip', 'zstd'] as const) {
       };
     },
     broken: () => ({ options: { path: 'no-such-folder' } }),
+    // Random bytes do not compress: a second or more of work, to interrupt midway.
+    async slow(workDir) {
+      await mkdir(join(workDir, 'data'));
+      for (let i = 0; i < 6; i++) await writeRandomFile(join(workDir, `data/random-${i}.bin`), 8 * 1024 * 1024);
+      return { options: { path: 'data', compression } };
+    },
+    // An empty folder (an unmounted disk?) is backed up with a warning.
+    async partial(workDir) {
+      await mkdir(join(workDir, 'data'));
+      return { options: { path: 'data', compression } };
+    },
   });
 }

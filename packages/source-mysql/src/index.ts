@@ -36,13 +36,19 @@ export default defineSource({
     const server = await inspectServer(connection);
     const dumpTool = findProgram(programPath(opts.dumpTool, resolvePath), dumpTools(server.flavour), 'dumpTool');
     const wanted = chooseDatabases(opts, server.databases, where, warn);
+    // A part that failed is left out with a warning, unless the run was interrupted: then the backup stops.
+    const leaveOut = (error: unknown, what = '') => {
+      if (signal.aborted) throw error;
+      warn(`${what}${messageOf(error)}`);
+    };
     await withOptionFile(connection, async (optionFile) => {
       const context: DumpContext = { connection, dumpTool, optionFile, options: opts, dir, log, signal };
       if (opts.users) {
-        await dumpUsers(connection, dir, opts.userPasswords).catch((error: unknown) => warn(`users and grants at ${where}: ${messageOf(error)}`));
+        await dumpUsers(connection, dir, opts.userPasswords).catch((error: unknown) => leaveOut(error, `users and grants at ${where}: `));
       }
       let dumped = 0;
       for (const database of wanted) {
+        signal.throwIfAborted();
         const loose = await nonTransactionalTables(connection, database).catch(() => []);
         if (loose.length > 0) {
           log.warn(`database ${database}: ${loose.join(', ')} are not transactional (MyISAM...): their dump may not be consistent with the rest`);
@@ -51,7 +57,7 @@ export default defineSource({
           await dumpDatabase(context, database, where);
           dumped++;
         } catch (error) {
-          warn(messageOf(error));
+          leaveOut(error);
         }
       }
       if (wanted.length > 0 && dumped === 0) throw new Error(`no database could be dumped at ${where}`);

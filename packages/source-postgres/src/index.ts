@@ -1,4 +1,4 @@
-import { defineSource, fromSafeFileName, OptionError, type RestoreFile } from '@pickup/core/plugin';
+import { defineSource, fromSafeFileName, messageOf, OptionError, type RestoreFile } from '@pickup/core/plugin';
 import { describeConnection, inspectServer, loginConnection, resolveConnection } from './connection.js';
 import { isPropertiesPath, propertiesPath } from './database-properties.js';
 import { dumpDatabase, dumpDatabaseProperties, dumpGlobals, dumpName, GLOBALS_FILE, type DumpContext } from './dump.js';
@@ -39,9 +39,14 @@ export default defineSource({
     const { pgDump, pgDumpAll } = await checkPgDump(opts, server.major, resolvePath);
     const wanted = chooseDatabases(opts, server.databases, where, warn);
     const client = await clientSetup(connection);
+    // A part that failed is left out with a warning, unless the run was interrupted: then the backup stops.
+    const leaveOut = (error: unknown) => {
+      if (signal.aborted) throw error;
+      warn(messageOf(error));
+    };
     try {
       const context: DumpContext = { pgDump, pgDumpAll, client, options: opts, dir, log, signal };
-      if (opts.globals) await dumpGlobals(context, where, dumpsRolePasswords(opts, server.superuser)).catch((error: Error) => warn(error.message));
+      if (opts.globals) await dumpGlobals(context, where, dumpsRolePasswords(opts, server.superuser)).catch(leaveOut);
       let dumped = 0;
       for (const database of wanted) {
         try {
@@ -49,10 +54,10 @@ export default defineSource({
           dumped++;
           log.debug(`dumped database ${database}`);
         } catch (error) {
-          warn((error as Error).message);
+          leaveOut(error);
           continue;
         }
-        if (opts.format === 'plain') await dumpDatabaseProperties(context, database, where).catch((error: Error) => warn(error.message));
+        if (opts.format === 'plain') await dumpDatabaseProperties(context, database, where).catch(leaveOut);
       }
       if (wanted.length > 0 && dumped === 0) throw new Error(`no database could be dumped at ${where}`);
       log.debug(`dumped ${dumped} of ${wanted.length} database(s) from PostgreSQL ${server.version} at ${where}`);

@@ -9,27 +9,64 @@ import source from '../src/index.js';
 const pg = postgres();
 const contents = (database: string) => pg.sql(database, 'SELECT id, name FROM people ORDER BY id') + pg.sql(database, 'SELECT last_value FROM people_id_seq');
 
+/** A new database of three people; its name. */
+function peopleDatabase(): string {
+  const db = `pickup_kit_${randomBytes(4).toString('hex')}`;
+  pg.sql('postgres', `CREATE DATABASE ${db}`);
+  pg.sql(db, "CREATE TABLE people (id serial PRIMARY KEY, name text); INSERT INTO people (name) VALUES ('Zoë'), ('日本'), ('O''Brien')");
+  return db;
+}
+
+const drop = (...databases: string[]) => {
+  for (const name of databases) pg.sql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+};
+
+async function passwordFile(workDir: string, password = pg.password): Promise<string> {
+  await writeFile(join(workDir, 'password'), `${password}\n`, { mode: 0o600 });
+  return 'password';
+}
+
+const server = () => ({ host: pg.host, port: pg.port, user: pg.user });
+
 describeSource(source, {
   name: 'db',
   async setup(workDir) {
-    const db = `pickup_kit_${randomBytes(4).toString('hex')}`;
-    pg.sql('postgres', `CREATE DATABASE ${db}`);
-    pg.sql(db, "CREATE TABLE people (id serial PRIMARY KEY, name text); INSERT INTO people (name) VALUES ('Zoë'), ('日本'), ('O''Brien')");
-    await writeFile(join(workDir, 'password'), `${pg.password}\n`, { mode: 0o600 });
+    const db = peopleDatabase();
     return {
-      options: { host: pg.host, port: pg.port, user: pg.user, passwordFile: 'password', databases: [db] },
+      options: { ...server(), passwordFile: await passwordFile(workDir), databases: [db] },
       secrets: [pg.password],
       restore: { to: `${db}_restored`, verify: (to) => expect(contents(to)).toBe(contents(db)) },
-      cleanup() {
-        for (const name of [db, `${db}_restored`]) pg.sql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      },
+      fingerprint: () => contents(db),
+      cleanup: () => drop(db, `${db}_restored`),
     };
   },
   async broken(workDir) {
-    await writeFile(join(workDir, 'password'), 'not-the-Pa55word\n', { mode: 0o600 });
     return {
-      options: { host: pg.host, port: pg.port, user: pg.user, passwordFile: 'password', databases: ['postgres'] },
+      options: { ...server(), passwordFile: await passwordFile(workDir, 'not-the-Pa55word'), databases: ['postgres'] },
       secrets: [pg.password, 'not-the-Pa55word'],
+    };
+  },
+  // A small database, then one of 400,000 rows (about a second of pg_dump): the abort comes in the second.
+  async slow(workDir) {
+    const small = peopleDatabase();
+    const big = `${small}_big`;
+    pg.sql('postgres', `CREATE DATABASE ${big}`);
+    pg.sql(big, 'CREATE TABLE rows (id int PRIMARY KEY, a text, b text)');
+    pg.sql(big, 'INSERT INTO rows SELECT i, md5(i::text), md5((i * 7)::text) || md5(i::text) FROM generate_series(1, 400000) i');
+    return {
+      options: { ...server(), passwordFile: await passwordFile(workDir), databases: [small, big] },
+      secrets: [pg.password],
+      fingerprint: () => contents(small) + pg.sql(big, "SELECT count(*), md5(string_agg(a || b, ',' ORDER BY id)) FROM rows"),
+      cleanup: () => drop(small, big),
+    };
+  },
+  // One of the two databases named is not there: the other is backed up, with a warning.
+  async partial(workDir) {
+    const db = peopleDatabase();
+    return {
+      options: { ...server(), passwordFile: await passwordFile(workDir), databases: [db, `${db}_missing`] },
+      secrets: [pg.password],
+      cleanup: () => drop(db),
     };
   },
 });
