@@ -32,7 +32,11 @@ export async function storeRun(
   if (await exists(final)) throw new Error(`${final} already exists; a backup is never overwritten`);
   const partial = `${final}${PARTIAL_SUFFIX}`;
   await rm(partial, { recursive: true, force: true });
-  await mkdir(partial, { mode: STORED_FOLDER_MODE });
+  // The first thing a push writes, named for its run: a push killed at any moment leaves nothing that
+  // list does not show (a probe of its own would be left behind, out of retention's sight).
+  await mkdir(partial, { mode: STORED_FOLDER_MODE }).catch((error: unknown) => {
+    throw new OptionError('path', `target folder ${root} cannot be written: ${describeWriteError(error)}`);
+  });
   const result: StoreResult = { path: final, linkedBytes: 0, writtenBytes: 0 };
   try {
     const previous = await previousCopies(root);
@@ -102,9 +106,10 @@ async function madePrivate(file: string): Promise<boolean> {
 }
 
 /**
- * Throws a clear message unless `root` is a folder this process can write into (probed for real).
- * With `create`, a missing `root` is made when `mode` is `push`; when `check`ing, nothing is made:
- * the nearest existing folder above it is probed instead.
+ * Throws a clear message unless `root` is a folder (with `check`: one this process can write into,
+ * probed for real; a push finds out by writing its own folder there). With `create`, a missing `root`
+ * is made when `mode` is `push`; when `check`ing, nothing is made: the nearest existing folder above it
+ * is probed instead.
  */
 export async function assertWritableFolder(root: string, create: boolean, mode: 'check' | 'push'): Promise<void> {
   if (create && mode === 'push') {
@@ -123,6 +128,7 @@ export async function assertWritableFolder(root: string, create: boolean, mode: 
     throw new OptionError('path', `target folder ${root} cannot be used: ${describeWriteError(error)}`);
   }
   if (!isFolder) throw new OptionError('path', `${folder} is not a folder`);
+  if (mode === 'push') return;
   try {
     await probeWritable(folder);
   } catch (error) {

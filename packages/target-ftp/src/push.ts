@@ -10,11 +10,21 @@ import { isMissing, type FtpSession } from './session.js';
 /**
  * Uploads into `<runId>.partial`, checking each file's size, the manifest last, then renames it to
  * `<runId>`. Each step may run again after a dropped connection, so each one starts from what the
- * server holds.
+ * server holds. A push that fails (or is interrupted) removes its `.partial` folder, if the server
+ * lets it; what is left is listed as incomplete, for retention.
  */
 export async function pushRun(session: FtpSession, run: StagedRun, progress?: (update: { bytes: number; files: number }) => void): Promise<void> {
   const existing = await session.attempt('listing the backups', (client) => listRuns(client, session.root));
   if (existing.some((entry) => entry.id === run.runId)) throw new Error(`backup ${run.runId} already exists there; a backup is never overwritten`);
+  try {
+    await uploadRun(session, run, progress);
+  } catch (error) {
+    await removePartial(session, run.runId);
+    throw error;
+  }
+}
+
+async function uploadRun(session: FtpSession, run: StagedRun, progress?: (update: { bytes: number; files: number }) => void): Promise<void> {
   const partial = () => `${session.root}/${run.runId}${PARTIAL_SUFFIX}`;
   await session.attempt('preparing the upload folder', async (client) => {
     if ((await foldersIn(client, session.root)).has(`${run.runId}${PARTIAL_SUFFIX}`)) await client.removeDir(partial());
@@ -56,6 +66,25 @@ export async function pushRun(session: FtpSession, run: StagedRun, progress?: (u
       throw error;
     }
   });
+}
+
+/** Tried once, over a connection of its own (the push's may be the cause, or closed by an interruption). */
+async function removePartial(session: FtpSession, runId: string): Promise<void> {
+  const cleanup = session.detached();
+  try {
+    await cleanup.attempt(
+      'removing the unfinished upload',
+      async (client) => {
+        const partial = `${runId}${PARTIAL_SUFFIX}`;
+        if ((await foldersIn(client, cleanup.root)).has(partial)) await client.removeDir(`${cleanup.root}/${partial}`);
+      },
+      { retryFor: 0 },
+    );
+  } catch {
+    // Left for retention: it lists as incomplete.
+  } finally {
+    cleanup.close();
+  }
 }
 
 /**

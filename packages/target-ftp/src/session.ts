@@ -95,6 +95,11 @@ export class FtpSession {
     }
   }
 
+  /** A session of its own to the same server that no interruption ends: for the cleanup after a failed push. */
+  detached(): FtpSession {
+    return new FtpSession(this.settings, this.log);
+  }
+
   close(): void {
     this.client?.close();
     this.client = undefined;

@@ -79,7 +79,8 @@ export default defineTarget({
 /**
  * rsync into `<runId>.partial` with --link-dest on the newest complete backup (identical files become
  * hard links), the manifest in a second rsync, then one rename makes the backup appear whole. Each step
- * is tried again after a connection failure; the transfer goes on into the same `.partial` folder.
+ * is tried again after a connection failure; the transfer goes on into the same `.partial` folder. A push
+ * that fails (or is interrupted) removes its `.partial` folder.
  */
 async function pushRun(shell: Shell, call: RsyncCall, retry: Retry, run: StagedRun, createPath: boolean): Promise<void> {
   const root = shell.destination.root;
@@ -93,6 +94,24 @@ async function pushRun(shell: Shell, call: RsyncCall, retry: Retry, run: StagedR
   // (--link-dest links only files whose kept attributes all match). Whatever the staged modes, what is
   // stored is for the destination's user only, hard links to the previous backup included.
   const common = ['--links', '--perms', '--chmod=D700,F600', '--checksum', ...call.extra];
+  try {
+    await sendRun(shell, call, retry, run, { partial, final, common, linkDest: newest?.id });
+  } catch (error) {
+    // Tried once, not interrupted; what is left lists as incomplete, for retention.
+    await shell.detached().run(['rm', '-rf', '--', partial]).catch(() => {});
+    throw error;
+  }
+}
+
+interface SendPlan {
+  partial: string;
+  final: string;
+  common: string[];
+  /** The newest complete backup, to hard-link unchanged files to. */
+  linkDest: string | undefined;
+}
+
+async function sendRun(shell: Shell, call: RsyncCall, retry: Retry, run: StagedRun, { partial, final, common, linkDest }: SendPlan): Promise<void> {
   await withFileLists(async (fileList) => {
     // Exactly the manifest's files: one that is missing must fail the push, not leave a backup without it.
     const data = await fileList(run.files.map((file) => file.path));
@@ -103,7 +122,7 @@ async function pushRun(shell: Shell, call: RsyncCall, retry: Retry, run: StagedR
         `--files-from=${data}`,
         '--from0',
         // Relative to the folder rsync writes into, its sibling: right for absolute and relative roots alike.
-        ...(newest ? [`--link-dest=../${newest.id}`] : []),
+        ...(linkDest ? [`--link-dest=../${linkDest}`] : []),
         `${run.dir}/`,
         rsyncPath(shell.destination, `${partial}/`),
       ]),

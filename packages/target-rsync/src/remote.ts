@@ -54,6 +54,11 @@ export class Shell {
     private readonly signal?: AbortSignal,
   ) {}
 
+  /** The same destination, for a command no interruption ends: the cleanup after a failed push. */
+  detached(): Shell {
+    return new Shell(this.destination, this.ssh, this.log, this.keyscan);
+  }
+
   /** The command line for spawn. */
   private argv(command: string[]): string[] {
     if (!this.destination.login) return command;

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeTarget } from '@pickup/testkit';
+import { describeTarget, pathsUnder } from '@pickup/testkit';
 import { ssh } from '../../../test/servers.js';
 import target from '../src/index.js';
 
 const server = ssh();
 
-/** A folder of its own on the ssh server, removed afterwards through the server's file system. */
+/** A folder of its own on the ssh server, seen and removed afterwards through the server's file system. */
 function fixture(extra: Record<string, unknown> = {}) {
   const folder = `pickup-kit-${randomBytes(4).toString('hex')}`;
   return {
@@ -19,11 +19,13 @@ function fixture(extra: Record<string, unknown> = {}) {
       createPath: true,
       ...extra,
     },
+    contents: () => pathsUnder(join(server.home, folder, 'backups')),
     cleanup: () => rm(join(server.home, folder), { recursive: true, force: true }),
   };
 }
 
 describeTarget(target, {
+  module: new URL('../dist/index.js', import.meta.url),
   setup: () => fixture(),
   // Without createPath, a destination that is not there is an error, not something to create.
   broken: () => fixture({ createPath: false }),

@@ -5,11 +5,12 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   UploadPartCommand,
   type PutObjectCommandInput,
 } from '@aws-sdk/client-s3';
-import type { StagedRun } from '@pickup/core/plugin';
+import { MANIFEST_FILE, type StagedRun } from '@pickup/core/plugin';
 import { objectKey } from './keys.js';
 import type { S3Options } from './options.js';
 import { removeRun } from './remove.js';
@@ -21,10 +22,12 @@ type Progress = (update: { bytes: number; files: number }) => void;
  * Uploads a staged run under `<prefix>/<runId>/`, each file in one request or, above `partSize`, in
  * parts (`queueSize` at a time: memory is bounded by their product), each request retried on its own;
  * its size checked on the server, the manifest last: until it is there, the run does not list as
- * complete. On failure, what was uploaded is removed where the lock allows it, and an unfinished
- * multipart upload is aborted.
+ * complete. A run whose manifest is there already is a backup: refused, never overwritten. On failure,
+ * what was uploaded is removed where the lock allows it, and an unfinished multipart upload is aborted.
  */
 export async function pushRun(session: S3Session, run: StagedRun, progress?: Progress): Promise<void> {
+  // Before anything is written: a failed push removes what is under the run's prefix.
+  if (await manifestThere(session, run.runId)) throw new Error(`backup ${run.runId} already exists there; a backup is never overwritten`);
   const sent = { bytes: 0, files: 0 };
   // One date for the whole backup: its files must not come out of their lock before its manifest.
   const lockUntil = session.opts.lock ? new Date(Date.now() + session.opts.lock.days * 24 * 3600 * 1000) : undefined;
@@ -41,6 +44,18 @@ export async function pushRun(session: S3Session, run: StagedRun, progress?: Pro
     await removeRun(session.with({ retryFor: 0, signal: new AbortController().signal }), run.runId).catch(() => {});
     throw error;
   }
+}
+
+/**
+ * Whether the run's manifest is in the bucket: a complete backup of that run id. A listing, not a HEAD
+ * request: S3 says why it refuses a listing (a wrong secret, a missing bucket), a HEAD gets no reason back.
+ */
+async function manifestThere(session: S3Session, runId: string): Promise<boolean> {
+  const { client, opts, signal } = session;
+  const key = objectKey(opts.prefix, runId, MANIFEST_FILE);
+  const input = { Bucket: opts.bucket, Prefix: key, MaxKeys: 1 };
+  const page = await session.attempt(`looking for backup ${runId}`, () => client.send(new ListObjectsV2Command(input), { abortSignal: signal }));
+  return (page.Contents ?? []).some((object) => object.Key === key);
 }
 
 /** S3 allows 10,000 parts per upload: a bigger file gets bigger parts (a little room kept). */

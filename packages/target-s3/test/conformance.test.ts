@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CreateBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CreateBucketCommand,
+  DeleteObjectsCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll } from 'vitest';
 import { describeTarget } from '@pickup/testkit';
 import { s3 } from '../../../test/servers.js';
@@ -19,6 +27,8 @@ await admin.send(new CreateBucketCommand({ Bucket: bucket }));
 
 // The server keeps objects in memory: what the suites leave is removed at the end.
 afterAll(async () => {
+  const uploads = await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+  for (const { Key, UploadId } of uploads.Uploads ?? []) await admin.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }));
   for (;;) {
     const page = await admin.send(new ListObjectVersionsCommand({ Bucket: bucket }));
     const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
@@ -27,13 +37,33 @@ afterAll(async () => {
   }
 });
 
+/** What the bucket holds under `prefix/`, seen by the admin: each key (below the prefix) and each unfinished multipart upload. */
+async function keysUnder(prefix: string): Promise<string[]> {
+  const objects = async () => {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await admin.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}/`, ContinuationToken: token }));
+      keys.push(...(page.Contents ?? []).map((object) => object.Key!.slice(prefix.length + 1)));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  };
+  const uploads = async () => {
+    const page = await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: `${prefix}/` }));
+    return (page.Uploads ?? []).map((upload) => `${upload.Key!.slice(prefix.length + 1)} (unfinished upload)`);
+  };
+  return (await Promise.all([objects(), uploads()])).flat().sort();
+}
+
 /** A prefix of its own in the test bucket (the bucket lives as long as the test server). */
 async function fixture(workDir: string, secret: string, extra: Record<string, unknown> = {}) {
   await writeFile(join(workDir, 'secret'), `${secret}\n`, { mode: 0o600 });
+  const prefix = `kit-${randomBytes(4).toString('hex')}`;
   return {
     options: {
       bucket,
-      prefix: `kit-${randomBytes(4).toString('hex')}`,
+      prefix,
       endpoint: server.endpoint,
       region: server.region,
       forcePathStyle: true,
@@ -43,15 +73,20 @@ async function fixture(workDir: string, secret: string, extra: Record<string, un
       ...extra,
     },
     secrets: [server.secretAccessKey, secret],
+    contents: () => keysUnder(prefix),
   };
 }
 
+const module = new URL('../dist/index.js', import.meta.url);
+
 describeTarget(target, {
+  module,
   setup: (workDir) => fixture(workDir, server.secretAccessKey),
   broken: (workDir) => fixture(workDir, 'not-the-secret-key-at-all-0123456789abcd'),
 });
 
 describeTarget(target, {
+  module,
   // Multipart at its smallest part size: the suite's big file goes up in several parts.
   setup: (workDir) => fixture(workDir, server.secretAccessKey, { partSize: 5 * 1024 * 1024, queueSize: 2 }),
   bigFile: 12 * 1024 * 1024,

@@ -1,5 +1,6 @@
 export { describeSource, type SourceFixture, type SourceSuite } from './source-suite.js';
 export { describeTarget, type TargetFixture, type TargetSuite } from './target-suite.js';
+export { pathsUnder } from './contents.js';
 export { awkwardRunFiles, stageRun, type StageRunOptions, type StagedContent } from './staged-run.js';
 export {
   compareTrees,

@@ -1,104 +1,78 @@
-import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
-import {
-  handleOf,
-  pruneTarget,
-  verifyBackup,
-  type StagedRun,
-  type StoredEntry,
-  type Target,
-  type TargetHandle,
-} from '@pickup/core';
-import { failureOf } from './harness.js';
-import { expectOneLineMessages, itIsAPluginOfThisCore, perTest, type Awaitable, type FixtureBase } from './per-test.js';
-import { awkwardRunFiles, stageRun } from './staged-run.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pruneTarget, type StagedRun, type Target } from '@pickup/core';
+import { failureOf, parseOptions } from './harness.js';
+import { expectOneLineMessages, itIsAPluginOfThisCore, perTest } from './per-test.js';
+import { stageRun } from './staged-run.js';
+import { describeCutPushes, describeCutRemovals } from './target-cuts.js';
+import { day, endChildren, strays, targetTests, type TargetFixture, type TargetSuite } from './target-tests.js';
 
-/** A place to store backups, made fresh and empty for one test. */
-export type TargetFixture = FixtureBase;
-
-export interface TargetSuite {
-  /** Makes a new, empty place for backups (under `workDir` or on a test server) and returns the options for it. */
-  setup(workDir: string): Awaitable<TargetFixture>;
-  /** Options for a place that cannot be used (a missing folder, a wrong password). */
-  broken?(workDir: string): Awaitable<TargetFixture>;
-  /** Size of the big file in the staged runs, in bytes (default 3 MiB). */
-  bigFile?: number;
-}
-
-/** Run ids on distinct days, oldest first: 2026-01-01 02:00 UTC, 2026-01-02... */
-const day = (n: number) => new Date(Date.UTC(2026, 0, n, 2, 0, 0));
+export type { TargetFixture, TargetSuite } from './target-tests.js';
 
 /**
  * The conformance suite every target plugin runs (vitest). It pushes runs staged as the core stages
- * them and checks the contract: a push is atomic (a push that fails midway leaves nothing that lists as
- * complete), list shows what was pushed, read gives back the same bytes, remove removes only that
- * backup, retention through the core keeps what it should, and no secret is ever shown.
+ * them and checks the contract by what the target then holds and lists, seen from outside the plugin
+ * too (the fixture's `contents()`): a push is atomic, observed by pausing and killing pushes midway in a
+ * child process; it never overwrites a complete backup and stops promptly when interrupted; list shows
+ * what pushes and removals that did not finish left; read gives back each backup's own bytes; remove
+ * removes only that backup and, cut off, leaves nothing that lists complete with data missing; check
+ * and retention through the core leave nothing behind; no secret is ever shown.
  */
 export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
   describe(`${plugin.name} keeps the target contract`, () => {
     const t = perTest<TargetFixture>();
+    afterEach(endChildren);
+    const k = targetTests(plugin, suite, t);
+    const { setUp, stage, push, attemptPush, list, contents, completeEntries, expectStoredWhole } = k;
 
-    const setUp = (make = suite.setup) => t.setUp(make);
-    const context = (signal?: AbortSignal) => t.harness.context(plugin, 'store', t.fixture.options, signal);
-    const stage = (n: number) => stageRun(join(t.harness.workDir, 'staging'), awkwardRunFiles(suite.bigFile ?? 3 * 1024 * 1024), { time: day(n) });
-    const push = (run: StagedRun, signal?: AbortSignal) => plugin.push({ ...context(signal), run });
-    const list = () => plugin.list(context());
-    const handle = (): TargetHandle => handleOf('store', plugin, context());
-    /** What a push that failed left behind must never pass for a backup. */
-    const completeEntries = async (runId: string): Promise<StoredEntry[]> => (await list()).filter((entry) => entry.runId === runId && entry.complete);
-    const attemptPush = async (run: StagedRun, signal?: AbortSignal) => t.errors.push(await failureOf(() => push(run, signal)));
-
-    /** Reads every file of the run back and checks it against the manifest; the manifest byte for byte. */
-    const expectStoredWhole = async (run: StagedRun) => {
-      const entries = await completeEntries(run.runId);
-      expect(entries, `${run.runId} listed complete once`).toHaveLength(1);
-      const id = entries[0]!.id;
-      for (const file of run.files) {
-        const read = await plugin.read({ ...context(), id, path: file.path });
-        expect(await digest(read), `sha256 of ${file.path} read back`).toEqual({ size: file.size, sha256: file.sha256 });
-      }
-      const manifest = await collect(await plugin.read({ ...context(), id, path: run.manifestFile }));
-      expect(manifest.equals(await readFile(join(run.dir, run.manifestFile))), 'the manifest reads back byte for byte').toBe(true);
-      const stored = (await handle().list()).find((backup) => backup.id === id)!;
-      expect(stored.damaged).toBeUndefined();
-      const verified = await verifyBackup(handle(), stored, t.harness.log, new AbortController().signal);
-      expect(verified.problems).toEqual([]);
-    };
-
-    itIsAPluginOfThisCore('target', plugin, t, setUp);
+    itIsAPluginOfThisCore('target', plugin, t, () => setUp());
 
     if (plugin.check) {
-      it('check passes when a push could run', async () => {
+      it('check passes when a push could run, and leaves nothing behind', async () => {
         await setUp();
-        await plugin.check!(context());
+        const before = await contents();
+        await plugin.check!(k.context());
+        expect(await contents(), 'what the place holds after check').toEqual(before);
       });
     }
 
     it('lists nothing while it holds nothing', async () => {
       await setUp();
+      expect(await contents(), "the fixture's contents() of a new place").toEqual([]);
       expect(await list()).toEqual([]);
     });
 
-    it('stores a run whole: listed complete, every file read back as it was', async () => {
+    it('stores each run whole: listed complete under its run id, every file read back from its own backup', async () => {
       await setUp();
-      const run = await stage(1);
-      await push(run);
-      await expectStoredWhole(run);
+      const first = await stage(1, { awkward: true });
+      await push(first);
+      expect(await contents(), "the fixture's contents() once a backup is there").not.toEqual([]);
+      const second = await stage(2, { awkward: true }); // the same paths, other bytes: each backup must give its own
+      await push(second);
+      await expectStoredWhole(first, second);
     });
 
     it('reads a file the backup does not have as ENOENT', async () => {
       await setUp();
       const run = await stage(1);
       await push(run);
-      const [entry] = await completeEntries(run.runId);
-      const error = await caught(async () => collect(await plugin.read({ ...context(), id: entry!.id, path: 'www/no-such-file' })));
+      const error = await caught(async () => collect(await plugin.read({ ...k.context(), id: run.runId, path: 'www/no-such-file' })));
       expect((error as { code?: unknown } | undefined)?.code).toBe('ENOENT');
     });
 
-    it('leaves nothing that lists as complete when a push fails midway, and takes the run again after', async () => {
+    it('refuses to overwrite a complete backup of the same run, which stays whole', async () => {
+      await setUp();
+      const run = await stage(1);
+      await push(run);
+      // The same run id staged again with other bytes: a run pushed twice, or two hosts sharing a place.
+      const again = await stage(1, { root: join(t.harness.workDir, 'staging-again'), bigFile: 1024 });
+      await attemptPush(again);
+      await expectStoredWhole(run);
+    });
+
+    it('leaves nothing that lists as complete when a push fails midway, removes what it wrote, and takes the run again after', async () => {
       await setUp();
       const run = await stage(1);
       const second = join(run.dir, run.files[1]!.path);
@@ -106,17 +80,19 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
       await rm(second); // the target fails to read it after it stored the first file
       await attemptPush(run);
       expect(await completeEntries(run.runId)).toEqual([]);
+      expect(await contents(), 'what the place holds after the failed push').toEqual([]);
       await writeFile(second, bytes);
       await push(run);
       await expectStoredWhole(run);
     });
 
-    it('leaves nothing that lists as complete when a push fails at the manifest', async () => {
+    it('leaves nothing that lists as complete when a push fails at the manifest, and removes what it wrote', async () => {
       await setUp();
       const run = await stage(1);
       await rm(join(run.dir, run.manifestFile)); // every data file is there, the manifest cannot be read
       await attemptPush(run);
       expect(await completeEntries(run.runId)).toEqual([]);
+      expect(await contents(), 'what the place holds after the failed push').toEqual([]);
     });
 
     it('stops an interrupted push with an error, leaving nothing complete', async () => {
@@ -128,6 +104,8 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
       expect(await completeEntries(run.runId)).toEqual([]);
     });
 
+    describeCutPushes(k);
+
     it('removes one backup and leaves the others whole', async () => {
       await setUp();
       const older = await stage(1);
@@ -137,34 +115,49 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
       const again = await stageRun(join(t.harness.workDir, 'staging'), await filesOf(newer), { time: day(3) }); // identical to `newer`
       await push(again);
       const [entry] = await completeEntries(newer.runId);
-      await plugin.remove({ ...context(), id: entry!.id });
+      await plugin.remove({ ...k.context(), id: entry!.id });
       expect((await list()).filter((stored) => stored.complete).map((stored) => stored.runId).sort()).toEqual([older.runId, again.runId]);
-      await expectStoredWhole(older);
-      await expectStoredWhole(again);
+      expect((await contents()).filter((path) => path.includes(newer.runId)), 'what is left of the removed backup').toEqual([]);
+      await expectStoredWhole(older, again);
     });
 
-    it('keeps what retention through the core keeps', async () => {
+    describeCutRemovals(k);
+
+    it('keeps what retention through the core keeps, and leaves nothing of the rest', async () => {
       await setUp();
       const failed = await stage(1);
       await rm(join(failed.dir, failed.files[1]!.path));
       await attemptPush(failed); // whatever it left behind is older than the complete backups
       const runs: StagedRun[] = [];
-      for (const n of [2, 3, 4, 5]) {
+      for (const n of [2, 3, 4]) {
         runs.push(await stage(n));
         await push(runs.at(-1)!);
       }
-      const result = await pruneTarget(handle(), { keepLast: 2 }, t.harness.log);
+      const kept = [runs[1]!.runId, runs[2]!.runId];
+      const result = await pruneTarget(k.handle(), { keepLast: 2 }, t.harness.log);
       expect(result.kept).toBe(2);
-      expect((await list()).map((stored) => `${stored.runId}${stored.complete ? '' : ' (incomplete)'}`).sort()).toEqual([runs[2]!.runId, runs[3]!.runId]);
-      await expectStoredWhole(runs[3]!);
+      expect((await list()).map((stored) => `${stored.runId}${stored.complete ? '' : ' (incomplete)'}`).sort()).toEqual(kept);
+      expect(strays(await contents(), kept), 'what the place holds besides the kept backups').toEqual([]);
+      await expectStoredWhole(runs[2]!);
     });
+
+    if (plugin.describe) {
+      it('describes itself in one line', async () => {
+        await setUp();
+        const text = plugin.describe!(parseOptions(plugin, t.fixture.options), k.context().resolvePath);
+        t.errors.push(text); // checked for secrets after the test
+        expectOneLineMessages([text]);
+      });
+    }
 
     if (suite.broken) {
       it('fails with a clear one-line message when it cannot store', async () => {
         await setUp(suite.broken);
-        if (plugin.check) t.errors.push(await failureOf(() => plugin.check!(context())));
+        const before = await contents();
+        if (plugin.check) t.errors.push(await failureOf(() => plugin.check!(k.context())));
         await attemptPush(await stage(1));
         expectOneLineMessages(t.errors);
+        expect(await contents(), 'what the place holds after the failed push').toEqual(before);
       });
     }
   });
@@ -174,16 +167,6 @@ async function collect(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
-}
-
-async function digest(stream: Readable): Promise<{ size: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of stream) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { size, sha256: hash.digest('hex') };
 }
 
 async function caught(call: () => Promise<unknown>): Promise<unknown> {

@@ -119,7 +119,7 @@ describe('rsync target over a real sshd', () => {
     expect(readdirSync(locked)).toEqual([]);
   });
 
-  it('the connection cut mid-transfer: nothing lists as complete; the next run succeeds and cleans up', async () => {
+  it('the connection cut mid-transfer: nothing lists as complete, the failed push removes what it sent; the next run succeeds', async () => {
     await writeRandomFile(project.path('data/huge.bin'), 48 * 1024 * 1024);
     const folder = join(server.home, remote, 'cut');
     // Through a proxy of its own, so that only this test's connection is cut (other tests use the sshd).
@@ -141,12 +141,12 @@ describe('rsync target over a real sshd', () => {
       expect(cut.code, cut.stderr + JSON.stringify(readdirSync(folder))).toBe(1);
       expect(cut.stderr).toMatch(/target nas: failed: rsync exited with code (12|255)/);
       expect(onServer(folder).complete).toEqual([]);
-      expect(onServer(folder).partial).toHaveLength(1);
+      // Over a new connection (the server is still there): nothing is left for retention to remove.
+      expect(onServer(folder).partial).toEqual([]);
 
       await rm(project.path('data/huge.bin'));
       const again = await pickup([], { cwd: project.dir });
       expect(again.code).toBe(0);
-      expect(again.stdout).toMatch(/target nas: removed \S+\.partial \(incomplete\)/);
       expect(onServer(folder).complete).toHaveLength(1);
       expect(onServer(folder).partial).toEqual([]);
       expect(statSync(folder).isDirectory()).toBe(true);

@@ -26,13 +26,17 @@ export interface PluginContext<Options> {
 
 export interface SourceBackupContext<Options> extends PluginContext<Options> {
   /**
-   * The source's own folder in the staging area. The source MUST write only inside it; every
-   * file left in it when `backup` resolves is part of the backup and listed in the manifest.
+   * The source's own folder in the staging area; it exists and is empty. The source MUST write only
+   * inside it (a file a tool needs for a moment goes into `privateTempDir` and is removed before
+   * `backup` settles), and MUST leave only regular files (and folders) in it: every file left in it when
+   * `backup` resolves is part of the backup and listed in the manifest.
    */
   dir: string;
   /**
-   * Reports a problem that did not stop the backup (a file vanished, a table skipped). It is
-   * logged as a warning and the source is marked partial. Throw instead when nothing usable was made.
+   * Reports a part that could not be included while the rest was backed up (a file vanished, a
+   * database missing): logged as a warning, and the source is marked partial. A source SHOULD warn,
+   * not throw, for such a part, and MUST throw instead when nothing usable was made. One line, no
+   * secrets; not for information (use `log`): a backup of sound data warns nothing.
    */
   warn(message: string): void;
   /**
@@ -49,22 +53,34 @@ export interface Source<Options = unknown> {
   /** The plugin's package name, for messages. */
   name: string;
   options: z.ZodType<Options>;
-  /** Writes the backup into `ctx.dir`. Throws when it failed; the core then discards the folder. */
+  /**
+   * Writes the backup into `ctx.dir`. It MUST write nothing outside `ctx.dir` and MUST NOT change what it
+   * backs up (files, their modes and mtimes, a database's rows). It MUST throw, with a one-line message,
+   * when nothing usable was made (the core then discards the folder); a part it could not include is a
+   * `warn`. When `ctx.signal` aborts, it MUST reject within 10 s (SHOULD within 1 s), having stopped
+   * everything it started: no program of it still runs, nothing more is written in `ctx.dir`.
+   * No log line or error may show a secret: of its options, or of its environment.
+   */
   backup(ctx: SourceBackupContext<Options>): Promise<void>;
-  /** Read-only check that a backup could run now (`pickup check`, `--dry-run`). Throws a message if not. */
+  /**
+   * Checks that a backup could run now (`pickup check`, `--dry-run`); throws a one-line message if not.
+   * MUST write nothing: no file, in the data, the staging area or the temp folder, left behind.
+   */
   check?(ctx: PluginContext<Options>): Promise<void>;
-  /** One line saying what this source backs up, for `--dry-run` and `pickup check`. */
+  /** What this source backs up, for `--dry-run` and `pickup check`: one line, no secret. */
   describe?(options: Options, resolvePath: (path: string) => string): string;
   /**
    * Puts a backup of this source back (`pickup restore`). The files are local copies, already checked
-   * against the manifest. Without it, `pickup restore` says the source cannot restore.
+   * against the manifest. MUST write nothing outside what `ctx.to` designates (the folder, the new
+   * database) and MUST NOT change what the backup was made of; MUST refuse a `to` that is not empty
+   * unless `ctx.force`, leaving it as it was. Without it, `pickup restore` says the source cannot restore.
    */
   restore?(ctx: SourceRestoreContext<Options>): Promise<void>;
   /**
    * Which of the backup's files (paths in the source's folder of it) a restore of `only` (possibly
-   * empty: everything) needs, so the rest is not fetched. Throws a message when `only` names something
-   * the backup does not have, or when the source needs a choice. Without it, every file is fetched
-   * and `--only` is refused.
+   * empty: everything) needs, so the rest is not fetched. MUST throw a message when `only` names
+   * something the backup does not have (or else `restore` must), and when the source needs a choice.
+   * Without it, every file is fetched and `--only` is refused.
    */
   filesToRestore?(only: readonly string[], paths: readonly string[]): string[];
   /**
@@ -146,12 +162,17 @@ export interface PushResult {
 
 /** A backup a target holds, as it lists it. */
 export interface StoredEntry {
-  /** What `remove` and `read` take: the run id, or a name of the target's own for an incomplete one. */
+  /**
+   * What `remove` and `read` take. For a complete backup it MUST be the run id (the core checks the
+   * manifest's `runId` against it); for an incomplete one, a name of the target's own (`<runId>.partial`).
+   */
   id: string;
+  /** The run it is of, complete or not: retention removes an incomplete one by its date. */
   runId: string;
   /**
-   * The push finished (its manifest is there; the core reads it, and reports the backup damaged if it
-   * cannot). An incomplete one is never listed as a backup, only removed once a newer one is complete.
+   * The push finished: the whole backup is there, its manifest with it (the core reads it, and reports
+   * the backup damaged if it cannot). An incomplete one is never listed as a backup, only removed once a
+   * newer one is complete.
    */
   complete: boolean;
 }
@@ -165,27 +186,49 @@ export interface TargetReadContext<Options> extends TargetBackupContext<Options>
   path: string;
 }
 
+/**
+ * Somewhere to store backups. Its calls may be cut off at any instant (an error, an abort, kill -9, a
+ * power cut, a dropped connection); what a cut call leaves MUST never pass for a backup, and MUST be
+ * something `list` shows, so that retention removes it. No log line, error or description may show a
+ * secret.
+ */
 export interface Target<Options = unknown> {
   kind: 'target';
   apiVersion: number;
   name: string;
   options: z.ZodType<Options>;
   /**
-   * Stores the run under its run id. MUST be atomic: until it resolves, nothing at the target may
-   * look like a complete backup of this run (write under a temporary name, manifest last, then
-   * rename). On failure it SHOULD remove what it wrote and MUST throw.
+   * Stores the run under its run id. MUST be atomic: at no instant, wherever it is cut off, may anything
+   * list as a complete backup of this run but the whole backup (write under a temporary name, the
+   * manifest last, then rename). Whatever it has written MUST list, until then, as an incomplete entry
+   * of this run. MUST refuse (throw, changing nothing) when a complete backup of the same run id is
+   * there; an incomplete one it may replace. When `ctx.signal` aborts, MUST reject within 10 s, having
+   * stopped what it started. On failure it MUST throw, and SHOULD remove what it wrote.
    */
   push(ctx: TargetPushContext<Options>): Promise<PushResult | void>;
-  /** Every backup the target holds, complete or not, in any order. */
+  /**
+   * Every backup the target holds, complete or not, in any order. What a push or removal that did not
+   * finish left MUST be listed, `complete: false` with its run id.
+   */
   list(ctx: PluginContext<Options>): Promise<StoredEntry[]>;
-  /** Removes one backup whole. MUST NOT change any other backup (mind shared hard links). */
+  /**
+   * Removes one backup whole, complete or not: once it resolves, nothing of it is left. MUST NOT change
+   * any other backup (mind shared hard links). At no instant, wherever it is cut off, may what is left
+   * list as complete with data missing: first rename the backup to an incomplete name, or delete its
+   * manifest, then the rest.
+   */
   remove(ctx: TargetBackupContext<Options>): Promise<void>;
   /**
-   * Opens one file of a backup as a stream. A missing file MUST fail with an error whose `code` is
-   * `ENOENT` (from the promise or the stream).
+   * Opens one file of the backup `ctx.id` as a stream: its bytes, never another backup's. A missing
+   * file MUST fail with an error whose `code` is `ENOENT` (from the promise or the stream).
    */
   read(ctx: TargetReadContext<Options>): Promise<Readable>;
+  /**
+   * Checks that a push could run now (`pickup check`, `--dry-run`); throws a one-line message if not.
+   * It may write to find out, and MUST leave nothing behind.
+   */
   check?(ctx: PluginContext<Options>): Promise<void>;
+  /** Where this target stores, for `--dry-run` and `pickup check`: one line, no secret. */
   describe?(options: Options, resolvePath: (path: string) => string): string;
   /**
    * Whether backups stored with these options leave this machine (a server, a bucket): the core warns
