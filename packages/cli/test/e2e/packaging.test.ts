@@ -5,51 +5,20 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareTrees, makeAwkwardTree } from '@pickup/testkit';
+import { packWorkspace, type PackageJson, type Tarball } from '../helpers/packs.js';
 import { completeBackups, repoRoot } from '../helpers/project.js';
 
 const run = promisify(execFile);
 
-/** pnpm as the test command was started with it (a script, or pnpm's own executable), or from PATH. */
-function pnpmCommand(): string[] {
-  const started = process.env.npm_execpath;
-  if (!started?.includes('pnpm')) return ['pnpm'];
-  return /\.[cm]?js$/.test(started) ? [process.execPath, started] : [started];
-}
-const pnpm = pnpmCommand();
-
-interface PackageJson {
-  name: string;
-  version: string;
-  private?: boolean;
-  license?: string;
-  engines?: Record<string, string>;
-  main?: string;
-  types?: string;
-  exports?: Record<string, string | Record<string, string>>;
-  files?: string[];
-  bin?: Record<string, string>;
-  dependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-}
-
 describe('the packages as users get them: packed, installed with npm, run as cron runs them', () => {
   let scratch: string;
   let packs: string;
-  const tarballs = new Map<string, { file: string; manifest: PackageJson; entries: string[] }>();
+  let tarballs: Map<string, Tarball>;
 
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'pickup-packaging-'));
     packs = join(scratch, 'packs');
-    await run(pnpm[0]!, [...pnpm.slice(1), '-r', '--filter', './packages/*', '--filter', './examples/pickup-source-command', 'pack', '--pack-destination', packs], {
-      cwd: repoRoot,
-    });
-    for (const file of await readdir(packs)) {
-      const path = join(packs, file);
-      const manifest = JSON.parse((await run('tar', ['-xzOf', path, 'package/package.json'])).stdout) as PackageJson;
-      const entries = (await run('tar', ['-tzf', path])).stdout.split('\n').filter(Boolean).map((entry) => entry.replace(/^package\//, ''));
-      tarballs.set(manifest.name, { file: path, manifest, entries });
-    }
+    tarballs = await packWorkspace(packs, ['./packages/*', './examples/pickup-source-command']);
   });
   afterAll(() => rm(scratch, { recursive: true, force: true }));
 
