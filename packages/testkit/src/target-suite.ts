@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,7 +9,7 @@ import { failureOf, parseOptions } from './harness.js';
 import { expectOneLineMessages, itIsAPluginOfThisCore, perTest } from './per-test.js';
 import { stageRun } from './staged-run.js';
 import { describeCutPushes, describeCutRemovals } from './target-cuts.js';
-import { day, endChildren, strays, targetTests, type TargetFixture, type TargetSuite } from './target-tests.js';
+import { day, endChildren, targetTests, type TargetFixture, type TargetSuite } from './target-tests.js';
 
 export type { TargetFixture, TargetSuite } from './target-tests.js';
 
@@ -26,6 +28,12 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
     afterEach(endChildren);
     const k = targetTests(plugin, suite, t);
     const { setUp, stage, push, attemptPush, list, contents, completeEntries, expectStoredWhole } = k;
+    /** After a failed push of a new place: it holds nothing (a shared store: nothing unused, no backup). */
+    const expectNothingFrom = async (run: StagedRun, what: string) => {
+      if (k.shared) await k.expectOnlyBackups([], what);
+      else expect(await contents(), what).toEqual([]);
+      expect((await list()).filter((entry) => entry.runId === run.runId && entry.complete), what).toEqual([]);
+    };
 
     itIsAPluginOfThisCore('target', plugin, t, () => setUp());
 
@@ -62,6 +70,21 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
       expect((error as { code?: unknown } | undefined)?.code).toBe('ENOENT');
     });
 
+    it('gives a file whole to a reader that takes its time', async () => {
+      await setUp();
+      const run = await stage(1);
+      await push(run);
+      const big = run.files.find((file) => file.path === 'big/big.bin')!;
+      const hash = createHash('sha256');
+      let size = 0;
+      for await (const chunk of await plugin.read({ ...k.context(), id: run.runId, path: big.path })) {
+        hash.update(chunk as Buffer);
+        size += (chunk as Buffer).length;
+        await sleep(1); // as a restore writing to a slow disk: the target must wait for it, not drop what it holds
+      }
+      expect({ size, sha256: hash.digest('hex') }, `${big.path} read slowly`).toEqual({ size: big.size, sha256: big.sha256 });
+    });
+
     it('refuses to overwrite a complete backup of the same run, which stays whole', async () => {
       await setUp();
       const run = await stage(1);
@@ -80,7 +103,7 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
       await rm(second); // the target fails to read it after it stored the first file
       await attemptPush(run);
       expect(await completeEntries(run.runId)).toEqual([]);
-      expect(await contents(), 'what the place holds after the failed push').toEqual([]);
+      await expectNothingFrom(run, 'what the place holds after the failed push');
       await writeFile(second, bytes);
       await push(run);
       await expectStoredWhole(run);
@@ -92,7 +115,7 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
       await rm(join(run.dir, run.manifestFile)); // every data file is there, the manifest cannot be read
       await attemptPush(run);
       expect(await completeEntries(run.runId)).toEqual([]);
-      expect(await contents(), 'what the place holds after the failed push').toEqual([]);
+      await expectNothingFrom(run, 'what the place holds after the failed push');
     });
 
     it('stops an interrupted push with an error, leaving nothing complete', async () => {
@@ -119,6 +142,7 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
       expect((await list()).filter((stored) => stored.complete).map((stored) => stored.runId).sort()).toEqual([older.runId, again.runId]);
       expect((await contents()).filter((path) => path.includes(newer.runId)), 'what is left of the removed backup').toEqual([]);
       await expectStoredWhole(older, again);
+      if (k.shared) await k.expectOnlyBackups([older.runId, again.runId], 'what the place holds besides the backups left');
     });
 
     describeCutRemovals(k);
@@ -137,7 +161,7 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
       const result = await pruneTarget(k.handle(), { keepLast: 2 }, t.harness.log);
       expect(result.kept).toBe(2);
       expect((await list()).map((stored) => `${stored.runId}${stored.complete ? '' : ' (incomplete)'}`).sort()).toEqual(kept);
-      expect(strays(await contents(), kept), 'what the place holds besides the kept backups').toEqual([]);
+      await k.expectOnlyBackups(kept, 'what the place holds besides the kept backups');
       await expectStoredWhole(runs[2]!);
     });
 

@@ -25,6 +25,12 @@ export interface TargetFixture extends FixtureBase {
    * midway, and checks that check, removals and retention leave nothing behind.
    */
   contents(): Awaitable<string[]>;
+  /**
+   * For a shared store (a target with `reclaim`): how much it holds that no backup it lists uses (blobs,
+   * objects: any count), measured from outside the plugin (restic: `restic prune --dry-run`). After a
+   * retention pass or `reclaim` it must be 0. Required for such a target.
+   */
+  unused?(): Awaitable<number>;
 }
 
 export interface TargetSuite {
@@ -70,6 +76,13 @@ export interface TargetTests {
   completeEntries(runId: string): Promise<StoredEntry[]>;
   /** Each run listed complete once, under its run id, with the manifest as staged and every file as its manifest says. */
   expectStoredWhole(...runs: StagedRun[]): Promise<void>;
+  /** Whether the target is a shared store (it has `reclaim`): what a cut push wrote is no entry of a run, but unused data. */
+  readonly shared: boolean;
+  /**
+   * What the place holds is the backups `runIds` and nothing else: for a shared store, once reclaimed,
+   * nothing unused; for others, no entry but theirs.
+   */
+  expectOnlyBackups(runIds: readonly string[], what: string): Promise<void>;
   /** How many filler files the last push and removal cut midway had: where the next cut of that kind starts. */
   fillerThatCuts: { push?: number; removal?: number };
   /** A process for a push or a removal through `suite.module`, started ahead: `run()` gives it its call. */
@@ -88,8 +101,19 @@ export function targetTests(plugin: Target<any>, suite: TargetSuite, t: PerTest<
   const context = (signal?: AbortSignal) => t.harness.context<unknown>(plugin, 'store', t.fixture.options, signal);
   const handle = (): TargetHandle => handleOf('store', plugin, context());
   const list = () => plugin.list(context());
+  const shared = plugin.reclaim !== undefined;
   const tests: TargetTests = {
     plugin,
+    shared,
+    async expectOnlyBackups(runIds, what) {
+      if (!shared) {
+        expect(strays(await tests.contents(), runIds), what).toEqual([]);
+        return;
+      }
+      if (!t.fixture.unused) expect.fail("a shared store's fixture must say what it holds unused: give it unused()");
+      await plugin.reclaim!(context());
+      expect(await t.fixture.unused(), `${what}: data no backup uses, once reclaimed`).toBe(0);
+    },
     fillerThatCuts: {},
     t,
     setUp: (make = suite.setup) => t.setUp(make),

@@ -66,6 +66,10 @@ describe('the target suite fails every target that breaks the contract', () => {
     expect(status('pickup-target-leaky', 'stores each run whole')).toBe('failed');
   });
 
+  it('fails a target whose read drops what a slow reader has not taken yet', () => {
+    expect(status('pickup-target-hasty', 'gives a file whole to a reader that takes its time')).toBe('failed');
+  });
+
   it('fails a target that describes itself over two lines', () => {
     expect(status('pickup-target-wordy', 'describes itself in one line')).toBe('failed');
   });

@@ -81,20 +81,39 @@ export async function pruneTarget(
   const removed: string[] = [];
   let locked = 0;
   if (!dryRun) {
-    for (const { id, why } of doomed) {
-      try {
-        await target.remove(id);
-      } catch (error) {
-        // Object lock: the storage refuses, as it should until the date. Kept, not an error of the run.
-        if (!isLockedError(error)) throw error;
-        locked++;
-        scoped.info(`kept ${id} (${why}, but ${messageOf(error)})`);
-        continue;
+    try {
+      await removeEach(target, doomed, removed, scoped, () => locked++);
+    } finally {
+      // Once per pass, also after a removal that failed: what was removed before it is reclaimed.
+      if (removed.length > 0 && target.reclaim) {
+        scoped.info(`reclaiming the space of ${removed.length} removed backup${removed.length === 1 ? '' : 's'}`);
+        await target.reclaim();
       }
-      removed.push(id);
-      scoped.info(`removed ${id} (${why})`);
     }
   }
   const kept = plan.decisions.filter((decision) => decision.keep).length + plan.partial.filter((entry) => entry.keep).length + locked;
   return { removed: dryRun ? doomed.map(({ id }) => id) : removed, kept };
+}
+
+/** Removes each backup in turn; one the storage keeps under object lock is counted, not failed. */
+async function removeEach(
+  target: TargetHandle,
+  doomed: readonly { id: string; why: string }[],
+  removed: string[],
+  log: Logger,
+  onLocked: () => void,
+): Promise<void> {
+  for (const { id, why } of doomed) {
+    try {
+      await target.remove(id);
+    } catch (error) {
+      // Object lock: the storage refuses, as it should until the date. Kept, not an error of the run.
+      if (!isLockedError(error)) throw error;
+      onLocked();
+      log.info(`kept ${id} (${why}, but ${messageOf(error)})`);
+      continue;
+    }
+    removed.push(id);
+    log.info(`removed ${id} (${why})`);
+  }
 }

@@ -26,6 +26,8 @@ export interface TargetHandle {
   list(): Promise<StoredBackup[]>;
   remove(id: string): Promise<void>;
   read(id: string, path: string): Promise<Readable>;
+  /** A shared store's cleanup (Target.reclaim); undefined for other targets. */
+  reclaim?(): Promise<void>;
 }
 
 export function targetHandle(plan: Plan, planned: PlannedPlugin<Target>, log: Logger, signal: AbortSignal): TargetHandle {
@@ -54,6 +56,7 @@ export function handleOf(name: string, target: Target, context: PluginContext<un
     },
     remove: (id) => target.remove({ ...context, id }),
     read: (id, path) => target.read({ ...context, id, path }),
+    ...(target.reclaim ? { reclaim: () => target.reclaim!(context) } : {}),
   };
   return handle;
 }

@@ -7,6 +7,7 @@ import { nearestExisting, probeWritable } from '../fs/probe.js';
 import { logDirOf, selectSources } from './run.js';
 import { removeIfEmpty, stagingRootOf } from './config-lock.js';
 import { warnAboutCredentials } from './credentials.js';
+import { warnAboutSharedStores } from './shared-store.js';
 import { prepareConfigStaging } from './staging.js';
 import { checkNotifier } from '../notify/check.js';
 import { loadPlanEncryption, warnAboutKeys } from '../encryption/keys.js';
@@ -36,6 +37,7 @@ export async function checkPlan(
     : [{ subject: 'staging', ok: true, detail: `${root} (not probed)` }];
   for (const planned of [...sources, ...plan.targets]) results.push(await checkPlugin(plan, planned, log, signal));
   await warnAboutCredentials(plan, sources, log, signal);
+  warnAboutSharedStores(plan, sources, log);
   if (plan.config.encryption) results.push(await checkEncryption(plan, log));
   for (const [index, notifier] of plan.config.notify.entries()) results.push(await checkNotifier(notifier, index));
   return results;

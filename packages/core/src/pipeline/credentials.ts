@@ -5,11 +5,13 @@ import { pluginContext } from './context.js';
 
 /**
  * Warns, once per source, when a file that opens other systems (password hashes) would go unencrypted
- * to a target on another machine: names the source, the file, the targets and the two ways out.
+ * to a target on another machine that does not encrypt it itself: names the source, the file, the targets and the two ways out.
  */
 export async function warnAboutCredentials(plan: Plan, sources: readonly PlannedPlugin<Source>[], log: Logger, signal: AbortSignal): Promise<void> {
   if (plan.config.encryption) return;
-  const remote = plan.targets.filter((target) => target.plugin.remote?.(target.options) ?? true);
+  const remote = plan.targets.filter(
+    (target) => (target.plugin.remote?.(target.options) ?? true) && !(target.plugin.encrypts?.(target.options) ?? false),
+  );
   if (remote.length === 0) return;
   const to = remote.length === 1 ? `target ${remote[0]!.name}` : `targets ${remote.map((target) => target.name).join(', ')}`;
   for (const source of sources) {

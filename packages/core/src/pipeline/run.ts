@@ -12,6 +12,7 @@ import { collectSecrets, secretScrubber } from '../log/redact.js';
 import type { Source, Target } from '../plugin/types.js';
 import { backupSource, type SourceOutcome } from './backup-source.js';
 import { warnAboutCredentials } from './credentials.js';
+import { warnAboutSharedStores } from './shared-store.js';
 import { lockConfig, stagingRootOf } from './config-lock.js';
 import { manifestFiles, MANIFEST_FILE, MANIFEST_FORMAT, writeManifest, type Manifest } from './manifest.js';
 import type { ProgressListener } from './progress.js';
@@ -59,6 +60,7 @@ export async function runBackup(plan: Plan, options: RunOptions): Promise<RunRep
     const leftovers = await removeLeftoverRuns(configStaging);
     if (leftovers.length > 0) log.warn(`removed staging left by an interrupted run: ${leftovers.join(', ')}`);
     await warnAboutCredentials(plan, sources, log, signal);
+    warnAboutSharedStores(plan, sources, log);
     const started = (options.now ?? (() => new Date()))();
     const runId = makeRunId(started);
     const summaryContext: SummaryContext = {

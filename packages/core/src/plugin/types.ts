@@ -94,6 +94,12 @@ export interface Source<Options = unknown> {
    * May connect to find out; a failure to find out counts as nothing.
    */
   credentials?(ctx: PluginContext<Options>): Promise<CredentialsAtRest | undefined>;
+  /**
+   * Whether what this source stages with these options is compressed: a store that keeps only what
+   * changed from one backup to the next (restic) finds little in common between two compressed files,
+   * so the core warns when such a target gets them. Absent: taken as not compressed.
+   */
+  compressed?(options: Options): boolean;
 }
 
 /** Credentials a source stores in its backup (see `Source.credentials`). */
@@ -235,6 +241,21 @@ export interface Target<Options = unknown> {
    * when credentials go there unencrypted. Absent: they are taken to leave it.
    */
   remote?(options: Options): boolean;
+  /**
+   * Whether the target encrypts what it stores with these options (restic's repositories are): the
+   * core then does not warn that credentials go to it unencrypted. Absent: it does not.
+   */
+  encrypts?(options: Options): boolean;
+  /**
+   * For a store whose backups share their data (one that keeps only what changed: restic): deletes the
+   * data no complete backup uses any more, what removals and cut pushes left. Having it makes the
+   * target a shared store, for which two rules change: what a cut push wrote is data of no backup, not
+   * an entry `list` must show (only a push's marker of its own, if any, is listed), and `remove` may leave
+   * the removed backup's data until `reclaim`. The core calls it once after a retention pass that
+   * removed something, never while a push of the same config runs. MUST NOT change what a complete
+   * backup holds; may be cut off like every call, and the next one finishes the work.
+   */
+  reclaim?(ctx: PluginContext<Options>): Promise<void>;
 }
 
 export type Plugin = Source | Target;
