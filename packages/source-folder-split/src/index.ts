@@ -93,6 +93,8 @@ export default defineSource({
     log.debug(`archived ${folders.length} folder(s) and ${loose.length} top-level entries of ${root}`);
   },
 
+  compressed: (opts) => opts.compression !== 'none',
+
   filesToRestore(only, paths) {
     if (only.length === 0) return [...paths];
     const folders = new Map(paths.flatMap((path) => (folderOf(path) === undefined ? [] : [[folderOf(path)!, path] as const])));

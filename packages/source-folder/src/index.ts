@@ -23,6 +23,9 @@ export const options = z
 
 export type FolderSourceOptions = z.output<typeof options>;
 
+/** What the archive may be named, for every compression a backup may have been made with. */
+const ARCHIVE_EXTENSIONS = (['gzip', 'zstd', 'none'] as const).map((compression) => archiveExtension({ compression }));
+
 export default defineSource({
   name: '@pickup/source-folder',
   options,
@@ -42,13 +45,15 @@ export default defineSource({
     log.debug(`archived ${stats.entries} entries, ${stats.files} files, ${stats.bytes} bytes from ${root}`);
   },
 
+  compressed: (opts) => opts.compression !== 'none',
+
   // One archive holds everything: --only (top-level names) is applied while extracting it.
   filesToRestore: (_only, paths) => [...paths],
 
   async restore({ name, files, to, force, only, log, signal }) {
     // Whichever compression the backup was made with, not the one the config says now.
-    const archive = files.find((file) => file.path === `${name}.tar.gz` || file.path === `${name}.tar.zst`);
-    if (!archive) throw new Error(`the backup holds no ${name}.tar.gz or .tar.zst (it has: ${files.map((file) => file.path).join(', ')})`);
+    const archive = files.find((file) => ARCHIVE_EXTENSIONS.some((extension) => file.path === `${name}${extension}`));
+    if (!archive) throw new Error(`the backup holds no ${name}.tar.gz, .tar.zst or .tar (it has: ${files.map((file) => file.path).join(', ')})`);
     const into = resolve(to); // --to is relative to where the user runs pickup
     await prepareRestoreFolder(into, force);
     const stats = await extractTarGz(archive.localPath, into, {

@@ -20,11 +20,12 @@ export interface DumpContext {
 }
 
 /**
- * Saves one database's definition, then dumps it through gzip; on failure both files are removed and
- * the error names the database.
+ * Saves one database's definition, then dumps it (through gzip, unless compression is 'none'); on failure both
+ * files are removed and the error names the database.
  */
 export async function dumpDatabase(context: DumpContext, database: string, where: string): Promise<void> {
-  const output = join(context.dir, dumpName(database));
+  const { compression, gzipLevel } = context.options;
+  const output = join(context.dir, dumpName(database, compression));
   // --defaults-extra-file must come first; the database name after `--` can never be taken for a flag.
   const args = [`--defaults-extra-file=${context.optionFile}`, ...CONSISTENT, ...context.options.dumpArgs, '--', database];
   try {
@@ -32,7 +33,7 @@ export async function dumpDatabase(context: DumpContext, database: string, where
     await runTool(context.dumpTool, args, {
       env: { MYSQL_PWD: undefined },
       stdoutFile: output,
-      gzipLevel: context.options.gzipLevel,
+      ...(compression === 'gzip' ? { gzipLevel } : {}),
       log: context.log,
       signal: context.signal,
     });

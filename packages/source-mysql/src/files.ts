@@ -1,11 +1,24 @@
 import { fromSafeFileName, safeFileName } from '@pickup/core/plugin';
+import type { MysqlOptions } from './options.js';
 
-/** The backup's layout: `<db>.sql.gz` per database, `properties/<db>.sql` beside it, and `users.sql`. */
+/**
+ * The backup's layout: `<db>.sql.gz` per database (`<db>.sql` with compression: 'none'), `properties/<db>.sql`
+ * beside it, and `users.sql`.
+ */
 export const USERS_FILE = 'users.sql';
-const DUMP = /^([^/]+)\.sql\.gz$/;
+const DUMP = /^([^/]+)\.sql(\.gz)?$/;
+/** An uncompressed dump of a database named `users`: its first letter escaped, so that it is not taken for USERS_FILE. */
+const USERS_DATABASE_DUMP = '%75sers.sql';
 
-export function dumpName(database: string): string {
-  return `${safeFileName(database)}.sql.gz`;
+export function dumpName(database: string, compression: MysqlOptions['compression'] = 'gzip'): string {
+  const name = safeFileName(database);
+  if (compression === 'gzip') return `${name}.sql.gz`;
+  return `${name}.sql` === USERS_FILE ? USERS_DATABASE_DUMP : `${name}.sql`;
+}
+
+/** Whether a dump is gzip'd: backups made with either setting restore, whatever the option says now. */
+export function isGzipped(dumpPath: string): boolean {
+  return dumpPath.endsWith('.gz');
 }
 
 /** The database's definition: in a folder of its own, so that it is never taken for a dump. */
@@ -15,6 +28,7 @@ export function propertiesPath(database: string): string {
 
 /** The database a dump's path stands for, or undefined for any other file. */
 export function databaseOf(path: string): string | undefined {
+  if (path === USERS_FILE) return undefined;
   const name = DUMP.exec(path)?.[1];
   return name === undefined ? undefined : fromSafeFileName(name);
 }

@@ -65,6 +65,8 @@ export default defineSource({
     });
   },
 
+  compressed: (opts) => opts.compression !== 'none',
+
   filesToRestore,
 
   restoreLogin: true,

@@ -41,6 +41,9 @@ export const options = z
     dumpTool: z.string().min(1).optional(),
     /** The client used by restore; default: mariadb, else mysql. */
     client: z.string().min(1).optional(),
+    /** `gzip`, or `none`: `<db>.sql` as the dump tool wrote it, for a target that stores only what changed (restic). */
+    compression: z.enum(['gzip', 'none']).default('gzip'),
+    /** With `compression: 'gzip'`: 1 is fastest, 9 smallest. */
     gzipLevel: z.number().int().min(1).max(9).default(6),
   })
   .strict();

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ExitCode, PickupError, messageOf, runTool, type Logger, type RestoreFile, type RunToolOptions } from '@pickup/core/plugin';
 import { describeConnection, withClient, type Connection } from './connection.js';
-import { databaseOf, propertiesPath } from './files.js';
+import { databaseOf, isGzipped, propertiesPath } from './files.js';
 import { withOptionFile } from './option-file.js';
 import { createStatement } from './properties.js';
 import { retargetCollationSwitches } from './retarget.js';
@@ -42,7 +42,8 @@ export async function restoreDatabase(job: RestoreJob): Promise<void> {
     );
   }
   try {
-    await runSql(job, { stdinFile: dump.localPath, gunzipStdin: true, stdinTransforms: [retargetCollationSwitches(original, job.to)] }, job.to);
+    const sql = { stdinFile: dump.localPath, gunzipStdin: isGzipped(dump.path), stdinTransforms: [retargetCollationSwitches(original, job.to)] };
+    await runSql(job, sql, job.to);
   } catch (error) {
     const aftermath = created
       ? await dropAgain(job, where)

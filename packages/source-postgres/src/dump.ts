@@ -35,6 +35,7 @@ export async function dumpDatabase(context: DumpContext, database: string, where
     ...context.client.args,
     `--format=${options.format}`,
     ...(toFolder ? [`--file=${output}`] : []),
+    ...(options.compression === 'none' && toFolder ? ['--compress=0'] : []),
     ...(options.jobs ? [`--jobs=${options.jobs}`] : []),
     ...options.pgDumpArgs,
     dbnameArg(database),

@@ -32,6 +32,8 @@ export default defineSource({
 
   credentials: credentialsHeld,
 
+  compressed: (opts) => opts.format !== 'plain' && opts.compression !== 'none',
+
   async backup({ options: opts, dir, resolvePath, warn, log, signal }) {
     const connection = await resolveConnection(opts, resolvePath, log);
     const where = describeConnection(connection);
@@ -67,8 +69,9 @@ export default defineSource({
   },
 
   filesToRestore(only, paths) {
-    const dumps = paths.filter((path) => path !== GLOBALS_FILE && !isPropertiesPath(path));
-    const databases = new Map(dumps.map((path) => [fromSafeFileName(path.replace(/\.(dump|sql|dir)(\/.*)?$/, '')), path]));
+    // A directory dump is many files: the database's dump is the folder that holds them.
+    const dumps = paths.filter((path) => path !== GLOBALS_FILE && !isPropertiesPath(path)).map((path) => path.split('/')[0]!);
+    const databases = new Map(dumps.map((dump) => [fromSafeFileName(dump.replace(/\.(dump|sql|dir)$/, '')), dump]));
     const names = [...new Set(databases.keys())];
     const chosen = only.length > 0 ? only : names.length === 1 ? names : [];
     if (chosen.length !== 1) {

@@ -21,6 +21,11 @@ export const options = z
     exclude: z.array(z.string().min(1)).default([]),
     /** pg_dump's format: `custom` (compressed, selective and parallel restore), `plain` SQL, or `directory`. */
     format: z.enum(['custom', 'plain', 'directory']).default('custom'),
+    /**
+     * Unset: the format's own (custom and directory compressed by pg_dump, plain not). `none`: uncompressed
+     * custom and directory dumps, for a target that stores only what changed (restic).
+     */
+    compression: z.enum(['gzip', 'none']).optional(),
     /** Parallel jobs for the `directory` format. */
     jobs: z.number().int().positive().optional(),
     /** Dump roles and tablespaces with `pg_dumpall --globals-only`. */
@@ -39,6 +44,10 @@ export const options = z
   .refine((value) => value.jobs === undefined || value.format === 'directory', {
     message: 'jobs works with format: "directory" only',
     path: ['jobs'],
+  })
+  .refine((value) => value.compression !== 'gzip' || value.format !== 'plain', {
+    message: "plain dumps are not compressed; use format: 'custom'",
+    path: ['compression'],
   });
 
 export type PostgresOptions = z.output<typeof options>;

@@ -21,24 +21,32 @@ export interface ExtractStats {
   topLevel: Set<string>;
 }
 
-/** A zstd frame starts with these bytes (RFC 8878); anything else is taken for gzip. */
+/** A gzip member starts with these bytes (RFC 1952), a zstd frame with those (RFC 8878). */
+const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
 const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
 
-async function isZstd(archive: string): Promise<boolean> {
+/**
+ * How the archive is compressed, from its first bytes. A plain tar starts with its first entry's name, and the
+ * names written here are UTF-8, which neither magic is.
+ */
+async function compressionOf(archive: string): Promise<'gzip' | 'zstd' | 'none'> {
   const file = await open(archive, 'r');
   try {
     const head = Buffer.alloc(4);
     const { bytesRead } = await file.read(head, 0, 4, 0);
-    return bytesRead === 4 && head.equals(ZSTD_MAGIC);
+    if (bytesRead >= 2 && head.subarray(0, 2).equals(GZIP_MAGIC)) return 'gzip';
+    if (bytesRead === 4 && head.equals(ZSTD_MAGIC)) return 'zstd';
+    return 'none';
   } finally {
     await file.close();
   }
 }
 
 /**
- * Extracts a .tar.gz (or .tar.zst) into `into`, never writing outside it: entries with absolute paths or `..` are
- * refused, and nothing is written through a symlink (an archive may hold `link -> /etc` and then
- * `link/passwd`). Modes and mtimes are restored, and owners when running as root.
+ * Extracts a .tar.gz (or .tar.zst, or a plain .tar: told apart by their first bytes) into `into`, never writing
+ * outside it: entries with absolute paths or `..` are refused, and nothing is written through a symlink (an
+ * archive may hold `link -> /etc` and then `link/passwd`). Modes and mtimes are restored, and owners when
+ * running as root.
  */
 export async function extractTarGz(archive: string, into: string, options: ExtractOptions): Promise<ExtractStats> {
   const stats: ExtractStats = { entries: 0, bytes: 0, topLevel: new Set() };
@@ -91,9 +99,11 @@ export async function extractTarGz(archive: string, into: string, options: Extra
       stats.entries++;
     }
   })();
-  const zstd = (await isZstd(archive)) ? zstdStream({ decompress: true }, options.signal) : undefined;
-  const decompressor = zstd ? zstd.stream : createGunzip();
-  await Promise.all([pipeline(createReadStream(archive), decompressor, extract, options.signal ? { signal: options.signal } : {}).then(() => zstd?.finished), consume]);
+  const compression = await compressionOf(archive);
+  const zstd = compression === 'zstd' ? zstdStream({ decompress: true }, options.signal) : undefined;
+  const decompressing = compression === 'none' ? [] : [zstd ? zstd.stream : createGunzip()];
+  const reading = pipeline([createReadStream(archive), ...decompressing, extract], options.signal ? { signal: options.signal } : {});
+  await Promise.all([reading.then(() => zstd?.finished), consume]);
   // Folders last, deepest first: writing into a folder changes its mtime, and a read-only one would refuse.
   for (const folder of folders.reverse()) {
     await restoreOwner(folder.path, folder.header, asRoot, false);

@@ -9,8 +9,11 @@ import { z } from 'zod';
 export const archiveOptions = {
   /** Glob patterns to leave out, with .gitignore's rules, matched against paths relative to the folder. */
   exclude: z.array(z.string().min(1)).default([]),
-  /** `gzip` (readable everywhere), or `zstd`: many times faster, needs the `zstd` command here and to restore by hand. */
-  compression: z.enum(['gzip', 'zstd']).default('gzip'),
+  /**
+   * `gzip` (readable everywhere), `zstd`: many times faster, needs the `zstd` command here and to restore by hand,
+   * or `none`: a plain tar, for a target that stores only what changed from one backup to the next (restic).
+   */
+  compression: z.enum(['gzip', 'zstd', 'none']).default('gzip'),
   /** gzip level: 1 is fastest, 9 smallest. */
   gzipLevel: z.number().int().min(1).max(9).default(6),
   /** zstd level: 1 is fastest, 19 smallest. */
@@ -23,7 +26,7 @@ export const archiveOptions = {
 
 export interface ArchiveOptions {
   exclude: string[];
-  compression: 'gzip' | 'zstd';
+  compression: 'gzip' | 'zstd' | 'none';
   gzipLevel: number;
   zstdLevel: number;
   onUnreadable: 'warn' | 'fail';
@@ -49,7 +52,7 @@ export function problemHandler(root: string, options: ArchiveOptions, warn: (mes
   };
 }
 
-/** The archive's file name ending for these options: `.tar.gz` or `.tar.zst`. */
+/** The archive's file name ending for these options: `.tar.gz`, `.tar.zst` or `.tar`. */
 export function archiveExtension(options: Pick<ArchiveOptions, 'compression'>): string {
-  return options.compression === 'zstd' ? '.tar.zst' : '.tar.gz';
+  return { gzip: '.tar.gz', zstd: '.tar.zst', none: '.tar' }[options.compression];
 }

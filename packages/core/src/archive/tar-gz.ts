@@ -13,8 +13,8 @@ export interface TarGzOptions {
   exclude?: readonly string[];
   /** Archive only these top-level entries of the folder; default: all. Paths stay relative to the folder. */
   only?: readonly string[];
-  /** gzip (the default) or zstd (through the `zstd` command). */
-  compression?: 'gzip' | 'zstd';
+  /** gzip (the default), zstd (through the `zstd` command), or none: a plain tar. */
+  compression?: 'gzip' | 'zstd' | 'none';
   /** 1 (fast) to 9 (small). */
   gzipLevel?: number;
   /** 1 (fast) to 19 (small). */
@@ -36,7 +36,7 @@ export interface TarGzStats {
 const CHUNK = 256 * 1024;
 
 /**
- * Writes `root`'s contents as a gzip'd (or zstd'd) tar to `destination` (which must not exist), streaming: memory
+ * Writes `root`'s contents as a gzip'd (or zstd'd, or plain) tar to `destination` (which must not exist), streaming: memory
  * does not grow with the tree. Paths are relative, symlinks are stored as links, empty folders,
  * modes, owners and mtimes are kept. The same tree gives the same bytes on every run and machine.
  */
@@ -57,8 +57,11 @@ export async function writeTarGz(root: string, destination: string, options: Tar
   const output = createWriteStream(destination, { flags: 'wx', mode: 0o600 });
   const hashing = hashingStream(); // the manifest's sha256, without reading the archive again
   const zstd = options.compression === 'zstd' ? zstdStream({ level: options.zstdLevel ?? 3 }, abort.signal) : undefined;
-  const compressor = zstd ? zstd.stream : createDeterministicGzip(options.gzipLevel ?? 6);
-  const writing = pipeline(pack, compressor, hashing.stream, output, { signal: abort.signal }).then(() => zstd?.finished);
+  const compressor = options.compression === 'none' ? undefined : zstd ? zstd.stream : createDeterministicGzip(options.gzipLevel ?? 6);
+  const piping = compressor
+    ? pipeline(pack, compressor, hashing.stream, output, { signal: abort.signal })
+    : pipeline(pack, hashing.stream, output, { signal: abort.signal });
+  const writing = piping.then(() => zstd?.finished);
   writing.catch(stop);
 
   const onProgress = options.onProgress ?? (() => {});
