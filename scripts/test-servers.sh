@@ -155,7 +155,7 @@ stop_vsftpd() {
   rm -f "$pidfile"
 }
 
-# sshd with key authentication only, for a system user; a client key and a known_hosts line made here.
+# sshd with key authentication only, for a system user (and sftp, for restic); a client key and a known_hosts line made here.
 start_sshd() {
   local dir="$SERVERS/sshd"
   if [ -f "$dir/sshd.pid" ] && kill -0 "$(cat "$dir/sshd.pid")" 2>/dev/null; then return 0; fi
@@ -171,7 +171,7 @@ start_sshd() {
   echo "[127.0.0.1]:$SSH_PORT $(cut -d' ' -f1,2 "$dir/host_key.pub")" > "$dir/known_hosts"
   /usr/sbin/sshd -f /dev/null -h "$dir/host_key" -p "$SSH_PORT" -o ListenAddress=127.0.0.1 \
     -o AuthorizedKeysFile="$dir/authorized_keys" -o StrictModes=no -o UsePAM=no -o PasswordAuthentication=no \
-    -o KbdInteractiveAuthentication=no -o PidFile="$dir/sshd.pid" -E "$dir/sshd.log"
+    -o KbdInteractiveAuthentication=no -o 'Subsystem=sftp internal-sftp' -o PidFile="$dir/sshd.pid" -E "$dir/sshd.log"
   for _ in $(seq 1 50); do [ -f "$dir/sshd.pid" ] && return 0; sleep 0.1; done
   echo "sshd did not start on port $SSH_PORT" >&2
   return 1

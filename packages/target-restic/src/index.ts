@@ -1,0 +1,104 @@
+import { checkedBackupId, checkedBackupPath, defineTarget } from '@pickup/core/plugin';
+import { connect, hostOf } from './connect.js';
+import { options, type ResticOptions } from './options.js';
+import { pushRun } from './push.js';
+import { parseRepository } from './repository.js';
+import { isMissing } from './failure.js';
+import { repositoryExists } from './repository-state.js';
+import type { Restic } from './restic.js';
+import { despiteLocks, listSnapshots, lockRetry, type Snapshot } from './snapshots.js';
+
+export { options, type ResticOptions };
+
+export default defineTarget({
+  name: '@pickup/target-restic',
+  options,
+  describe: (opts, resolvePath) => `restic repository ${parseRepository(opts, resolvePath).shown}, snapshots of host ${hostOf(opts)}`,
+  remote: (opts) => parseRepository(opts, (path) => path).kind !== 'local',
+  // restic encrypts every repository with its password.
+  encrypts: () => true,
+
+  async check(context) {
+    const restic = await connect(context);
+    // Reads only: the version, the repository's config with the password; no lock is taken.
+    if (await repositoryExists(restic)) return;
+    if (!context.options.init) await listSnapshots(restic, hostOf(context.options)); // throws: no repository there
+    context.log.info(`there is no restic repository at ${restic.repository.shown} yet; the first push creates it (init: true)`);
+  },
+
+  async push(context) {
+    const restic = await connect(context);
+    const { init, lockWait } = context.options;
+    return pushRun(restic, { run: context.run, host: hostOf(context.options), init, lockWait, progress: context.progress });
+  },
+
+  async list(context) {
+    const restic = await connect(context);
+    let snapshots: Snapshot[];
+    try {
+      snapshots = await listSnapshots(restic, hostOf(context.options));
+    } catch (error) {
+      if (context.options.init && isMissing(error)) return []; // nothing pushed yet
+      throw error;
+    }
+    remember(restic, context.options, snapshots);
+    const runs = new Set(snapshots.map((snapshot) => snapshot.runId));
+    // Every snapshot restic writes is whole: nothing of this store lists as incomplete.
+    return [...runs].map((runId) => ({ id: runId, runId, complete: true }));
+  },
+
+  async remove(context) {
+    const restic = await connect(context);
+    const id = checkedBackupId(context.id);
+    const doomed = await snapshotsOf(restic, context.options, id);
+    if (doomed.length === 0) return; // not there (any more): nothing of it is left
+    // One forget of every snapshot of the run: a snapshot file deleted is a backup gone whole. Its data
+    // stays until `reclaim` (restic prune), once per retention pass.
+    await despiteLocks(restic, context.options.lockWait, () => restic.run(['forget', ...doomed.map((snapshot) => snapshot.id)]));
+    known.delete(cacheKey(restic, context.options, id));
+  },
+
+  async read(context) {
+    const restic = await connect(context);
+    const id = checkedBackupId(context.id);
+    const path = checkedBackupPath(context.path);
+    const [snapshot] = await snapshotsOf(restic, context.options, id);
+    if (!snapshot) throw Object.assign(new Error(`no snapshot of backup ${id} in restic repository ${restic.repository.shown}`), { code: 'ENOENT' });
+    return restic.stream(['dump', snapshot.id, `/${path}`], lockRetry(restic, context.options.lockWait));
+  },
+
+  async reclaim(context) {
+    const restic = await connect(context);
+    try {
+      await despiteLocks(restic, context.options.lockWait, () => restic.run(['prune']));
+    } catch (error) {
+      if (!(context.options.init && isMissing(error))) throw error; // no repository yet: nothing to reclaim
+    }
+  },
+});
+
+/**
+ * The snapshots of one run. Snapshots never change: what a listing found is kept for the process, so
+ * that `pickup verify` and `restore` do not list the repository again for every file.
+ */
+const known = new Map<string, Snapshot[]>();
+
+async function snapshotsOf(restic: Restic, options: ResticOptions, runId: string): Promise<Snapshot[]> {
+  const key = cacheKey(restic, options, runId);
+  const cached = known.get(key);
+  if (cached) return cached;
+  const found = (await listSnapshots(restic, hostOf(options))).filter((snapshot) => snapshot.runId === runId);
+  if (found.length > 0) known.set(key, found);
+  return found;
+}
+
+/** What a listing found, for the reads that follow it (the core reads each backup's manifest). */
+function remember(restic: Restic, options: ResticOptions, snapshots: readonly Snapshot[]): void {
+  for (const runId of new Set(snapshots.map((snapshot) => snapshot.runId))) {
+    known.set(cacheKey(restic, options, runId), snapshots.filter((snapshot) => snapshot.runId === runId));
+  }
+}
+
+function cacheKey(restic: Restic, options: ResticOptions, runId: string): string {
+  return JSON.stringify([restic.repository.location, hostOf(options), runId]);
+}

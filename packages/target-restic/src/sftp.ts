@@ -1,0 +1,29 @@
+import type { ResticOptions } from './options.js';
+import type { Repository } from './repository.js';
+
+/**
+ * The ssh command restic runs for an `sftp:` repository: batch mode (no prompt under cron), the
+ * connection timeout, the port, key and known hosts of the options, strict host key checking unless
+ * turned off. restic splits it into words itself, honouring quotes.
+ */
+export function sftpCommand(login: NonNullable<Repository['sftp']>, options: ResticOptions['sftp'], resolvePath: (path: string) => string): string {
+  const args = ['ssh', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${options.connectTimeout}`];
+  const port = options.port ?? login.port;
+  if (port) args.push('-p', String(port));
+  if (options.identityFile) args.push('-i', resolvePath(options.identityFile), '-o', 'IdentitiesOnly=yes');
+  if (options.knownHostsFile) args.push('-o', `UserKnownHostsFile=${resolvePath(options.knownHostsFile)}`);
+  args.push('-o', `StrictHostKeyChecking=${options.strictHostKeyChecking ? 'yes' : 'no'}`, login.login, '-s', 'sftp');
+  return args.map(quote).join(' ');
+}
+
+/** A word as restic's command-line splitter reads it: quoted when it holds a space or a quote. */
+function quote(word: string): string {
+  return /[\s'"\\]/.test(word) ? `'${word.replace(/'/g, `'"'"'`)}'` : word;
+}
+
+/** The command that adds the server's key to the known hosts ssh uses here. */
+export function keyscanLine(login: NonNullable<Repository['sftp']>, options: ResticOptions['sftp'], resolvePath: (path: string) => string): string {
+  const knownHosts = options.knownHostsFile ? resolvePath(options.knownHostsFile) : '~/.ssh/known_hosts';
+  const port = options.port ?? login.port;
+  return `ssh-keyscan${port ? ` -p ${port}` : ''} ${login.host} >> ${knownHosts}`;
+}

@@ -1,0 +1,26 @@
+import { chmod, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeTarget, pathsUnder } from '@pickup/testkit';
+import target from '../src/index.js';
+import { resticAdmin } from './restic-admin.js';
+
+/** A repository of its own in the test's folder, created by the first push (init: true). */
+async function fixture(workDir: string, extra: Record<string, unknown> = {}) {
+  const passwordFile = join(workDir, 'restic-password');
+  await writeFile(passwordFile, 'correct horse battery staple\n');
+  await chmod(passwordFile, 0o600);
+  const repository = join(workDir, 'repository');
+  const admin = resticAdmin(repository, { RESTIC_PASSWORD_FILE: passwordFile });
+  return {
+    options: { repository: 'repository', passwordFile: 'restic-password', init: true, ...extra },
+    contents: () => pathsUnder(repository),
+    unused: () => admin.unused(),
+  };
+}
+
+describeTarget(target, {
+  module: new URL('../dist/index.js', import.meta.url),
+  setup: (workDir) => fixture(workDir),
+  // Without init, a repository that is not there is an error that says how to create it.
+  broken: (workDir) => fixture(workDir, { init: false }),
+});
