@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeTarget, pathsUnder } from '@pickup/testkit';
-import { ssh } from '../../../test/servers.js';
-import target from '../src/index.js';
-import { resticAdmin } from './restic-admin.js';
+import { ssh } from '../../../../test/servers.js';
+import target from '../../src/index.js';
+import { resticAdmin } from '../restic-admin.js';
 
 const server = ssh();
 
@@ -31,7 +31,7 @@ async function fixture(workDir: string, extra: Record<string, unknown> = {}) {
 }
 
 describeTarget(target, {
-  module: new URL('../dist/index.js', import.meta.url),
+  module: new URL('../../dist/index.js', import.meta.url),
   setup: (workDir) => fixture(workDir),
   broken: (workDir) => fixture(workDir, { init: false }),
 });

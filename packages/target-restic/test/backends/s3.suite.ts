@@ -3,9 +3,9 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { describeTarget } from '@pickup/testkit';
-import { s3 } from '../../../test/servers.js';
-import target from '../src/index.js';
-import { resticAdmin } from './restic-admin.js';
+import { s3 } from '../../../../test/servers.js';
+import target from '../../src/index.js';
+import { resticAdmin } from '../restic-admin.js';
 
 const server = s3();
 const bucket = `pickup-restic-${randomBytes(4).toString('hex')}`;
@@ -56,7 +56,7 @@ async function fixture(workDir: string, extra: Record<string, unknown> = {}) {
 }
 
 describeTarget(target, {
-  module: new URL('../dist/index.js', import.meta.url),
+  module: new URL('../../dist/index.js', import.meta.url),
   setup: (workDir) => fixture(workDir),
   broken: (workDir) => fixture(workDir, { init: false }),
 });
