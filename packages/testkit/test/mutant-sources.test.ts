@@ -29,7 +29,7 @@ describe('the source suite fails every source that breaks the contract', () => {
   let outcomes: Reported[];
   beforeAll(async () => {
     outcomes = await runSuites('sources.suite.ts');
-  });
+  }, 600_000); // every mutant through the whole suite, one after the other: minutes on a busy machine
   /** The failure messages of `source`'s test `name`, which must have failed. */
   const failureOf = (source: string, name: string) => {
     const full = `${source} keeps the source contract ${name}`;
