@@ -30,6 +30,13 @@ async function writeRandom(path, size, seed) {
   }
 }
 
+/** `size` incompressible bytes, the same for the same `seed` (a string or number). */
+export function randomBytes(size, seed) {
+  const key = Buffer.alloc(16);
+  key.write(String(seed));
+  return createCipheriv('aes-128-ctr', key, Buffer.alloc(16)).update(Buffer.alloc(size));
+}
+
 const WORDS =
   'backup restore archive server database request response user session token cache index table query worker queue retry timeout error warning info debug start stop disk folder file stream chunk block offset checksum manifest target source retention policy daily weekly monthly host network packet socket client'.split(
     ' ',
@@ -57,6 +64,22 @@ async function writeLog(path, size, seed) {
   } finally {
     await file.close();
   }
+}
+
+/** Text of `size` bytes made of the vocabulary's words. */
+export function wordText(random, size) {
+  const words = [];
+  for (let length = 0; length < size; ) {
+    const word = WORDS[Math.floor(random() * WORDS.length)];
+    words.push(word);
+    length += word.length + 1;
+  }
+  return words.join(' ').slice(0, size);
+}
+
+/** A size between `min` and `max` bytes, small ones more likely (log-uniform), as files on a server are. */
+export function logUniformSize(random, min, max) {
+  return Math.floor(min * (max / min) ** random());
 }
 
 /** `count` small text files of 1 to `maxSize` bytes in folders of `perFolder`. */
@@ -110,6 +133,26 @@ export function dataSets(root, scale) {
     manyFiles: {
       dir: join(root, `many-${FORMAT}-${scale}`),
       make: (dir) => writeSmallFiles(dir, count(100000), 1000, 2 * 1024, 3),
+    },
+    /**
+     * About 215 MB for the nights case, a server's files: 6,500 text files of 64 B to 64 kB (most of
+     * them small) in 26 folders, six 14 MB logs, four 16 MB binary files.
+     */
+    nights: {
+      dir: join(root, `nights-${FORMAT}-${scale}`),
+      async make(dir) {
+        const random = prng(50);
+        const files = count(6500);
+        for (let i = 0; i < files; i++) {
+          const folder = join(dir, 'text', `dir-${String(Math.floor(i / 250)).padStart(2, '0')}`);
+          if (i % 250 === 0) await mkdir(folder, { recursive: true });
+          await writeFile(join(folder, `doc-${String(i).padStart(5, '0')}.txt`), wordText(random, logUniformSize(random, 64, 64 * 1024)));
+        }
+        await mkdir(join(dir, 'logs'));
+        for (let i = 0; i < 6; i++) await writeLog(join(dir, 'logs', `service-${i}.log`), mb(14), 51 + i);
+        await mkdir(join(dir, 'media'));
+        for (let i = 0; i < 4; i++) await writeRandom(join(dir, 'media', `upload-${i}.bin`), mb(16), 61 + i);
+      },
     },
     /** Two large files (one compressible, one not) for the transfer cases. */
     transfer: {

@@ -9,9 +9,28 @@ function formatBytes(bytes) {
   return `${(bytes / 1024).toFixed(0)} kB`;
 }
 
+/**
+ * Columns only some cases fill (the nights case's store sizes): shown when a row has the value. Each
+ * formats a row, given its group's reference row.
+ */
+const OPTIONAL_COLUMNS = [
+  { title: 'stored', key: 'storedBytes', cell: (row) => formatBytes(row.storedBytes) },
+  { title: 'sent/night', key: 'sentBytes', cell: (row) => formatBytes(row.sentBytes) },
+  {
+    title: 'stored vs reference',
+    key: 'storedBytes',
+    cell: (row, reference) => {
+      if (row.reference) return 'reference';
+      return reference?.storedBytes ? `${(row.storedBytes / reference.storedBytes).toFixed(2)}x` : '';
+    },
+  },
+  { title: 'notes', key: 'note', cell: (row) => row.note ?? '' },
+];
+
 /** Rows grouped by `group`; in each, the row marked `reference` is what the others are divided by. */
 export function formatTable(rows) {
-  const header = ['case', 'run', 'median s', 'MB/s', 'output', 'peak RSS', 'time vs reference'];
+  const optional = OPTIONAL_COLUMNS.filter((column) => rows.some((row) => row[column.key] !== undefined));
+  const header = ['case', 'run', 'median s', 'MB/s', 'output', 'peak RSS', 'time vs reference', ...optional.map((column) => column.title)];
   const lines = [];
   for (const group of [...new Set(rows.map((row) => row.group))]) {
     const members = rows.filter((row) => row.group === group);
@@ -25,6 +44,7 @@ export function formatTable(rows) {
         formatBytes(row.outputBytes),
         formatBytes(row.peakRss),
         row.reference ? 'reference' : reference ? `${(row.seconds / reference.seconds).toFixed(2)}x` : '',
+        ...optional.map((column) => (row[column.key] === undefined ? '' : column.cell(row, reference))),
       ]);
     }
   }

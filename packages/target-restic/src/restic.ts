@@ -50,28 +50,13 @@ export class Restic {
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  /**
-   * Runs a command whose stdout is data (`dump`): a stream that a failure destroys with restic's reason.
-   * A failure before the first byte may be tried again: `again(error)` says whether (after waiting).
-   */
-  stream(args: readonly string[], again: (error: Error) => Promise<boolean> = async () => false): Readable {
+  /** Runs a command whose stdout is data (`dump`): a stream, at its reader's pace, that a failure destroys with restic's reason. */
+  stream(args: readonly string[]): Readable {
     const output = new PassThrough();
-    const attempt = () => {
-      let started = false;
-      const piece = new PassThrough();
-      piece.once('data', () => (started = true));
-      piece.pipe(output, { end: false });
-      piece.once('end', () => output.end());
-      this.spawn(args, piece, {}).then(
-        () => piece.end(),
-        async (error: Error) => {
-          piece.unpipe(output);
-          if (!started && (await again(error).catch(() => false))) attempt();
-          else output.destroy(error);
-        },
-      );
-    };
-    attempt();
+    this.spawn(args, output, {}).then(
+      () => output.end(), // after every byte: spawn waits for the reader before it settles
+      (error: Error) => output.destroy(error),
+    );
     return output;
   }
 

@@ -65,7 +65,7 @@ export async function despiteLocks<T>(restic: Restic, waitSeconds: number, opera
  * Decides, for each failure of an operation, whether to try it again: after a lock error, once stale
  * locks are removed (at once the first time, then after a pause) until `waitSeconds` have passed.
  */
-export function lockRetry(restic: Restic, waitSeconds: number): (error: unknown) => Promise<boolean> {
+function lockRetry(restic: Restic, waitSeconds: number): (error: unknown) => Promise<boolean> {
   const deadline = Date.now() + waitSeconds * 1000;
   let pause = 0;
   return async (error) => {

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import pLimit from 'p-limit';
 import type { Plan, PlannedPlugin } from '../config/plan.js';
 import { ConfigError, ExitCode, PickupError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
@@ -6,7 +7,7 @@ import { MANIFEST_FILE, type Manifest } from '../pipeline/manifest.js';
 import { parseManifest } from './manifest-check.js';
 import { pluginContext } from '../pipeline/context.js';
 import { runIdTime } from '../pipeline/run-id.js';
-import type { PluginContext, Target } from '../plugin/types.js';
+import type { PluginContext, StoredEntry, Target } from '../plugin/types.js';
 
 /** A backup at a target, with its manifest once read. */
 export interface StoredBackup {
@@ -40,18 +41,9 @@ export function handleOf(name: string, target: Target, context: PluginContext<un
     name,
     async list() {
       const entries = await target.list(context);
-      const backups = await Promise.all(
-        entries.map(async (entry): Promise<StoredBackup> => {
-          const backup: StoredBackup = { ...entry, time: runIdTime(entry.runId) };
-          if (!entry.complete) return backup;
-          try {
-            backup.manifest = await readManifest(handle, entry.id);
-          } catch (error) {
-            backup.damaged = messageOf(error);
-          }
-          return backup;
-        }),
-      );
+      // A few manifests at a time: a target may open a connection or start a program for each read.
+      const limit = pLimit(MANIFEST_READS_AT_ONCE);
+      const backups = await Promise.all(entries.map((entry) => limit(() => withManifest(handle, entry))));
       return backups.sort((a, b) => b.time.getTime() - a.time.getTime());
     },
     remove: (id) => target.remove({ ...context, id }),
@@ -59,6 +51,21 @@ export function handleOf(name: string, target: Target, context: PluginContext<un
     ...(target.reclaim ? { reclaim: () => target.reclaim!(context) } : {}),
   };
   return handle;
+}
+
+/** How many manifests `list` reads at once. */
+const MANIFEST_READS_AT_ONCE = 4;
+
+/** A listed backup with its manifest read, or why it cannot be (a damaged backup). */
+async function withManifest(handle: TargetHandle, entry: StoredEntry): Promise<StoredBackup> {
+  const backup: StoredBackup = { ...entry, time: runIdTime(entry.runId) };
+  if (!entry.complete) return backup;
+  try {
+    backup.manifest = await readManifest(handle, entry.id);
+  } catch (error) {
+    backup.damaged = messageOf(error);
+  }
+  return backup;
 }
 
 /** A manifest is small; one larger than this is not one Pickup wrote. */
