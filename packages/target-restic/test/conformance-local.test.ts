@@ -2,7 +2,7 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeTarget, pathsUnder } from '@pickup/testkit';
 import target from '../src/index.js';
-import { resticAdmin } from './restic-admin.js';
+import { resticBy } from '../../../test/restic.js';
 
 /** A repository of its own in the test's folder, created by the first push (init: true). */
 async function fixture(workDir: string, extra: Record<string, unknown> = {}) {
@@ -10,7 +10,7 @@ async function fixture(workDir: string, extra: Record<string, unknown> = {}) {
   await writeFile(passwordFile, 'correct horse battery staple\n');
   await chmod(passwordFile, 0o600);
   const repository = join(workDir, 'repository');
-  const admin = resticAdmin(repository, { RESTIC_PASSWORD_FILE: passwordFile });
+  const admin = resticBy(repository, { RESTIC_PASSWORD_FILE: passwordFile });
   return {
     options: { repository: 'repository', passwordFile: 'restic-password', init: true, ...extra },
     contents: () => pathsUnder(repository),

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject, pickup, type Project } from '../helpers/project.js';
 import { resticBy, writePasswordFile } from '../helpers/restic.js';
 import { compareTrees, snapshotTree, writeRandomFile } from '../helpers/tree.js';
-import { s3, ssh } from '../../../../test/servers.js';
+import { ssh } from '../../../../test/servers.js';
+import { emptyBucket, newBucket, s3Server } from '../helpers/s3-bucket.js';
 
 /**
  * Pickup through restic's sftp and s3 backends, as a user runs it: two nights, the second removing the
@@ -15,6 +15,7 @@ import { s3, ssh } from '../../../../test/servers.js';
  */
 describe('restic target over sftp and s3', () => {
   let project: Project;
+  const buckets: string[] = [];
   const folder = `pickup-restic-e2e-${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
@@ -25,6 +26,7 @@ describe('restic target over sftp and s3', () => {
     await writePasswordFile(project);
   });
   afterAll(async () => {
+    for (const bucket of buckets) await emptyBucket(bucket); // the server keeps objects in memory
     await rm(join(ssh().home, folder), { recursive: true, force: true });
     await project.remove();
   });
@@ -65,15 +67,9 @@ describe('restic target over sftp and s3', () => {
   });
 
   it('over s3, on the test radosgw, the key pair from a file', async () => {
-    const server = s3();
-    const bucket = `pickup-restic-e2e-${randomBytes(4).toString('hex')}`;
-    const admin = new S3Client({
-      endpoint: server.endpoint,
-      region: server.region,
-      credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-      forcePathStyle: true,
-    });
-    await admin.send(new CreateBucketCommand({ Bucket: bucket }));
+    const server = s3Server;
+    const bucket = await newBucket();
+    buckets.push(bucket);
     await writeFile(project.path('s3-secret'), `${server.secretAccessKey}\n`, { mode: 0o600 });
     const repository = `s3:${server.endpoint}/${bucket}/web1`;
     const target = { repository, env: { AWS_ACCESS_KEY_ID: server.accessKeyId }, envFiles: { AWS_SECRET_ACCESS_KEY: './s3-secret' } };

@@ -5,7 +5,7 @@ import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/cl
 import { describeTarget } from '@pickup/testkit';
 import { s3 } from '../../../../test/servers.js';
 import target from '../../src/index.js';
-import { resticAdmin } from '../restic-admin.js';
+import { resticBy } from '../../../../test/restic.js';
 
 const server = s3();
 const bucket = `pickup-restic-${randomBytes(4).toString('hex')}`;
@@ -40,7 +40,7 @@ async function fixture(workDir: string, extra: Record<string, unknown> = {}) {
   const prefix = `repo-${randomBytes(4).toString('hex')}`;
   const repository = `s3:${server.endpoint}/${bucket}/${prefix}`;
   const credentials = { AWS_ACCESS_KEY_ID: server.accessKeyId, AWS_SECRET_ACCESS_KEY: server.secretAccessKey };
-  const outside = resticAdmin(repository, { RESTIC_PASSWORD_FILE: join(workDir, 'restic-password'), ...credentials });
+  const outside = resticBy(repository, { RESTIC_PASSWORD_FILE: join(workDir, 'restic-password'), ...credentials });
   return {
     options: {
       repository,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describeTarget, pathsUnder } from '@pickup/testkit';
 import { ssh } from '../../../../test/servers.js';
 import target from '../../src/index.js';
-import { resticAdmin } from '../restic-admin.js';
+import { resticBy } from '../../../../test/restic.js';
 
 const server = ssh();
 
@@ -15,7 +15,7 @@ async function fixture(workDir: string, extra: Record<string, unknown> = {}) {
   await chmod(passwordFile, 0o600);
   const folder = join(server.home, `pickup-restic-${randomBytes(4).toString('hex')}`);
   const repository = join(folder, 'repository');
-  const admin = resticAdmin(repository, { RESTIC_PASSWORD_FILE: passwordFile });
+  const admin = resticBy(repository, { RESTIC_PASSWORD_FILE: passwordFile });
   return {
     options: {
       repository: `sftp:${server.user}@${server.host}:${repository}`,
