@@ -25,6 +25,7 @@ const servers = spawnSync('bash', [join(root, 'scripts/test-servers.sh'), 'start
 if (servers.status !== 0) console.log('the test servers did not start: the tests that need them will fail');
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
 let broken = false;
 for (const [index, runtime] of runtimes.entries()) {
   const output = join(resultsDir, `run-${index}.json`);
@@ -47,12 +48,31 @@ for (const [index, runtime] of runtimes.entries()) {
   totals.passed += report.numPassedTests;
   totals.failed += failed;
   totals.skipped += skipped;
+  failures.push(...failedTests(report, runtime.label));
   if (run.status !== 0 && report.numFailedTests === 0) broken = true; // an error outside any test
 }
 
 spawnSync('bash', [join(root, 'scripts/test-servers.sh'), 'stop'], { cwd: root, stdio: 'inherit' });
+// The failures again at the end, where a reader of only the last lines of a long log sees them.
+if (failures.length > 0) console.log(`\nfailed:\n${failures.join('\n')}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(totals.failed > 0 || broken ? 1 : 0);
+
+/** One line per failed test (or test file that failed as a whole): runtime, file, name, first line of the error. */
+function failedTests(report, label) {
+  const lines = [];
+  for (const file of report.testResults) {
+    const where = file.name.startsWith(root) ? file.name.slice(root.length + 1) : file.name;
+    const failed = file.assertionResults.filter((test) => test.status === 'failed');
+    for (const test of failed) lines.push(`  ${label} ${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    if (file.status === 'failed' && failed.length === 0) lines.push(`  ${label} ${where}: ${firstLine(file.message)}`);
+  }
+  return lines;
+}
+
+function firstLine(text) {
+  return (text ?? '').split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 300) ?? '';
+}
 
 /**
  * Failed tests, counting as failed every test of a file that failed before any of its tests ran (a
