@@ -1,6 +1,6 @@
 // `@pickup/core`: what plugins get (`@pickup/core/plugin`), and the pipeline as the command line and the
 // testkit drive it. Plugins import `@pickup/core/plugin` only.
-export * from './plugin/api.js';
+export * from './plugin.js';
 export { defineConfig } from './plugin/define.js';
 /** The pipeline's logger (pino); plugins are given the smaller `PluginLogger`. */
 export type { Logger } from './log/logger.js';
@@ -9,31 +9,31 @@ export type { PluginLogger } from './log/plugin-logger.js';
 // The pipeline, as the CLI drives it
 export { ConfigError, isLockedError, isPickupError } from './errors.js';
 export { CONFIG_FILE_NAMES, findConfigFile } from './config/find.js';
-export { loadConfig, type LoadedConfig } from './config/load.js';
-export { buildPlan, type Plan, type PlannedPlugin } from './config/plan.js';
+export type { LoadedConfig } from './config/load.js';
+export { buildPlan, loadConfig, type Plan, type PlannedPlugin } from './plugin/plan.js';
 export type { PickupConfig, ParsedConfig } from './config/schema.js';
 export { candidatePackages, findPackage, installHint, type FoundPackage } from './plugin/resolve.js';
 export { createLogger, type LoggerOptions, type PickupLogger } from './log/logger.js';
 export { collectSecrets } from './log/redact.js';
-export { registerSecret } from './secrets/registry.js';
-export { checkPlan, type CheckResult } from './pipeline/check.js';
-export { describePlanned } from './pipeline/context.js';
+export { registerSecret } from './log/secret-registry.js';
+export { checkPlan, type CheckResult } from './commands/check.js';
+export { describePlanned } from './runtime/context.js';
 export { logDirOf, runBackup, type RunOptions, type RunReport } from './pipeline/run.js';
-export { lockConfig, stagingRootOf, type ConfigLock } from './pipeline/config-lock.js';
-export type { ProgressEvent, ProgressListener } from './pipeline/progress.js';
+export { lockConfig, stagingRootOf, type ConfigLock } from './runtime/config-lock.js';
+export type { ProgressEvent, ProgressListener } from './model/progress.js';
 export { exitMeaning, summarizeFailure, summarizeRun, summaryOf, SUMMARY_FORMAT, type RunSummary, type SourceSummary, type TargetSummary } from './report/summary.js';
 export { formatSummary } from './report/format.js';
 export { formatDuration, formatTable } from './report/table.js';
 export { notifyEnd, notifyStart } from './notify/notify.js';
 export { generateKeyPair } from './encryption/keys.js';
-export { OUTCOMES, type Notifier, type Outcome } from './notify/schema.js';
-export { makeRunId, runIdTime } from './pipeline/run-id.js';
-export { formatBytes } from './pipeline/format.js';
-export { describeFiles, manifestFiles, writeManifest } from './pipeline/manifest.js';
+export { OUTCOMES, type Notifier, type Outcome } from './config/notify-schema.js';
+export { makeRunId, runIdTime } from './model/run-id.js';
+export { formatBytes } from './model/format.js';
+export { describeFiles, manifestFiles, writeManifest } from './model/manifest.js';
 export { listInstalledPlugins, pluginKindOf, type InstalledPlugin } from './plugin/discover.js';
-export { applyRetention, retentionSchema, type RetentionDecision, type RetentionPolicy } from './lifecycle/retention.js';
-export { parseDuration } from './lifecycle/duration.js';
-export { findBackup, handleOf, selectTargets, targetHandle, type StoredBackup, type TargetHandle } from './lifecycle/stored.js';
-export { planPrune, pruneTarget, type PrunePlan, type PruneResult } from './lifecycle/prune.js';
+export { applyRetention, retentionSchema, type RetentionDecision, type RetentionPolicy } from './model/retention.js';
+export { parseDuration } from './model/duration.js';
+export { findBackup, handleOf, selectTargets, targetHandle, type StoredBackup, type TargetHandle } from './backups/stored.js';
+export { planPrune, pruneTarget, type PrunePlan, type PruneResult } from './backups/prune.js';
 export { verifyBackup, type VerifyResult } from './lifecycle/verify.js';
 export { restoreBackup, type RestoreRequest } from './lifecycle/restore.js';

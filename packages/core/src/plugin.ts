@@ -7,7 +7,7 @@
 
 // Declaring a plugin
 export { z } from 'zod';
-export { defineSource, defineTarget, type SourceDefinition, type TargetDefinition } from './define.js';
+export { defineSource, defineTarget, type SourceDefinition, type TargetDefinition } from './plugin/define.js';
 export {
   PLUGIN_API_VERSION,
   type CredentialsAtRest,
@@ -27,35 +27,35 @@ export {
   type TargetBackupContext,
   type TargetPushContext,
   type TargetReadContext,
-} from './types.js';
-export type { PluginLogger as Logger } from '../log/plugin-logger.js';
-export type { ProgressUpdate } from '../pipeline/progress.js';
-export type { Manifest, ManifestEncryption, ManifestFile, ManifestSource, SourceStatus } from '../pipeline/manifest.js';
+} from './plugin/types.js';
+export type { PluginLogger as Logger } from './log/plugin-logger.js';
+export type { ProgressUpdate } from './model/progress.js';
+export type { Manifest, ManifestEncryption, ManifestFile, ManifestSource, SourceStatus } from './model/manifest.js';
 
 // Errors a plugin throws, or is given
-export { BackupLockedError, ExitCode, OptionError, PickupError, errnoCode, messageOf } from '../errors.js';
+export { BackupLockedError, ExitCode, OptionError, PickupError, errnoCode, messageOf } from './errors.js';
 
 // Running programs, secrets, temp files, retries
-export { runTool, ToolError, type RunToolOptions } from '../process/run-tool.js';
-export { spawnTracked } from '../process/children.js';
-export { privateTempDir } from '../process/temp-dir.js';
-export { readSecretFile, SecretFileError, type SecretFileOptions } from '../secrets/secret-file.js';
-export { DEFAULT_RETRY_FOR, RetriesExhaustedError, withRetries, type RetryOptions } from '../net/retry.js';
+export { runTool, ToolError, type RunToolOptions } from './process/run-tool.js';
+export { spawnTracked } from './process/children.js';
+export { privateTempDir } from './process/temp-dir.js';
+export { readSecretFile, SecretFileError, type SecretFileOptions } from './secrets/secret-file.js';
+export { DEFAULT_RETRY_FOR, RetriesExhaustedError, withRetries, type RetryOptions } from './net/retry.js';
 
 // Archives (the folder sources' format)
-export { writeTarGz, type TarGzOptions, type TarGzStats } from '../archive/tar-gz.js';
-export { extractTarGz, type ExtractOptions, type ExtractStats } from '../archive/extract.js';
-export { escapeName, walk, type WalkEntry, type WalkOptions } from '../archive/walk.js';
-export { archiveExtension, archiveOptions, problemHandler, warnIfEmpty, type ArchiveOptions } from '../archive/options.js';
+export { writeTarGz, type TarGzOptions, type TarGzStats } from './archive/tar-gz.js';
+export { extractTarGz, type ExtractOptions, type ExtractStats } from './archive/extract.js';
+export { escapeName, walk, type WalkEntry, type WalkOptions } from './archive/walk.js';
+export { archiveExtension, archiveOptions, problemHandler, warnIfEmpty, type ArchiveOptions } from './archive/options.js';
 
 // Files and names
-export { assertReadableFolder, exists, nearestExisting, probeWritable } from '../fs/probe.js';
-export { fromSafeFileName, safeFileName } from '../fs/safe-name.js';
-export { prepareRestoreFolder } from '../lifecycle/destination.js';
-export { sha256File } from '../pipeline/hash.js';
+export { assertReadableFolder, exists, nearestExisting, probeWritable } from './fs/probe.js';
+export { fromSafeFileName, safeFileName } from './fs/safe-name.js';
+export { prepareRestoreFolder } from './fs/destination.js';
+export { sha256File } from './streams/hash.js';
 
 // The layout of backups at a target
-export { MANIFEST_FILE, MANIFEST_FORMAT } from '../pipeline/manifest.js';
-export { isRunId } from '../pipeline/run-id.js';
-export { checkedBackupId, checkedBackupPath, PARTIAL_SUFFIX, runFolderEntry } from '../lifecycle/run-folders.js';
-export { parseManifest } from '../lifecycle/manifest-check.js';
+export { MANIFEST_FILE, MANIFEST_FORMAT } from './model/manifest.js';
+export { isRunId } from './model/run-id.js';
+export { checkedBackupId, checkedBackupPath, PARTIAL_SUFFIX, runFolderEntry } from './plugin/run-folders.js';
+export { parseManifest } from './model/manifest-check.js';

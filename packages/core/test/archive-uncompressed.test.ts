@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { extractTarGz } from '../src/archive/extract.js';
 import { archiveExtension, archiveOptions } from '../src/archive/options.js';
 import { writeTarGz } from '../src/archive/tar-gz.js';
-import { digestOf } from '../src/pipeline/hash.js';
+import { digestOf } from '../src/streams/hash.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findConfigFile } from '../src/config/find.js';
-import { formatPath } from '../src/config/issues.js';
-import { loadConfig } from '../src/config/load.js';
+import { formatPath } from '../src/issues.js';
+import { loadConfig } from '../src/plugin/plan.js';
 
 describe('finding the config', () => {
   let dir: string;

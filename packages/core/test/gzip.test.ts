@@ -8,8 +8,8 @@ import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDeterministicGzip } from '../src/archive/gzip.js';
-import { digestOf, rememberDigest } from '../src/pipeline/hash.js';
+import { createDeterministicGzip } from '../src/streams/gzip.js';
+import { digestOf, rememberDigest } from '../src/streams/hash.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, subtractDuration } from '../src/lifecycle/duration.js';
-import { applyRetention, retentionSchema, type RetentionPolicy } from '../src/lifecycle/retention.js';
+import { parseDuration, subtractDuration } from '../src/model/duration.js';
+import { applyRetention, retentionSchema, type RetentionPolicy } from '../src/model/retention.js';
 
 const at = (iso: string) => ({ id: iso, time: new Date(iso) });
 /** Every backup of these tests is in the past at this "now", whatever today's date. */
@@ -153,7 +153,7 @@ describe('retention settings', () => {
 
 describe('pruning plans', () => {
   it('thins out only this host\'s full backups: other hosts\', partial and --only ones do not count', async () => {
-    const { planPrune } = await import('../src/lifecycle/prune.js');
+    const { planPrune } = await import('../src/backups/prune.js');
     const backup = (id: string, host: string, extra: Record<string, unknown> = {}) => ({
       id,
       runId: id,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRunId, makeRunId, runIdTime } from '../src/pipeline/run-id.js';
+import { isRunId, makeRunId, runIdTime } from '../src/model/run-id.js';
 
 describe('run ids', () => {
   it('are the UTC start time, to the millisecond, without colons', () => {

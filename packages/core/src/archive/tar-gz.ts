@@ -3,8 +3,8 @@ import { readlink } from 'node:fs/promises';
 import { closeFd, fstatFd, openFd, readChunk, readSmall } from './fd.js';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
-import { hashingStream, rememberDigest } from '../pipeline/hash.js';
-import { createDeterministicGzip } from './gzip.js';
+import { hashingStream, rememberDigest } from '../streams/hash.js';
+import { createDeterministicGzip } from '../streams/gzip.js';
 import { zstdStream } from './zstd.js';
 import { walk, type WalkEntry } from './walk.js';
 

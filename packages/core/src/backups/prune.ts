@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { isLockedError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { applyRetention, FUTURE, type RetentionDecision, type RetentionPolicy } from './retention.js';
+import { applyRetention, FUTURE, type RetentionDecision, type RetentionPolicy } from '../model/retention.js';
 import type { StoredBackup, TargetHandle } from './stored.js';
 
 export interface PrunePlan {

@@ -1,12 +1,12 @@
 import type { Readable } from 'node:stream';
 import pLimit from 'p-limit';
-import type { Plan, PlannedPlugin } from '../config/plan.js';
+import type { Plan, PlannedPlugin } from '../plugin/plan.js';
 import { ConfigError, ExitCode, PickupError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { MANIFEST_FILE, type Manifest } from '../pipeline/manifest.js';
-import { parseManifest } from './manifest-check.js';
-import { pluginContext } from '../pipeline/context.js';
-import { runIdTime } from '../pipeline/run-id.js';
+import { MANIFEST_FILE, type Manifest } from '../model/manifest.js';
+import { parseManifest } from '../model/manifest-check.js';
+import { pluginContext } from '../runtime/context.js';
+import { runIdTime } from '../model/run-id.js';
 import type { PluginContext, StoredEntry, Target } from '../plugin/types.js';
 
 /** A backup at a target, with its manifest once read. */

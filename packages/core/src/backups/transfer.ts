@@ -1,8 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { measuringStream } from '../pipeline/hash.js';
-import type { ManifestFile } from '../pipeline/manifest.js';
+import { measuringStream } from '../streams/hash.js';
+import type { ManifestFile } from '../model/manifest.js';
 import type { TargetHandle } from './stored.js';
 
 /**
@@ -16,7 +16,7 @@ export async function checkFile(
   signal: AbortSignal,
   destination?: string,
 ): Promise<string | undefined> {
-  let input;
+  let input: Awaited<ReturnType<TargetHandle['read']>>;
   try {
     input = await target.read(backupId, file.path);
   } catch (error) {

@@ -1,14 +1,14 @@
-import type { Plan, PlannedPlugin } from '../config/plan.js';
+import type { Plan, PlannedPlugin } from '../plugin/plan.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Source, Target } from '../plugin/types.js';
-import { describePlanned, describePluginError, pluginContext } from './context.js';
+import { describePlanned, describePluginError, pluginContext } from '../runtime/context.js';
 import { nearestExisting, probeWritable } from '../fs/probe.js';
-import { logDirOf, selectSources } from './run.js';
-import { removeIfEmpty, stagingRootOf } from './config-lock.js';
-import { warnAboutCredentials } from './credentials.js';
-import { warnAboutSharedStores } from './shared-store.js';
-import { prepareConfigStaging } from './staging.js';
+import { logDirOf, selectSources } from '../pipeline/run.js';
+import { removeIfEmpty, stagingRootOf } from '../runtime/config-lock.js';
+import { warnAboutCredentials } from '../pipeline/credentials.js';
+import { warnAboutSharedStores } from '../pipeline/shared-store.js';
+import { prepareConfigStaging } from '../runtime/staging.js';
 import { checkNotifier } from '../notify/check.js';
 import { loadPlanEncryption, warnAboutKeys } from '../encryption/keys.js';
 

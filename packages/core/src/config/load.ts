@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigError, messageOf } from '../errors.js';
 import { configSchema, type ParsedConfig } from './schema.js';
-import { describeIssues } from './issues.js';
-import { entryProblems } from './plan.js';
+import { describeIssues } from '../issues.js';
 
 export interface LoadedConfig {
   /** Absolute path of the config file. */
@@ -13,15 +12,20 @@ export interface LoadedConfig {
   config: ParsedConfig;
 }
 
-/** Reads and validates a config file (the plugins' own options are checked later, by `resolvePlugins`). */
-export async function loadConfig(file: string): Promise<LoadedConfig> {
+/** Finds more problems of a config whose top level did not validate (the plugins' options: a layer above). */
+export type MoreProblems = (raw: unknown, where: { file: string; dir: string }) => Promise<string[]>;
+
+/**
+ * Reads and validates a config file (the plugins' own options are checked later, by `buildPlan`).
+ * When it does not validate, `moreProblems` adds what else it can find: every problem in one round.
+ */
+export async function loadConfigFile(file: string, moreProblems?: MoreProblems): Promise<LoadedConfig> {
   const raw = await importConfig(file);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    // The plugins' options are checked too, as far as they can be: every problem in one round.
     const problems = [
       ...describeIssues(parsed.error, { schema: configSchema, input: raw }).map((line) => `${file}: ${line}`),
-      ...(await entryProblems(raw, { file, dir: dirname(file) })),
+      ...((await moreProblems?.(raw, { file, dir: dirname(file) })) ?? []),
     ];
     throw new ConfigError(problems.join('\n'), problems);
   }

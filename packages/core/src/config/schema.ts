@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { encryptionSchema } from '../encryption/schema.js';
 import { hooksSchema } from '../hooks/schema.js';
-import { retentionSchema } from '../lifecycle/retention.js';
-import { notifySchema } from '../notify/schema.js';
+import { retentionSchema } from '../model/retention.js';
+import { notifySchema } from './notify-schema.js';
 
 /** Names become folder names in the staging area and at targets: keep them portable. */
 const entryName = z

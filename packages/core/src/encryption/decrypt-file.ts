@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Decrypter } from 'age-encryption';
-import { measuringStream } from '../pipeline/hash.js';
+import { measuringStream } from '../streams/hash.js';
 import { createDecryptor, MAX_HEADER } from './age-stream.js';
 import type { PlainFile } from './encrypt-files.js';
 

@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { messageOf } from '../errors.js';
 import { pipeline } from 'node:stream/promises';
 import { createEncryptor, type EncryptionKeys } from './age-stream.js';
-import { hashingStream, measuringStream, rememberDigest } from '../pipeline/hash.js';
+import { hashingStream, measuringStream, rememberDigest } from '../streams/hash.js';
 
 export const ENCRYPTED_SUFFIX = '.age';
 

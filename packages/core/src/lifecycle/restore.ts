@@ -1,21 +1,21 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
-import type { Plan, PlannedPlugin } from '../config/plan.js';
+import type { Plan, PlannedPlugin } from '../plugin/plan.js';
 import { ConfigError, ExitCode, PickupError, isPickupError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { describePluginError, pluginContext } from '../pipeline/context.js';
-import { formatBytes } from '../pipeline/format.js';
-import { stagingRootOf } from '../pipeline/config-lock.js';
-import { prepareConfigStaging } from '../pipeline/staging.js';
+import { describePluginError, pluginContext } from '../runtime/context.js';
+import { formatBytes } from '../model/format.js';
+import { stagingRootOf } from '../runtime/config-lock.js';
+import { prepareConfigStaging } from '../runtime/staging.js';
 import type { RestoreFile, RestoreLogin, Source } from '../plugin/types.js';
 import { readSecretFile } from '../secrets/secret-file.js';
-import { describePassedOver, findBackup, selectTargets, targetHandle, type StoredBackup, type TargetHandle } from './stored.js';
-import { checkFile } from './transfer.js';
+import { describePassedOver, findBackup, selectTargets, targetHandle, type StoredBackup, type TargetHandle } from '../backups/stored.js';
+import { checkFile } from '../backups/transfer.js';
 import type { Decrypter } from 'age-encryption';
 import { decryptFile, WrongKeyError } from '../encryption/decrypt-file.js';
 import { ENCRYPTED_SUFFIX } from '../encryption/encrypt-files.js';
 import { loadDecrypter } from '../encryption/keys.js';
-import type { ManifestFile } from '../pipeline/manifest.js';
+import type { ManifestFile } from '../model/manifest.js';
 
 export interface RestoreRequest {
   /** `latest` or a backup id. */
@@ -142,7 +142,7 @@ function encryptedTo(backup: StoredBackup): string {
 
 /** Decrypts a fetched file and checks the plaintext against the manifest; the ciphertext is then removed. */
 async function decryptChecked(fetched: string, to: string, file: ManifestFile, decrypter: Decrypter, at: { backup: StoredBackup; signal: AbortSignal }): Promise<void> {
-  let plain;
+  let plain: Awaited<ReturnType<typeof decryptFile>>;
   try {
     plain = await decryptFile(fetched, to, decrypter, at.signal);
   } catch (error) {

@@ -1,8 +1,8 @@
-import { formatBytes } from '../pipeline/format.js';
-import { manifestFiles, type ManifestFile } from '../pipeline/manifest.js';
+import { formatBytes } from '../model/format.js';
+import { manifestFiles, type ManifestFile } from '../model/manifest.js';
 import type { Logger } from '../log/logger.js';
-import type { StoredBackup, TargetHandle } from './stored.js';
-import { checkFile } from './transfer.js';
+import type { StoredBackup, TargetHandle } from '../backups/stored.js';
+import { checkFile } from '../backups/transfer.js';
 
 export interface VerifyResult {
   checked: number;

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { formatPlain } from './format.js';
-import { watchSecrets } from '../secrets/registry.js';
+import { watchSecrets } from './secret-registry.js';
 import { isSecretKey, REDACTED, secretScrubber } from './redact.js';
 
 export type Logger = pino.Logger;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { describeIssues } from '../config/issues.js';
-import { MANIFEST_FORMAT, type Manifest } from '../pipeline/manifest.js';
+import { describeIssues } from '../issues.js';
+import { MANIFEST_FORMAT, type Manifest } from './manifest.js';
 
 /**
  * A manifest read from a target is untrusted input: whoever holds the target (an FTP account, a bucket,

@@ -1,7 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import { hostOf } from './http.js';
 import { recipientsOf } from './mail.js';
-import type { Notifier } from './schema.js';
+import type { Notifier } from '../config/notify-schema.js';
 
 /**
  * What `pickup check` says of a notifier, without sending anything (a test ping would look like a

@@ -3,7 +3,7 @@ import { AbortError } from 'p-retry';
 import { formatSummary } from '../report/format.js';
 import type { RunSummary } from '../report/summary.js';
 import { withRetries } from './retry.js';
-import type { MailNotifier } from './schema.js';
+import type { MailNotifier } from '../config/notify-schema.js';
 
 /** Hands a mail about the run to the local sendmail (`-t`: recipients from the headers, never from argv). */
 export function sendMail(notifier: MailNotifier, summary: RunSummary): Promise<void> {

@@ -5,7 +5,7 @@ import { hostOf } from './http.js';
 import { recipientsOf, sendMail } from './mail.js';
 import { pingUrl, sendPing } from './ping.js';
 import { DeliveryError } from './retry.js';
-import type { Notifier } from './schema.js';
+import type { Notifier } from '../config/notify-schema.js';
 import { sendWebhook } from './webhook.js';
 
 /**

@@ -1,7 +1,7 @@
-import type { Outcome } from './schema.js';
+import type { Outcome } from '../config/notify-schema.js';
 import { request } from './http.js';
 import { withRetries } from './retry.js';
-import type { PingNotifier } from './schema.js';
+import type { PingNotifier } from '../config/notify-schema.js';
 
 /** The URL to GET at the start of a run or for its outcome; undefined when the config gives none. */
 export function pingUrl(notifier: PingNotifier, event: 'start' | Outcome): string | undefined {

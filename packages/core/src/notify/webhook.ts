@@ -1,7 +1,7 @@
 import type { RunSummary } from '../report/summary.js';
 import { request } from './http.js';
 import { withRetries } from './retry.js';
-import type { WebhookNotifier } from './schema.js';
+import type { WebhookNotifier } from '../config/notify-schema.js';
 
 /** POSTs the run summary as JSON. */
 export function sendWebhook(notifier: WebhookNotifier, summary: RunSummary, userAgent: string): Promise<void> {

@@ -2,16 +2,16 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encryptFolder } from '../encryption/encrypt-files.js';
 import type { EncryptionKeys } from '../encryption/age-stream.js';
-import type { Plan, PlannedPlugin } from '../config/plan.js';
-import { errnoCode, messageOf } from '../errors.js';
+import type { Plan, PlannedPlugin } from '../plugin/plan.js';
+import { errnoCode, } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Source } from '../plugin/types.js';
 import { runScopeHook, type HookScope } from '../hooks/hooks.js';
-import { describePluginError, pluginContext } from './context.js';
-import { formatBytes } from './format.js';
-import { describeFiles, type ManifestSource } from './manifest.js';
-import { watchStagedBytes, type ProgressListener, type ProgressUpdate } from './progress.js';
-import { makePrivate, type Staging } from './staging.js';
+import { describePluginError, pluginContext } from '../runtime/context.js';
+import { formatBytes } from '../model/format.js';
+import { describeFiles, type ManifestSource } from '../model/manifest.js';
+import { watchStagedBytes, type ProgressListener, type ProgressUpdate } from '../model/progress.js';
+import { makePrivate, type Staging } from '../runtime/staging.js';
 
 export interface SourceOutcome {
   entry: ManifestSource;
@@ -35,7 +35,7 @@ export interface SourceRun {
  * source is reported, the others go on.
  */
 export async function backupSource(plan: Plan, planned: PlannedPlugin<Source>, run: SourceRun): Promise<SourceOutcome> {
-  const { staging, log, signal } = run;
+  const { log, signal } = run;
   const context = pluginContext(plan, planned, log, signal);
   const entry: ManifestSource = {
     name: planned.name,
@@ -97,7 +97,12 @@ async function backupBetweenHooks(
     if (report) {
       watcher = watchStagedBytes(dir, (stagedBytes) => report({ ...reported, kind: 'source', name, phase: 'running', stagedBytes }));
     }
-    const progress = report ? (update: ProgressUpdate) => report({ ...(reported = update), kind: 'source', name, phase: 'running' }) : () => {};
+    const progress = report
+      ? (update: ProgressUpdate) => {
+          reported = update;
+          report({ ...update, kind: 'source', name, phase: 'running' });
+        }
+      : () => {};
     await planned.plugin.backup({ ...context, dir, progress });
     watcher?.stop(); // while files are encrypted, plaintext and ciphertext would be counted together
     await makePrivate(dir);

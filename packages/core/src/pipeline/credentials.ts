@@ -1,7 +1,7 @@
-import type { Plan, PlannedPlugin } from '../config/plan.js';
+import type { Plan, PlannedPlugin } from '../plugin/plan.js';
 import type { Logger } from '../log/logger.js';
 import type { Source } from '../plugin/types.js';
-import { pluginContext } from './context.js';
+import { pluginContext } from '../runtime/context.js';
 
 /**
  * Warns, once per source, when a file that opens other systems (password hashes) would go unencrypted

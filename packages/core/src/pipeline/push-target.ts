@@ -1,26 +1,12 @@
-import type { Plan, PlannedPlugin } from '../config/plan.js';
+import type { Plan, PlannedPlugin } from '../plugin/plan.js';
 import type { Logger } from '../log/logger.js';
 import type { StagedRun, Target } from '../plugin/types.js';
-import { pruneTarget } from '../lifecycle/prune.js';
-import { targetHandle } from '../lifecycle/stored.js';
-import { describePluginError, pluginContext } from './context.js';
-import { formatBytes } from './format.js';
-import type { ProgressListener } from './progress.js';
-
-export interface TargetOutcome {
-  name: string;
-  plugin: string;
-  /** skipped: nothing was pushed (every source failed, or the run's before hook). */
-  status: 'ok' | 'failed' | 'skipped';
-  error?: string;
-  durationMs?: number;
-  /** Bytes the target linked instead of storing again. */
-  linkedBytes?: number;
-  /** Backups retention removed after this push. */
-  removed?: string[];
-  /** Retention could not be applied (the new backup is stored all the same). */
-  pruneError?: string;
-}
+import { pruneTarget } from '../backups/prune.js';
+import { targetHandle } from '../backups/stored.js';
+import { describePluginError, pluginContext } from '../runtime/context.js';
+import { formatBytes } from '../model/format.js';
+import type { ProgressListener } from '../model/progress.js';
+import type { TargetOutcome } from '../report/outcome.js';
 
 /** Pushes the staged run to one target. Never throws: a failed target is reported, the others go on. */
 export async function pushTarget(

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import type { Plan, PlannedPlugin } from '../config/plan.js';
+import type { Plan, PlannedPlugin } from '../plugin/plan.js';
 import { ConfigError, ExitCode, isPickupError, messageOf, PickupError } from '../errors.js';
 import type { EncryptionKeys } from '../encryption/age-stream.js';
 import { loadPlanEncryption, warnAboutKeys } from '../encryption/keys.js';
@@ -13,12 +13,13 @@ import type { Source, Target } from '../plugin/types.js';
 import { backupSource, type SourceOutcome } from './backup-source.js';
 import { warnAboutCredentials } from './credentials.js';
 import { warnAboutSharedStores } from './shared-store.js';
-import { lockConfig, stagingRootOf } from './config-lock.js';
-import { manifestFiles, MANIFEST_FILE, MANIFEST_FORMAT, writeManifest, type Manifest } from './manifest.js';
-import type { ProgressListener } from './progress.js';
-import { pushTarget, type TargetOutcome } from './push-target.js';
-import { makeRunId } from './run-id.js';
-import { createStaging, removeLeftoverRuns } from './staging.js';
+import { lockConfig, stagingRootOf } from '../runtime/config-lock.js';
+import { manifestFiles, MANIFEST_FILE, MANIFEST_FORMAT, writeManifest, type Manifest } from '../model/manifest.js';
+import type { ProgressListener } from '../model/progress.js';
+import { pushTarget } from './push-target.js';
+import type { TargetOutcome } from '../report/outcome.js';
+import { makeRunId } from '../model/run-id.js';
+import { createStaging, removeLeftoverRuns } from '../runtime/staging.js';
 
 export interface RunOptions {
   log: Logger;

@@ -1,4 +1,4 @@
-import type { Plan, PlannedPlugin } from '../config/plan.js';
+import type { Plan, PlannedPlugin } from '../plugin/plan.js';
 import type { Logger } from '../log/logger.js';
 import type { Source } from '../plugin/types.js';
 

@@ -50,7 +50,7 @@ function closestInstalled(kind: PluginKind, use: string, fromDir: string): strin
 
 /** Why a module's default export is not a usable plugin of this kind, or undefined if it is. */
 function shapeProblem(value: unknown, kind: PluginKind): string | undefined {
-  if (typeof value !== 'object' || value === null) return 'it has no default export made with define' + capital(kind);
+  if (typeof value !== 'object' || value === null) return `it has no default export made with define${capital(kind)}`;
   const plugin = value as Partial<Plugin>;
   if (plugin.kind === undefined) return `its default export was not made with define${capital(kind)}`;
   if (plugin.kind !== kind) return `it is a ${String(plugin.kind)} plugin, not a ${kind} plugin`;

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { ConfigError, isPickupError } from '../errors.js';
-import { loadPlugin } from '../plugin/load.js';
-import type { FoundPackage } from '../plugin/resolve.js';
-import type { PluginKind, Source, Target } from '../plugin/types.js';
-import { describeIssues, formatPath } from './issues.js';
-import type { LoadedConfig } from './load.js';
-import type { PluginEntry } from './schema.js';
-import type { RetentionPolicy } from '../lifecycle/retention.js';
+import { loadPlugin } from './load.js';
+import type { FoundPackage } from './resolve.js';
+import type { PluginKind, Source, Target } from './types.js';
+import { describeIssues, formatPath } from '../issues.js';
+import { loadConfigFile, type LoadedConfig } from '../config/load.js';
+import type { PluginEntry } from '../config/schema.js';
+import type { RetentionPolicy } from '../model/retention.js';
 import type { Hooks } from '../hooks/schema.js';
 
 export interface PlannedPlugin<P> {
@@ -32,6 +32,14 @@ export interface Plan extends LoadedConfig {
   resolvePath(path: string): string;
 }
 
+/**
+ * Reads and validates a config file; when it does not validate, the options of its plugin entries are
+ * checked too, as far as they can be, so that every problem comes in one round.
+ */
+export function loadConfig(file: string): Promise<LoadedConfig> {
+  return loadConfigFile(file, entryProblems);
+}
+
 /** Resolves every plugin and validates its options; collects every problem, then fails once with all of them. */
 export async function buildPlan(loaded: LoadedConfig): Promise<Plan> {
   const problems: string[] = [];
@@ -45,7 +53,7 @@ export async function buildPlan(loaded: LoadedConfig): Promise<Plan> {
  * The problems of the plugin entries of a config whose top level did not validate, as far as they can
  * be checked (an entry with a `use` and an object `with`): so that every problem comes in one round.
  */
-export async function entryProblems(raw: unknown, where: { file: string; dir: string }): Promise<string[]> {
+async function entryProblems(raw: unknown, where: { file: string; dir: string }): Promise<string[]> {
   const problems: string[] = [];
   const entries = (list: 'sources' | 'targets') => {
     const value = (raw as Record<string, unknown> | null)?.[list];

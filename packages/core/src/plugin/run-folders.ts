@@ -1,5 +1,5 @@
-import { isRunId } from '../pipeline/run-id.js';
-import type { StoredEntry } from '../plugin/types.js';
+import { isRunId } from '../model/run-id.js';
+import type { StoredEntry } from './types.js';
 
 /**
  * The naming every target that keeps one folder (or prefix) per backup can share: `<runId>` for a

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { PluginLogger as Logger } from '../log/plugin-logger.js';
-import type { Manifest, ManifestFile } from '../pipeline/manifest.js';
-import type { ProgressUpdate } from '../pipeline/progress.js';
+import type { Manifest, ManifestFile } from '../model/manifest.js';
+import type { ProgressUpdate } from '../model/progress.js';
 
 /**
  * The plugin API version this core speaks. A plugin built with `defineSource`/`defineTarget`
@@ -211,6 +211,7 @@ export interface Target<Options = unknown> {
    * there; an incomplete one it may replace. When `ctx.signal` aborts, MUST reject within 10 s, having
    * stopped what it started. On failure it MUST throw, and SHOULD remove what it wrote.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a push that has nothing to report returns nothing
   push(ctx: TargetPushContext<Options>): Promise<PushResult | void>;
   /**
    * Every backup the target holds, complete or not, in any order. What a push or removal that did not

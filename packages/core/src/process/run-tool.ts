@@ -4,9 +4,9 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { once } from 'node:events';
 import { basename } from 'node:path';
-import { createDeterministicGzip } from '../archive/gzip.js';
+import { createDeterministicGzip } from '../streams/gzip.js';
 import type { PluginLogger as Logger } from '../log/plugin-logger.js';
-import { hashingStream, rememberDigest } from '../pipeline/hash.js';
+import { hashingStream, rememberDigest } from '../streams/hash.js';
 import { spawnTracked } from './children.js';
 
 export interface RunToolOptions {

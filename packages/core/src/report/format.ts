@@ -1,4 +1,4 @@
-import { formatBytes } from '../pipeline/format.js';
+import { formatBytes } from '../model/format.js';
 import type { RunSummary } from './summary.js';
 import { formatDuration, formatTable } from './table.js';
 

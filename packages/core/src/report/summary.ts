@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import { ExitCode, messageOf } from '../errors.js';
 import { secretScrubber } from '../log/redact.js';
-import type { Outcome } from '../notify/schema.js';
-import type { Manifest, SourceStatus } from '../pipeline/manifest.js';
-import type { TargetOutcome } from '../pipeline/push-target.js';
+import type { Outcome } from '../config/notify-schema.js';
+import type { Manifest, SourceStatus } from '../model/manifest.js';
+import type { TargetOutcome } from './outcome.js';
 
 export const SUMMARY_FORMAT = 'pickup-run-summary/1';
 

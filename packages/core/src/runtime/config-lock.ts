@@ -1,6 +1,6 @@
 import { rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Plan } from '../config/plan.js';
+import type { Plan } from '../plugin/plan.js';
 import { errnoCode } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { endLeftoverChildren, recordChildrenIn } from '../process/children.js';

@@ -1,6 +1,6 @@
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { Plan, PlannedPlugin } from '../config/plan.js';
+import type { Plan, PlannedPlugin } from '../plugin/plan.js';
 import type { PluginContext, Source, Target } from '../plugin/types.js';
 
 /** The context every plugin call gets, its logger scoped to the source or target. */

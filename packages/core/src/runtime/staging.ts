@@ -4,7 +4,7 @@ import { chmod, lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { ExitCode, PickupError, errnoCode, messageOf } from '../errors.js';
-import { isRunId } from './run-id.js';
+import { isRunId } from '../model/run-id.js';
 
 /** One per user: a shared name in /tmp could be made first, and so controlled, by someone else. */
 export const DEFAULT_STAGING_ROOT = join(tmpdir(), `pickup-${process.getuid?.() ?? 'staging'}`);

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { errnoCode, messageOf, OptionError } from '../errors.js';
 import type { PluginLogger as Logger } from '../log/plugin-logger.js';
-import { registerSecret } from './registry.js';
+import { registerSecret } from '../log/secret-registry.js';
 
 /** A secret file that cannot be used; the message names the file and what to do. */
 export class SecretFileError extends Error {
