@@ -26,7 +26,7 @@ describe('the mail about a run', () => {
     expect(Math.max(...lines.map((line) => Buffer.byteLength(line)))).toBeLessThanOrEqual(998);
     expect(mail).not.toContain('\uFFFD');
     const problemLines = lines.slice(lines.findIndex((line) => line.startsWith('- source www: ')));
-    const joined = problemLines.slice(0, problemLines.findIndex((line) => line === '')).join('');
+    const joined = problemLines.slice(0, problemLines.indexOf('')).join('');
     expect(joined).toBe(`- source www: cannot read ${'Ünïcödé/🌉'.repeat(200)}`);
   });
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { databaseOf, dumpName, filesToRestore, isGzipped } from '../src/files.js';
-import source, { options } from '../src/index.js';
+import mysqlSource, { options } from '../src/index.js';
 
 const parsed = (value: Record<string, unknown>) => options.parse({ user: 'u', ...value });
 
 describe('compression', () => {
   it("is gzip unless set to 'none'", () => {
     expect(parsed({}).compression).toBe('gzip');
-    expect(source.compressed!(parsed({}))).toBe(true);
-    expect(source.compressed!(parsed({ compression: 'none' }))).toBe(false);
+    expect(mysqlSource.compressed!(parsed({}))).toBe(true);
+    expect(mysqlSource.compressed!(parsed({ compression: 'none' }))).toBe(false);
     expect(options.safeParse({ user: 'u', compression: 'zstd' }).success).toBe(false);
   });
 

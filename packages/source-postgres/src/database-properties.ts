@@ -115,6 +115,7 @@ function inEncoding(name: string, encoding: string, strict: false): string | und
 function inEncoding(name: string, encoding: string, strict = true): string | undefined {
   const upper = encoding.toUpperCase();
   if (upper === 'UTF8' || upper === 'SQL_ASCII' || /^[\x20-\x7e]*$/.test(name)) return Buffer.from(name, 'utf8').toString('latin1');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the whole latin1 range
   if (upper === 'LATIN1' && /^[\x00-\xff]*$/.test(name)) return name;
   if (!strict) return undefined;
   throw new Error(`the database name ${name} cannot be written in the dump's encoding ${encoding}; restore into a name of ASCII characters`);

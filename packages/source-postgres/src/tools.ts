@@ -55,8 +55,8 @@ export async function clientSetup(connection: Connection): Promise<{ args: strin
   if (connection.password === undefined) return { args, env, cleanup: async () => {} };
   const dir = await privateTempDir('pgpass');
   const passfile = join(dir, 'pgpass');
-  const escape = (text: string) => text.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
-  await writeFile(passfile, `*:*:*:*:${escape(connection.password)}\n`, { mode: 0o600 });
+  const escapeField = (text: string) => text.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
+  await writeFile(passfile, `*:*:*:*:${escapeField(connection.password)}\n`, { mode: 0o600 });
   env.PGPASSFILE = passfile;
   env.PGPASSWORD = undefined; // it would win over the passfile
   return { args, env, cleanup: () => rm(dir, { recursive: true, force: true }) };

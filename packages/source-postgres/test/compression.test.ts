@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import source, { options } from '../src/index.js';
+import postgresSource, { options } from '../src/index.js';
 
 const parsed = (value: Record<string, unknown>) => options.parse(value);
 
 describe('compression', () => {
   it("is the format's own unless set: custom and directory compressed, plain not; 'none' turns it off", () => {
-    expect(source.compressed!(parsed({}))).toBe(true);
-    expect(source.compressed!(parsed({ format: 'directory' }))).toBe(true);
-    expect(source.compressed!(parsed({ format: 'plain' }))).toBe(false);
-    expect(source.compressed!(parsed({ compression: 'none' }))).toBe(false);
-    expect(source.compressed!(parsed({ format: 'directory', compression: 'none' }))).toBe(false);
-    expect(source.compressed!(parsed({ format: 'plain', compression: 'none' }))).toBe(false);
-    expect(source.compressed!(parsed({ compression: 'gzip' }))).toBe(true);
+    expect(postgresSource.compressed!(parsed({}))).toBe(true);
+    expect(postgresSource.compressed!(parsed({ format: 'directory' }))).toBe(true);
+    expect(postgresSource.compressed!(parsed({ format: 'plain' }))).toBe(false);
+    expect(postgresSource.compressed!(parsed({ compression: 'none' }))).toBe(false);
+    expect(postgresSource.compressed!(parsed({ format: 'directory', compression: 'none' }))).toBe(false);
+    expect(postgresSource.compressed!(parsed({ format: 'plain', compression: 'none' }))).toBe(false);
+    expect(postgresSource.compressed!(parsed({ compression: 'gzip' }))).toBe(true);
   });
 
   it("refuses compression: 'gzip' with format: 'plain', naming the field", () => {
@@ -27,11 +27,11 @@ describe('filesToRestore', () => {
   const paths = ['globals.sql', 'shop.dir/3343.dat', 'shop.dir/3344.dat.gz', 'shop.dir/toc.dat', 'x.dir.dir/toc.dat'];
 
   it("takes every file of a directory dump, compressed or not, and nothing of another database's", () => {
-    expect(source.filesToRestore!(['shop'], paths)).toEqual(['shop.dir/3343.dat', 'shop.dir/3344.dat.gz', 'shop.dir/toc.dat']);
-    expect(source.filesToRestore!(['x.dir'], ['x.dir.dir/1.dat', 'x.dir.dir/toc.dat'])).toEqual(['x.dir.dir/1.dat', 'x.dir.dir/toc.dat']);
-    expect(() => source.filesToRestore!([], ['shop.dir/3343.dat', 'shop.dir/toc.dat', 'other.dump'])).toThrow(
+    expect(postgresSource.filesToRestore!(['shop'], paths)).toEqual(['shop.dir/3343.dat', 'shop.dir/3344.dat.gz', 'shop.dir/toc.dat']);
+    expect(postgresSource.filesToRestore!(['x.dir'], ['x.dir.dir/1.dat', 'x.dir.dir/toc.dat'])).toEqual(['x.dir.dir/1.dat', 'x.dir.dir/toc.dat']);
+    expect(() => postgresSource.filesToRestore!([], ['shop.dir/3343.dat', 'shop.dir/toc.dat', 'other.dump'])).toThrow(
       'choose one database to restore with --only NAME (this backup has: shop, other)',
     );
-    expect(source.filesToRestore!([], ['shop.dir/3343.dat', 'shop.dir/toc.dat'])).toEqual(['shop.dir/3343.dat', 'shop.dir/toc.dat']);
+    expect(postgresSource.filesToRestore!([], ['shop.dir/3343.dat', 'shop.dir/toc.dat'])).toEqual(['shop.dir/3343.dat', 'shop.dir/toc.dat']);
   });
 });

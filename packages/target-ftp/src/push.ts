@@ -93,6 +93,7 @@ async function removePartial(session: FtpSession, runId: string): Promise<void> 
  */
 function emptyContent(): Readable {
   return Readable.from(
+    // biome-ignore lint/correctness/useYield: an empty upload that ends a moment late, yielding nothing
     (async function* () {
       await sleep(200);
     })(),

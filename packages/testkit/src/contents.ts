@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '@pickup/core';
@@ -10,7 +11,7 @@ import { errnoCode } from '@pickup/core';
 export async function pathsUnder(root: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (folder: string, prefix: string): Promise<void> => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(folder, { withFileTypes: true });
     } catch (error) {

@@ -40,6 +40,7 @@ export interface BackupAttempt {
 
 export interface AttemptSetting {
   harness: Harness;
+  // biome-ignore lint/suspicious/noExplicitAny: any plugin, whatever the type of its options
   source: Source<any>;
   /** The source's name in the config. */
   name: string;

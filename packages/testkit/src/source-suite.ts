@@ -57,6 +57,7 @@ export interface SourceSuite {
  * nothing and warns for a part it left out; check writes nothing; a restore writes only into its
  * destination, refuses a full one without force and a part the backup lacks; no secret is ever shown.
  */
+// biome-ignore lint/suspicious/noExplicitAny: any plugin, whatever the type of its options
 export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
   const name = suite.name ?? 'data';
 

@@ -31,7 +31,7 @@ export interface Changes {
  * that is the call's to write: the source's folder in the staging area, a restore's destination).
  */
 export async function lookAround(workDir: string, own?: string): Promise<Surroundings> {
-  const inside = (area: string) => (own && own.startsWith(`${area}/`) ? [own.slice(area.length + 1)] : []);
+  const inside = (area: string) => (own?.startsWith(`${area}/`) ? [own.slice(area.length + 1)] : []);
   await mkdir(join(workDir, STAGING), { recursive: true });
   await mkdir(join(workDir, TEMP), { recursive: true });
   return {

@@ -22,6 +22,7 @@ export type { TargetFixture, TargetSuite } from './target-tests.js';
  * removes only that backup and, cut off, leaves nothing that lists complete with data missing; check
  * and retention through the core leave nothing behind; no secret is ever shown.
  */
+// biome-ignore lint/suspicious/noExplicitAny: any plugin, whatever the type of its options
 export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
   describe(`${plugin.name} keeps the target contract`, () => {
     const t = perTest<TargetFixture>();

@@ -60,6 +60,7 @@ export interface StageOptions {
 
 /** What the target suite's tests share: the plugin called as the core calls it, and checks of what it stores. */
 export interface TargetTests {
+  // biome-ignore lint/suspicious/noExplicitAny: any plugin, whatever the type of its options
   readonly plugin: Target<any>;
   readonly t: PerTest<TargetFixture>;
   setUp(make?: (workDir: string) => Awaitable<TargetFixture>): Promise<TargetFixture>;
@@ -97,6 +98,7 @@ export interface PreparedChild {
 /** Run ids on distinct days, oldest first: 2026-01-01 02:00 UTC, 2026-01-02... */
 export const day = (n: number) => new Date(Date.UTC(2026, 0, n, 2, 0, 0));
 
+// biome-ignore lint/suspicious/noExplicitAny: any plugin, whatever the type of its options
 export function targetTests(plugin: Target<any>, suite: TargetSuite, t: PerTest<TargetFixture>): TargetTests {
   const context = (signal?: AbortSignal) => t.harness.context<unknown>(plugin, 'store', t.fixture.options, signal);
   const handle = (): TargetHandle => handleOf('store', plugin, context());

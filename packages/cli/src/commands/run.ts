@@ -63,7 +63,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (args.dryRun) return closeWith(early, await guard(early.log, verbose, () => dryRun(plan!, args, early.log)));
 
   const logDir = logDirOf(plan);
-  let logger;
+  let logger: Awaited<ReturnType<typeof consoleLogger>>;
   try {
     logger = await consoleLogger(consoleArgs, {
       file: { dir: logDir, maxSize: plan.config.log.maxSize, maxFiles: plan.config.log.maxFiles },
