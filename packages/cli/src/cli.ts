@@ -41,8 +41,8 @@ export async function main(argv: string[]): Promise<number> {
       },
     )
     .command('check', 'Check the config, every plugin and the staging area, without backing up', (command) => command, async (args) => {
-      const { checkCommand } = await import('./commands/check.js');
-      exitCode = await checkCommand(globals(args));
+      const { pickupCheck } = await import('@pickup/core');
+      exitCode = await pickupCheck(globals(args));
     })
     .command(
       'list',
@@ -64,8 +64,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('target', { alias: 't', type: 'string', describe: 'Only this target' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'Show every backup with keep or remove, and why; remove nothing' }),
       async (args) => {
-        const { pruneCommand } = await import('./commands/prune.js');
-        exitCode = await pruneCommand({ ...globals(args), target: args.target, dryRun: args.dryRun });
+        const { pickupPrune } = await import('@pickup/core');
+        exitCode = await pickupPrune({ ...globals(args), target: args.target, dryRun: args.dryRun });
       },
     )
     .command(
@@ -81,8 +81,8 @@ export async function main(argv: string[]): Promise<number> {
             return true;
           }),
       async (args) => {
-        const { verifyCommand } = await import('./commands/verify.js');
-        exitCode = await verifyCommand({ ...globals(args), which: args.backup, target: args.target, sample: args.sample });
+        const { pickupVerify } = await import('@pickup/core');
+        exitCode = await pickupVerify({ ...globals(args), which: args.backup, target: args.target, sample: args.sample });
       },
     )
     .command(
@@ -101,8 +101,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('as', { type: 'string', coerce: last, describe: "A database source: restore as this user (one that may create the database and own its objects) instead of the source's" })
           .option('password-file', { type: 'string', coerce: last, describe: 'The file whose first line is the password of the --as user' }),
       async (args) => {
-        const { restoreCommand } = await import('./commands/restore.js');
-        exitCode = await restoreCommand({
+        const { pickupRestore } = await import('@pickup/core');
+        exitCode = await pickupRestore({
           ...globals(args),
           which: args.backup,
           source: args.source,
@@ -110,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
           target: args.target,
           force: args.force,
           only: args.only ?? [],
-          identity: args.identity,
+          identityFile: args.identity,
           passphraseFile: args.passphraseFile,
           asUser: args.as,
           passwordFile: args.passwordFile,

@@ -17,6 +17,15 @@ export { createLogger, type LoggerOptions, type PickupLogger } from './log/logge
 export { collectSecrets } from './log/redact.js';
 export { registerSecret } from './log/secret-registry.js';
 export { checkPlan, type CheckResult } from './commands/check.js';
+
+// The commands, in-process: what `pickup <command>` does, for the CLI, programs and tests
+export { consoleLogger, guard, openConfig, openPlan, withPlan, type CommandOptions } from './commands/session.js';
+export { pickupRun, type RunRequest, type RunResult } from './commands/run.js';
+export { pickupCheck, pickupDryRun } from './commands/check.js';
+export { pickupList, type ListedTarget, type ListResult } from './commands/list.js';
+export { pickupPrune, type PruneRequest } from './commands/prune.js';
+export { pickupVerify, type VerifyRequest } from './commands/verify.js';
+export { pickupRestore } from './commands/restore.js';
 export { describePlanned } from './runtime/context.js';
 export { logDirOf, runBackup, type RunOptions, type RunReport } from './pipeline/run.js';
 export { lockConfig, stagingRootOf, type ConfigLock } from './runtime/config-lock.js';

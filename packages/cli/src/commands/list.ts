@@ -1,27 +1,16 @@
-import { ExitCode, formatBytes, selectTargets, targetHandle, type StoredBackup } from '@pickup/core';
-import { withPlan, type GlobalArgs } from '../session.js';
+import { formatBytes, pickupList, type ListedTarget, type StoredBackup } from '@pickup/core';
+import type { GlobalArgs } from '../session.js';
 
 export interface ListArgs extends GlobalArgs {
   target?: string | undefined;
   json: boolean;
 }
 
-/** `pickup list`: the backups each target holds, newest first; a target that cannot be read is an error (exit 1). */
+/** `pickup list`: the core lists each target's backups, newest first; this prints them as a table or JSON. */
 export async function listCommand(args: ListArgs): Promise<number> {
-  return withPlan(args, async (plan, log) => {
-    const signal = new AbortController().signal;
-    const listed: { name: string; backups?: StoredBackup[]; error?: string }[] = [];
-    for (const planned of selectTargets(plan, args.target)) {
-      try {
-        listed.push({ name: planned.name, backups: await targetHandle(plan, planned, log, signal).list() });
-      } catch (error) {
-        listed.push({ name: planned.name, error: (error as Error).message });
-        log.error({ target: planned.name }, `cannot list its backups: ${(error as Error).message}`);
-      }
-    }
-    process.stdout.write(args.json ? `${JSON.stringify({ targets: listed.map(toJson) }, null, 2)}\n` : listed.map(toTable).join('\n'));
-    return listed.some((target) => target.error) ? ExitCode.partial : ExitCode.ok;
-  });
+  const { exitCode, targets } = await pickupList(args);
+  if (targets) process.stdout.write(args.json ? `${JSON.stringify({ targets: targets.map(toJson) }, null, 2)}\n` : targets.map(toTable).join('\n'));
+  return exitCode;
 }
 
 interface Row {
@@ -44,7 +33,7 @@ function describe(backup: StoredBackup): Row {
   };
 }
 
-function toTable({ name, backups, error }: { name: string; backups?: StoredBackup[]; error?: string }): string {
+function toTable({ name, backups, error }: ListedTarget): string {
   if (error) return `target ${name}: cannot be listed (${error})\n`;
   if (!backups || backups.length === 0) return `target ${name}: no backups\n`;
   const rows: Row[] = [{ id: 'ID', time: 'TIME', size: 'SIZE', sources: 'SOURCES', status: 'STATUS' }, ...backups.map(describe)];
@@ -54,7 +43,7 @@ function toTable({ name, backups, error }: { name: string; backups?: StoredBacku
   return `target ${name}: ${backups.filter((backup) => backup.complete).length} backup(s)\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
 }
 
-function toJson({ name, backups, error }: { name: string; backups?: StoredBackup[]; error?: string }) {
+function toJson({ name, backups, error }: ListedTarget) {
   return {
     name,
     ...(error ? { error } : {}),

@@ -2,15 +2,17 @@ import {
   candidatePackages,
   installHint,
   collectSecrets,
+  consoleLogger,
   ExitCode,
   findConfigFile,
+  guard,
   isPickupError,
   listInstalledPlugins,
   loadConfig,
   type LoadedConfig,
   type PickupLogger,
 } from '@pickup/core';
-import { consoleLogger, guard, type GlobalArgs } from '../session.js';
+import type { GlobalArgs } from '../session.js';
 
 /**
  * `pickup plugins`: every plugin installed where the config (or, without one, the working folder)

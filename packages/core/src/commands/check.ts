@@ -1,5 +1,5 @@
 import type { Plan, PlannedPlugin } from '../plugin/plan.js';
-import { messageOf } from '../errors.js';
+import { ExitCode, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Source, Target } from '../plugin/types.js';
 import { describePlanned, describePluginError, pluginContext } from '../runtime/context.js';
@@ -11,6 +11,7 @@ import { warnAboutSharedStores } from '../pipeline/shared-store.js';
 import { prepareConfigStaging } from '../runtime/staging.js';
 import { checkNotifier } from '../notify/check.js';
 import { loadPlanEncryption, warnAboutKeys } from '../encryption/keys.js';
+import { withPlan, type CommandOptions } from './session.js';
 
 export interface CheckResult {
   /** `source www`, `target nas`, `staging`. */
@@ -90,4 +91,33 @@ async function checkStaging(root: string, configFile: string): Promise<CheckResu
   } catch (error) {
     return { subject: 'staging', ok: false, detail: messageOf(error) };
   }
+}
+
+/** `pickup check`: 0 when the config and every plugin are sound, 1 when a check failed, 2 for a bad config. */
+export function pickupCheck(options: CommandOptions): Promise<number> {
+  return withPlan(options, async (plan, log) => {
+    log.info(`ok: config ${plan.file}`);
+    const results = await checkPlan(plan, log, new AbortController().signal);
+    for (const result of results) {
+      if (result.ok) log.info(`ok: ${result.subject}: ${result.detail}`);
+      else log.error(`${result.subject}: ${result.detail}`);
+    }
+    return results.every((result) => result.ok) ? ExitCode.ok : ExitCode.partial;
+  });
+}
+
+/** `pickup run --dry-run`: what a run would do, from the plugins' read-only checks; nothing is written. */
+export function pickupDryRun(options: CommandOptions & { only?: readonly string[] | undefined }): Promise<number> {
+  return withPlan(options, async (plan, log) => {
+    log.info(`dry run of ${plan.file}: nothing will be written`);
+    const results = await checkPlan(plan, log, new AbortController().signal, { only: options.only ?? [], probeStaging: false });
+    for (const result of results) {
+      if (!result.ok) log.error(`${result.subject}: ${result.detail}`);
+      else if (result.subject === 'staging') log.info(`would stage in ${result.detail}`);
+      else if (result.subject.startsWith('notify')) log.info(`would notify: ${result.subject}: ${result.detail}`);
+      else if (result.subject === 'encryption') log.info(`would encrypt with ${result.detail}`);
+      else log.info(`would ${result.subject.startsWith('source') ? 'back up' : 'push to'} ${result.subject}: ${result.detail}`);
+    }
+    return results.every((result) => result.ok) ? ExitCode.ok : ExitCode.partial;
+  });
 }
