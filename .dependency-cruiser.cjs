@@ -8,7 +8,7 @@
  */
 const CORE_LAYERS = [
   ['log', 'streams', 'fs'],
-  ['net', 'process', 'secrets', 'archive'],
+  ['net', 'process', 'secrets'],
   ['model'],
   ['encryption', 'hooks'],
   ['config'],
@@ -32,6 +32,8 @@ const layerRules = CORE_LAYERS.flatMap((layer, index) => {
 });
 
 const PLUGINS = '^packages/(source|target)-[^/]+/';
+/** Plugins and @pickup/archive, the library of the folder sources: they build on the plugin entry only. */
+const ON_PLUGIN_API = '^packages/((source|target)-[^/]+|archive)/';
 
 module.exports = {
   forbidden: [
@@ -58,10 +60,10 @@ module.exports = {
     },
     {
       name: 'core-imports-no-plugin-nor-cli',
-      comment: 'the core knows no plugin and no command line',
+      comment: 'the core knows no plugin, no library of plugins (@pickup/archive) and no command line',
       severity: 'error',
       from: { path: '^packages/core/' },
-      to: { path: '^packages/(cli|testkit|source-[^/]+|target-[^/]+)/' },
+      to: { path: '^packages/(archive|cli|testkit|source-[^/]+|target-[^/]+)/' },
     },
     {
       name: 'cli-imports-no-plugin',
@@ -72,9 +74,9 @@ module.exports = {
     },
     {
       name: 'plugins-import-only-the-plugin-entry',
-      comment: 'a plugin imports @pickup/core/plugin only (and @pickup/archive, and its own dependencies)',
+      comment: 'plugins and @pickup/archive import of the core only @pickup/core/plugin (plugins may import @pickup/archive)',
       severity: 'error',
-      from: { path: PLUGINS },
+      from: { path: ON_PLUGIN_API },
       to: { path: '^packages/(core|cli|testkit)/', pathNot: '^packages/core/(src/plugin\\.ts|dist/plugin\\.(js|d\\.ts))$' },
     },
     {
@@ -83,6 +85,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^packages/((source|target)-[^/]+)/' },
       to: { path: PLUGINS, pathNot: '^packages/$1/' },
+    },
+    {
+      name: 'archive-imports-no-plugin',
+      comment: '@pickup/archive serves plugins and knows none of them',
+      severity: 'error',
+      from: { path: '^packages/archive/' },
+      to: { path: PLUGINS },
     },
     ...layerRules,
   ],

@@ -1,3 +1,4 @@
+// needs: time
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -54,9 +55,13 @@ describe('the packages as users get them: packed, installed with npm, run as cro
     await makeAwkwardTree(join(app, 'data'), { smallFiles: 20 });
     await writeFile(join(app, 'package.json'), '{ "name": "my-backups", "private": true }\n');
     // The core comes with the cli; the example plugin shows a third-party package found by its short name.
-    const wanted = ['@pickup/core', '@pickup/cli', '@pickup/source-folder', '@pickup/target-folder', 'pickup-source-command'];
+    // @pickup/archive comes with the folder source; given here as a tarball, since no registry has it.
+    const wanted = [
+      '@pickup/core', '@pickup/cli', '@pickup/archive', '@pickup/source-folder', '@pickup/target-folder', 'pickup-source-command',
+    ];
     await run('npm', ['install', '--no-audit', '--no-fund', ...wanted.map((name) => tarballs.get(name)!.file)], { cwd: app });
-    expect((await readdir(join(app, 'node_modules/@pickup'))).sort()).toEqual(['cli', 'core', 'source-folder', 'target-folder']);
+    const installed = (await readdir(join(app, 'node_modules/@pickup'))).sort();
+    expect(installed).toEqual(['archive', 'cli', 'core', 'source-folder', 'target-folder']);
     await writeFile(
       join(app, 'pickup.config.ts'),
       `import { defineConfig } from '@pickup/cli';

@@ -39,12 +39,15 @@ function identity(stats: BigIntStats): string {
 }
 
 /**
- * Digests of files the core itself wrote through a hashingStream (writeTarGz, runTool), so the manifest
- * need not read them again. Internal: a digest handed in from outside would be trusted without a check.
+ * Digests of files written through a hashingStream (runTool, writeTarGz of @pickup/archive), so the manifest
+ * need not read them again. A digest handed in is trusted without a check: only one taken by a hashingStream.
  */
 const written = new Map<string, { sha256: string; identity: string }>();
 
-/** Remembers the sha256 of a file just written and closed: `digestOf` uses it while the file is unchanged. */
+/**
+ * Remembers the sha256 of a file just written and closed, as its hashingStream took it on the way to the file:
+ * the manifest uses it while the file is unchanged.
+ */
 export async function rememberDigest(path: string, sha256: string): Promise<void> {
   written.set(path, { sha256, identity: identity(await stat(path, { bigint: true })) });
 }

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { z } from '@pickup/core/plugin';
 
 /**
  * The options every source that archives folders takes, so they mean the same everywhere:

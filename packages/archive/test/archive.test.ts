@@ -1,11 +1,12 @@
+// needs: root
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lutimes, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeTarGz } from '../src/archive/tar-gz.js';
-import { walk } from '../src/archive/walk.js';
+import { writeTarGz } from '../src/tar-gz.js';
+import { walk } from '../src/walk.js';
 
 let dir: string;
 beforeEach(async () => {

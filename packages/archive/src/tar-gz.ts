@@ -3,8 +3,7 @@ import { readlink } from 'node:fs/promises';
 import { closeFd, fstatFd, openFd, readChunk, readSmall } from './fd.js';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
-import { hashingStream, rememberDigest } from '../streams/hash.js';
-import { createDeterministicGzip } from '../streams/gzip.js';
+import { createDeterministicGzip, hashingStream, rememberDigest } from '@pickup/core/plugin';
 import { zstdStream } from './zstd.js';
 import { walk, type WalkEntry } from './walk.js';
 
