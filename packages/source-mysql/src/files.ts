@@ -1,4 +1,4 @@
-import { fromSafeFileName, safeFileName } from '@pickup/core/plugin';
+import { databaseToRestore, fromSafeFileName, safeFileName } from '@pickup/core/plugin';
 import type { MysqlOptions } from './options.js';
 
 /**
@@ -6,6 +6,8 @@ import type { MysqlOptions } from './options.js';
  * beside it, and `users.sql`.
  */
 export const USERS_FILE = 'users.sql';
+/** `users.sql`, restored with `--only users`. */
+const USERS_PART = { name: 'users', what: 'users for the accounts' };
 const DUMP = /^([^/]+)\.sql(\.gz)?$/;
 /** An uncompressed dump of a database named `users`: its first letter escaped, so that it is not taken for USERS_FILE. */
 const USERS_DATABASE_DUMP = '%75sers.sql';
@@ -36,15 +38,9 @@ export function databaseOf(path: string): string | undefined {
 /** The files a restore of `only` needs: the one database's dump and its definition, or `users.sql`. */
 export function filesToRestore(only: readonly string[], paths: readonly string[]): string[] {
   const databases = new Map(paths.flatMap((path) => (databaseOf(path) === undefined ? [] : [[databaseOf(path)!, path] as const])));
-  const names = [...databases.keys()];
-  const chosen = only.length > 0 ? only : names.length === 1 ? names : [];
-  if (chosen.length !== 1) {
-    const users = paths.includes(USERS_FILE) ? ', and users for the accounts' : '';
-    throw new Error(`choose one database to restore with --only NAME (this backup has: ${names.join(', ')}${users})`);
-  }
-  const name = chosen[0]!;
-  if (name === 'users' && paths.includes(USERS_FILE)) return [USERS_FILE];
-  const dump = databases.get(name);
-  if (dump === undefined) throw new Error(`--only ${name}: no such database in this backup (it has: ${names.join(', ')})`);
+  const hasUsers = paths.includes(USERS_FILE);
+  const name = databaseToRestore(only, [...databases.keys()], hasUsers ? USERS_PART : undefined);
+  if (hasUsers && name === USERS_PART.name) return [USERS_FILE];
+  const dump = databases.get(name)!;
   return paths.includes(propertiesPath(name)) ? [dump, propertiesPath(name)] : [dump];
 }

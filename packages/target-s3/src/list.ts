@@ -1,4 +1,10 @@
-import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import {
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  type ListMultipartUploadsCommandOutput,
+  type ListObjectsV2CommandInput,
+  type ListObjectsV2CommandOutput,
+} from '@aws-sdk/client-s3';
 import { MANIFEST_FILE, isRunId, type StoredEntry } from '@pickup/core/plugin';
 import { splitKey } from './keys.js';
 import type { S3Session } from './session.js';
@@ -16,13 +22,9 @@ export async function listRuns(session: S3Session): Promise<StoredEntry[]> {
     if (!parts || !isRunId(parts.id)) return;
     runs.set(parts.id, (runs.get(parts.id) ?? false) || (manifest && parts.path === MANIFEST_FILE));
   };
-  let token: string | undefined;
-  do {
-    const input = { Bucket: opts.bucket, Prefix: `${opts.prefix}/`, ...(token ? { ContinuationToken: token } : {}) };
-    const page = await session.attempt('listing the objects', () => client.send(new ListObjectsV2Command(input), { abortSignal: signal }));
-    for (const object of page.Contents ?? []) if (object.Key) seen(object.Key, true);
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+  const listPage = (input: ListObjectsV2CommandInput) =>
+    session.attempt('listing the objects', () => client.send(new ListObjectsV2Command(input), { abortSignal: signal }));
+  for await (const key of objectKeys(opts.bucket, `${opts.prefix}/`, listPage)) seen(key, true);
   for (const upload of await pendingUploads(session, `${opts.prefix}/`)) seen(upload.key, false);
   return [...runs].map(([id, complete]) => ({ id, runId: id, complete }));
 }
@@ -31,21 +33,50 @@ export async function listRuns(session: S3Session): Promise<StoredEntry[]> {
 export async function pendingUploads(session: S3Session, prefix: string): Promise<{ key: string; uploadId: string }[]> {
   const { client, opts, signal } = session;
   const uploads: { key: string; uploadId: string }[] = [];
-  let keyMarker: string | undefined;
-  let uploadIdMarker: string | undefined;
-  do {
-    const input = {
-      Bucket: opts.bucket,
-      Prefix: prefix,
-      ...(keyMarker ? { KeyMarker: keyMarker } : {}),
-      ...(uploadIdMarker ? { UploadIdMarker: uploadIdMarker } : {}),
-    };
-    const page = await session.attempt('listing the unfinished uploads', () =>
+  const listPage = (next: { KeyMarker: string; UploadIdMarker: string | undefined } | undefined) => {
+    const input = { Bucket: opts.bucket, Prefix: prefix, ...next };
+    return session.attempt('listing the unfinished uploads', () =>
       client.send(new ListMultipartUploadsCommand(input), { abortSignal: signal }),
     );
-    for (const upload of page.Uploads ?? []) if (upload.Key && upload.UploadId) uploads.push({ key: upload.Key, uploadId: upload.UploadId });
-    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-    uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
-  } while (keyMarker);
+  };
+  const nextOf = ({ IsTruncated, NextKeyMarker, NextUploadIdMarker }: ListMultipartUploadsCommandOutput) =>
+    IsTruncated && NextKeyMarker ? { KeyMarker: NextKeyMarker, UploadIdMarker: NextUploadIdMarker } : undefined;
+  for await (const page of pages(listPage, nextOf)) {
+    for (const upload of page.Uploads ?? []) {
+      if (upload.Key && upload.UploadId) uploads.push({ key: upload.Key, uploadId: upload.UploadId });
+    }
+  }
   return uploads;
+}
+
+/**
+ * The keys of the objects under `prefix`, page after page (S3 gives at most 1000 at a time). `listPage` sends
+ * each request: through the session, retried, or with a client of its own (a test's).
+ */
+export async function* objectKeys(
+  bucket: string,
+  prefix: string,
+  listPage: (input: ListObjectsV2CommandInput) => Promise<ListObjectsV2CommandOutput>,
+): AsyncGenerator<string> {
+  const nextOf = (page: ListObjectsV2CommandOutput) => (page.IsTruncated && page.NextContinuationToken) || undefined;
+  const list = (token: string | undefined) => listPage({ Bucket: bucket, Prefix: prefix, ContinuationToken: token });
+  for await (const page of pages(list, nextOf)) {
+    for (const object of page.Contents ?? []) if (object.Key) yield object.Key;
+  }
+}
+
+/**
+ * The pages of a listing S3 cuts in pages: `listPage(next)` asks for the page that starts at `next` (the first
+ * one: undefined); `nextOf(page)` says where the page after it starts, undefined after the last.
+ */
+export async function* pages<Page, Next>(
+  listPage: (next: Next | undefined) => Promise<Page>,
+  nextOf: (page: Page) => Next | undefined,
+): AsyncGenerator<Page> {
+  let next: Next | undefined;
+  do {
+    const page = await listPage(next);
+    yield page;
+    next = nextOf(page);
+  } while (next !== undefined);
 }

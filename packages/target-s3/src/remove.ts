@@ -3,11 +3,12 @@ import {
   DeleteObjectsCommand,
   GetObjectRetentionCommand,
   ListObjectVersionsCommand,
+  type ListObjectVersionsCommandOutput,
   type ObjectIdentifier,
 } from '@aws-sdk/client-s3';
 import { BackupLockedError, MANIFEST_FILE } from '@pickup/core/plugin';
 import { runPrefix } from './keys.js';
-import { pendingUploads } from './list.js';
+import { pages, pendingUploads } from './list.js';
 import type { S3Session } from './session.js';
 
 /** DeleteObjects takes at most this many keys. */
@@ -61,22 +62,19 @@ export async function removeRun(session: S3Session, id: string): Promise<void> {
 async function allVersions(session: S3Session, prefix: string): Promise<ObjectIdentifier[]> {
   const { client, opts, signal } = session;
   const found: ObjectIdentifier[] = [];
-  let keyMarker: string | undefined;
-  let versionMarker: string | undefined;
-  do {
-    const input = {
-      Bucket: opts.bucket,
-      Prefix: prefix,
-      ...(keyMarker ? { KeyMarker: keyMarker } : {}),
-      ...(versionMarker ? { VersionIdMarker: versionMarker } : {}),
-    };
-    const page = await session.attempt('listing object versions', () => client.send(new ListObjectVersionsCommand(input), { abortSignal: signal }));
+  const listPage = (next: { KeyMarker: string; VersionIdMarker: string | undefined } | undefined) => {
+    const input = { Bucket: opts.bucket, Prefix: prefix, ...next };
+    return session.attempt('listing object versions', () =>
+      client.send(new ListObjectVersionsCommand(input), { abortSignal: signal }),
+    );
+  };
+  const nextOf = ({ IsTruncated, NextKeyMarker, NextVersionIdMarker }: ListObjectVersionsCommandOutput) =>
+    IsTruncated && NextKeyMarker ? { KeyMarker: NextKeyMarker, VersionIdMarker: NextVersionIdMarker } : undefined;
+  for await (const page of pages(listPage, nextOf)) {
     for (const version of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
       if (version.Key) found.push({ Key: version.Key, ...(version.VersionId ? { VersionId: version.VersionId } : {}) });
     }
-    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-    versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
-  } while (keyMarker);
+  }
   return found;
 }
 

@@ -1,3 +1,4 @@
+// needs: s3
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { afterAll } from 'vitest';
 import { describeTarget } from '@pickup/testkit';
 import { s3 } from '../../../test/servers.js';
 import target from '../src/index.js';
+import { objectKeys } from '../src/list.js';
 
 const server = s3();
 const bucket = `pickup-kit-${randomBytes(4).toString('hex')}`;
@@ -41,12 +43,9 @@ afterAll(async () => {
 async function keysUnder(prefix: string): Promise<string[]> {
   const objects = async () => {
     const keys: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await admin.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}/`, ContinuationToken: token }));
-      keys.push(...(page.Contents ?? []).map((object) => object.Key!.slice(prefix.length + 1)));
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    for await (const key of objectKeys(bucket, `${prefix}/`, (input) => admin.send(new ListObjectsV2Command(input)))) {
+      keys.push(key.slice(prefix.length + 1));
+    }
     return keys;
   };
   const uploads = async () => {

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { PluginLogger as Logger } from '../log/plugin-logger.js';
+import { isGroupAlive, killGroup } from '../process/alive.js';
+import { childEnded, failureMessage, howItEnded, lineSplitter, OutputTail } from '../process/child-result.js';
 import type { HookCommand } from './schema.js';
 
 export interface HookRun {
@@ -45,11 +47,11 @@ export async function runHook(hook: HookRun): Promise<void> {
     child.stdin!.on('error', () => {}); // a hook that does not read its stdin is fine
     child.stdin!.end(hook.stdin);
   }
-  let output = '';
+  const output = new OutputTail(OUTPUT_KEPT);
   const loggers = [child.stdout!, child.stderr!].map((stream) => {
-    const lines = lineLogger((line) => hook.log.debug(`${hook.label}: ${line}`)); // one each: lines of the two never mix
+    const lines = lineSplitter((line) => hook.log.debug(`${hook.label}: ${line}`)); // one each: lines of the two never mix
     stream.setEncoding('utf8').on('data', (chunk: string) => {
-      output = (output + chunk).slice(-OUTPUT_KEPT);
+      output.add(chunk);
       lines.write(chunk);
     });
     return lines;
@@ -68,24 +70,19 @@ export async function runHook(hook: HookRun): Promise<void> {
   hook.signal.addEventListener('abort', onAbort);
   if (hook.signal.aborted) onAbort(); // interrupted before it started: an abort that fired will not fire again
   try {
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-      child.once('error', (error: NodeJS.ErrnoException) =>
-        reject(new HookError(`${hook.label}: cannot run ${program}: ${error.code === 'ENOENT' ? 'not found' : error.message}`)),
-      );
-      child.once('exit', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+    const end = await childEnded(child, 'exit').catch((error: NodeJS.ErrnoException) => {
+      throw new HookError(`${hook.label}: cannot run ${program}: ${error.code === 'ENOENT' ? 'not found' : error.message}`);
     });
     await outputClosed(child, OUTPUT_GRACE_MS);
     for (const lines of loggers) lines.end();
-    if (code === 0 && !stopped) return;
-    const how = stopped ?? (signal ? `was killed by ${signal}` : `exited with code ${code}`);
-    const last = output.trim() === '' ? [] : output.trim().split('\n').slice(-10);
+    if (end.code === 0 && !stopped) return;
+    const last = output.lastLines(10);
     for (const line of last) if (line.trim()) hook.log.error(`${hook.label}: ${line}`);
-    const tail = last.at(-1)?.trim();
-    throw new HookError(`${hook.label} ${how}${tail ? `: ${tail}` : ''}`);
+    throw new HookError(failureMessage(hook.label, stopped ?? howItEnded(end), last.at(-1)?.trim()));
   } finally {
     clearTimeout(timer);
     // Whatever it started in its group may still be going after SIGTERM: the SIGKILL stays due then.
-    if (killer && !groupAlive(child.pid!)) clearTimeout(killer);
+    if (killer && !isGroupAlive(child.pid!)) clearTimeout(killer);
     hook.signal.removeEventListener('abort', onAbort);
   }
 }
@@ -109,36 +106,4 @@ async function outputClosed(child: ChildProcess, ms: number): Promise<void> {
   clearTimeout(timer);
   child.stdout!.destroy();
   child.stderr!.destroy();
-}
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-function lineLogger(emit: (line: string) => void): { write(chunk: string): void; end(): void } {
-  let pending = '';
-  return {
-    write(chunk) {
-      const lines = (pending + chunk).split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) emit(line);
-    },
-    end() {
-      if (pending.trim()) emit(pending);
-      pending = '';
-    },
-  };
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { AbortError } from 'p-retry';
+import { failureMessage, howItEnded, OutputTail } from '../process/child-result.js';
 import { formatSummary } from '../report/format.js';
 import type { RunSummary } from '../report/summary.js';
 import { withRetries } from './retry.js';
@@ -67,8 +68,8 @@ function wrapLongLines(text: string): string {
 function runSendmail(program: string, message: string, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(program, ['-t', '-i'], { stdio: ['pipe', 'ignore', 'pipe'], signal });
-    let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
+    const stderr = new OutputTail(2000);
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.add(chunk));
     child.stdin!.on('error', () => {}); // its exit code says what went wrong
     child.once('error', (error: NodeJS.ErrnoException) => {
       if (signal.aborted) return; // killed at its timeout: 'close' says so
@@ -80,9 +81,8 @@ function runSendmail(program: string, message: string, signal: AbortSignal): Pro
       if (signal.aborted) reject(new AbortError(`${program} did not finish in time; not tried again, the mail may still arrive`));
     });
     child.once('close', (code, killed) => {
-      const last = stderr.trim().split('\n').at(-1);
       if (code === 0) resolve();
-      else reject(new Error(`${program} ${killed ? `was killed by ${killed}` : `exited with code ${code}`}${last ? `: ${last}` : ''}`));
+      else reject(new Error(failureMessage(program, howItEnded({ code, signal: killed }), stderr.lastLines(1)[0])));
     });
     child.stdin!.end(message);
   });

@@ -11,6 +11,20 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
+/** Whether a process group still has a member (someone else's counts). */
+export function isGroupAlive(pgid: number): boolean {
+  return isProcessAlive(-pgid); // kill(2) of a negative pid: the group
+}
+
+/** Sends `signal` to every process of a group; a group gone already is no error. */
+export function killGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // gone already
+  }
+}
+
 /**
  * When a process started, in clock ticks since boot (field 22 of /proc/PID/stat), to tell it from a
  * later process that got the same pid; undefined where there is no /proc or no such process.

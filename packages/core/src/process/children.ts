@@ -4,7 +4,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PluginLogger as Logger } from '../log/plugin-logger.js';
-import { isProcessAlive, processStartTime } from './alive.js';
+import { isGroupAlive, isProcessAlive, killGroup, processStartTime } from './alive.js';
 
 /**
  * The programs Pickup starts (pg_dump, rsync and its ssh...) each run in a process group of their own,
@@ -102,30 +102,13 @@ export async function endLeftoverChildren(dir: string, log: Logger): Promise<str
  */
 function isOurs(record: ChildRecord): boolean {
   if (isProcessAlive(record.pid)) return record.start === undefined || processStartTime(record.pid) === record.start;
-  return groupAlive(record.pid);
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return isGroupAlive(record.pid);
 }
 
 async function groupGone(pgid: number, withinMs: number): Promise<boolean> {
   for (let waited = 0; waited < withinMs; waited += 100) {
-    if (!groupAlive(pgid)) return true;
+    if (!isGroupAlive(pgid)) return true;
     await sleep(100);
   }
-  return !groupAlive(pgid);
-}
-
-function killGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // gone already
-  }
+  return !isGroupAlive(pgid);
 }

@@ -8,6 +8,7 @@ import { createDeterministicGzip } from '../streams/gzip.js';
 import type { PluginLogger as Logger } from '../log/plugin-logger.js';
 import { hashingStream, rememberDigest } from '../streams/hash.js';
 import { spawnTracked } from './children.js';
+import { childEnded, failureMessage, howItEnded, lineSplitter, OutputTail } from './child-result.js';
 
 export interface RunToolOptions {
   /** Added to this process's environment; `undefined` unsets a variable. Secrets go here or into a file, never into `args`. */
@@ -75,22 +76,18 @@ export async function runTool(command: string, args: readonly string[], options:
     input && pipeline([input, ...(options.gunzipStdin ? [createGunzip()] : []), ...(options.stdinTransforms ?? []), child.stdin!]),
   ]);
   piping.catch(() => {}); // its error is reported below, after the exit code
-  let stderr = '';
-  let pending = '';
+  const tail = new OutputTail(STDERR_KEPT);
+  const lines = lineSplitter((line) => options.log?.debug(`${name}: ${line}`));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-STDERR_KEPT);
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) if (line.trim()) options.log?.debug(`${name}: ${line}`);
+    tail.add(chunk);
+    lines.write(chunk);
   });
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-    child.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ENOENT' ? new ToolError(`${command} was not found`, null, '') : error),
-    );
-    child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+  const end = await childEnded(child, 'close').catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'ENOENT' ? new ToolError(`${command} was not found`, null, '') : error;
   });
-  if (pending.trim()) options.log?.debug(`${name}: ${pending}`);
+  lines.end();
+  const { code } = end;
+  const stderr = tail.text;
   const streamError = await piping.then(
     () => undefined,
     (error: Error) => error,
@@ -98,9 +95,8 @@ export async function runTool(command: string, args: readonly string[], options:
   // Interrupted while it ran: its end (even a clean one, just then) is not a result to keep.
   if (options.signal?.aborted) throw new ToolError(`${name} was stopped: the run was interrupted`, code, stderr);
   if (code !== 0) {
-    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    const last = options.failureOf ? options.failureOf(stderr) : stderr.trim().split('\n').slice(-3).join(' / ');
-    throw new ToolError(`${name} ${how}${last ? `: ${last}` : ''}`, code, stderr);
+    const last = options.failureOf ? options.failureOf(stderr) : tail.lastLines(3).join(' / ');
+    throw new ToolError(failureMessage(name, howItEnded(end), last), code, stderr);
   }
   if (streamError) throw new ToolError(`${name}: ${streamError.message}`, code, stderr);
   if (options.stdoutFile) await rememberDigest(options.stdoutFile, hashing.sha256());
