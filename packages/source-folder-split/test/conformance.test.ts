@@ -1,3 +1,4 @@
+// needs: time
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';

@@ -1,3 +1,4 @@
+// needs: time
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';

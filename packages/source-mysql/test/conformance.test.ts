@@ -1,10 +1,11 @@
+// needs: mariadb
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { describeSource } from '@pickup/testkit';
 import { mariadb } from '../../../test/servers.js';
-import source from '../src/index.js';
+import mysqlSource from '../src/index.js';
 
 const my = mariadb();
 const contents = (database: string) => my.sql('SELECT id, name FROM people ORDER BY id', database) + my.sql('CHECKSUM TABLE people', database).split('\t')[1];
@@ -26,7 +27,7 @@ async function passwordFile(workDir: string, password = my.password): Promise<st
 
 const server = () => ({ host: my.host, port: my.port, user: my.user });
 
-describeSource(source, {
+describeSource(mysqlSource, {
   name: 'db',
   async setup(workDir) {
     const db = peopleDatabase();

@@ -1,10 +1,11 @@
+// needs: postgres
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { describeSource } from '@pickup/testkit';
 import { postgres } from '../../../test/servers.js';
-import source from '../src/index.js';
+import postgresSource from '../src/index.js';
 
 const pg = postgres();
 const contents = (database: string) => pg.sql(database, 'SELECT id, name FROM people ORDER BY id') + pg.sql(database, 'SELECT last_value FROM people_id_seq');
@@ -28,7 +29,7 @@ async function passwordFile(workDir: string, password = pg.password): Promise<st
 
 const server = () => ({ host: pg.host, port: pg.port, user: pg.user });
 
-describeSource(source, {
+describeSource(postgresSource, {
   name: 'db',
   async setup(workDir) {
     const db = peopleDatabase();

@@ -1,9 +1,10 @@
+// needs: postgres
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openHarness, type Harness } from '@pickup/testkit';
 import { postgres, type Postgres } from '../../../test/servers.js';
-import source from '../src/index.js';
+import postgresSource from '../src/index.js';
 
 describe('postgres source: logging in', () => {
   let pg: Postgres;
@@ -27,7 +28,7 @@ describe('postgres source: logging in', () => {
     await harness.close();
   });
 
-  const check = (options: Record<string, unknown>) => source.check!(harness.context(source, 'db', { databases: ['postgres'], ...options }));
+  const check = (options: Record<string, unknown>) => postgresSource.check!(harness.context(postgresSource, 'db', { databases: ['postgres'], ...options }));
   const server = () => ({ host: pg.host, port: pg.port, user: pg.user });
 
   it('reads the password file as every part of Pickup does: a line ending of an editor on Windows is not part of it', async () => {

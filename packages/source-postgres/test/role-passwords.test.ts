@@ -1,10 +1,11 @@
+// needs: postgres
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHarness, type Harness } from '@pickup/testkit';
 import { postgres, type Postgres } from '../../../test/servers.js';
-import source from '../src/index.js';
+import postgresSource from '../src/index.js';
 
 const reader = `pickup_rpc_${randomBytes(4).toString('hex')}`;
 const readerPassword = `reader-${randomBytes(8).toString('hex')}`;
@@ -27,8 +28,8 @@ describe("postgres source: whether a backup holds the roles' password hashes (cr
   });
 
   const as = (who: 'superuser' | 'reader', extra: Record<string, unknown> = {}) =>
-    source.credentials!(
-      harness.context(source, 'db', { host: pg.host, port: pg.port, user: who === 'superuser' ? pg.user : reader, passwordFile: who, ...extra }),
+    postgresSource.credentials!(
+      harness.context(postgresSource, 'db', { host: pg.host, port: pg.port, user: who === 'superuser' ? pg.user : reader, passwordFile: who, ...extra }),
     );
 
   it.each([

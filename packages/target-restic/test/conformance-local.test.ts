@@ -1,3 +1,4 @@
+// needs: restic, time
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeTarget, pathsUnder } from '@pickup/testkit';

@@ -1,3 +1,4 @@
+// needs: ssh
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';

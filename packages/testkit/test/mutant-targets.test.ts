@@ -1,3 +1,4 @@
+// needs: time
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSuites, statusOf, type Outcome } from './run-suites.js';
 

@@ -1,3 +1,4 @@
+// needs: time
 import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { completeBackups, hasStackTrace, makeProject, pickup, withoutPermissionOverride, type Project } from '../helpers/project.js';

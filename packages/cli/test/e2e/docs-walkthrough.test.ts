@@ -1,3 +1,4 @@
+// needs: time
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { serveScope, type ScopeRegistry } from '../helpers/scope-registry.js';
 
 /** vitest's summary line, without colours: every test of the file passed, none skipped. */
 function expectAllPassed(output: string): void {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences
   const summary = /Tests\s+(\d+) passed \((\d+)\)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ''));
   expect(summary, output).not.toBeNull();
   expect(Number(summary![1])).toBeGreaterThan(0);

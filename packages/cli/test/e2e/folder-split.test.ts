@@ -1,3 +1,4 @@
+// needs: time
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
@@ -160,7 +161,7 @@ describe('folder-split bad input', () => {
     project = await makeProject();
     await mkdir(project.path('home/ok'), { recursive: true });
     await writeFile(project.path('home/ok/file'), 'ok');
-    await mkdir(Buffer.concat([Buffer.from(project.path('home') + '/'), Buffer.from([0x62, 0x61, 0x64, 0xff])]));
+    await mkdir(Buffer.concat([Buffer.from(`${project.path('home')}/`), Buffer.from([0x62, 0x61, 0x64, 0xff])]));
     await mkdir(project.path('home/two\nlines'));
     await writeFile(project.path('home/two\nlines/file'), 'new line');
     await project.writeConfig(config);

@@ -1,7 +1,7 @@
+// needs: time
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeBackups, makeProject, pickup, type Project } from '../helpers/project.js';
 import { compareTrees, makeAwkwardTree } from '../helpers/tree.js';

@@ -1,3 +1,4 @@
+// needs: root, time
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -244,9 +245,16 @@ describe('pickup init for a database on another server', () => {
   });
 
   it('refuses a port for two database sources at once, and a port that is not one', async () => {
-    const both = await pickup(['init', '--yes', '--dir', '/nonexistent-pickup', '--source', 'postgres,mysql', '--db-port', '5433'], { cwd: '/' });
-    expect(both.code).toBe(2);
-    expect(oneLine(both.stderr)).toMatch(/--db-port: give one database source with it/);
+    // The plugins say which sources take a port: they are installed above the folder, which is never made.
+    const project = await makeProject();
+    try {
+      const both = await pickup(['init', '--yes', '--dir', 'nonexistent', '--source', 'postgres,mysql', '--db-port', '5433'], { cwd: project.dir });
+      expect(both.code).toBe(2);
+      expect(oneLine(both.stderr)).toMatch(/--db-port: give one database source with it \(postgres and mysql listen on different ports\)/);
+      expect(existsSync(project.path('nonexistent'))).toBe(false);
+    } finally {
+      await project.remove();
+    }
     const wrong = await pickup(['init', '--yes', '--dir', '/nonexistent-pickup', '--source', 'postgres', '--db-port', '99999'], { cwd: '/' });
     expect(wrong.code).toBe(2);
     expect(oneLine(wrong.stderr)).toMatch(/--db-port: expected a port number from 1 to 65535, not "99999"/);
@@ -290,8 +298,8 @@ describe('pickup init errors', () => {
 
   it.each([
     [['--keep', '0'], 'pickup init: --keep: expected a whole number of backups, 1 or more, not "0"'],
-    [['--target', 'folder', '--target-host', 'nas'], 'pickup init: --target-host is for --target ftp or --target rsync'],
-    [['--source', 'tape'], 'pickup init: --source: expected folder, postgres or mysql (commas between several), not "tape"'],
+    [['--target', 'folder', '--target-host', 'nas'], 'pickup init: --target-host is not for --target folder, which asks for no server'],
+    [['--source', 'tape'], `pickup init: --source: expected folder, folder-split, postgres, mysql or a plugin's package name (commas between several), not "tape"`],
   ])('a wrong flag (%j) is a usage error, and nothing is written', async (flags, message) => {
     const init = await pickup(['init', '--yes', ...flags], { cwd: project.dir });
     expect(init.code).toBe(2);

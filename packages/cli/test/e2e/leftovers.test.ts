@@ -1,3 +1,4 @@
+// needs: time
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+// needs: faketime, time
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
@@ -76,8 +77,8 @@ describe('retention over twenty nightly runs', () => {
     });
     const result = await pickup(['prune', '--dry-run', '--target', 'disk'], { cwd: project.dir });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/target disk: keep   2026-02-27T0200\S+ \(daily\)/);
-    expect(result.stdout).toMatch(/target disk: keep   2026-02-24T0200\S+ \(daily\)/);
+    expect(result.stdout).toMatch(/target disk: keep {3}2026-02-27T0200\S+ \(daily\)/);
+    expect(result.stdout).toMatch(/target disk: keep {3}2026-02-24T0200\S+ \(daily\)/);
     expect(result.stdout).toMatch(/target disk: remove 2026-02-21T0200\S+\n/);
     expect(result.stdout).toMatch(/target disk: would remove 2 backup\(s\), 2 kept/);
     expect(await readdir(project.path('backups'))).toHaveLength(4);
@@ -119,9 +120,9 @@ describe('retention over twenty nightly runs', () => {
 
     // Pruning by hand now: the partial backup does not count, so keepLast 1 keeps the newest good one.
     const prune = await pickup(['prune', '--dry-run'], { cwd: project.dir });
-    expect(prune.stdout).toMatch(/target disk: keep   2026-02-27T0200\S+ \(last\)/);
-    expect(prune.stdout).toMatch(/target disk: keep   2026-03-01T0200\S+ \(partial, newer than every complete backup\)/);
-    expect(prune.stdout).toMatch(/target disk: keep   2026-03-02T0200\S+ \(some sources only, newer than every complete backup\)/);
+    expect(prune.stdout).toMatch(/target disk: keep {3}2026-02-27T0200\S+ \(last\)/);
+    expect(prune.stdout).toMatch(/target disk: keep {3}2026-03-01T0200\S+ \(partial, newer than every complete backup\)/);
+    expect(prune.stdout).toMatch(/target disk: keep {3}2026-03-02T0200\S+ \(some sources only, newer than every complete backup\)/);
   });
 });
 

@@ -1,3 +1,4 @@
+// needs: postgres, ftp
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';

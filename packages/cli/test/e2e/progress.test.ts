@@ -1,3 +1,4 @@
+// needs: time
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,7 +18,9 @@ function pickupAtTerminal(args: string[], cwd: string): Promise<{ code: number |
   });
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences
 const ROW = /^(?:\x1b\[[0-9;?]*[A-Za-z])*(source docs|target usb) +(.*?)(?:\x1b\[0K)/gm;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences
 const ESCAPE = /\x1b\[/;
 
 describe('progress on a terminal', () => {

@@ -1,3 +1,4 @@
+// needs: ssh, restic
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasStackTrace, makeProject, pickup, type Project } from '../helpers/project.js';

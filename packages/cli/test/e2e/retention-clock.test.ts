@@ -1,3 +1,4 @@
+// needs: faketime
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject, pickup, type Project } from '../helpers/project.js';

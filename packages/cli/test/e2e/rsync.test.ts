@@ -1,3 +1,4 @@
+// needs: ssh, faketime
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';

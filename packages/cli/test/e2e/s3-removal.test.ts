@@ -1,3 +1,4 @@
+// needs: s3
 import { mkdir, writeFile } from 'node:fs/promises';
 import {
   CopyObjectCommand,

@@ -1,3 +1,4 @@
+// needs: s3
 import { mkdir, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject, pickup, type Project } from '../helpers/project.js';

@@ -1,3 +1,4 @@
+// needs: time
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -12,7 +13,7 @@ describe('a manifest read from a target is untrusted input', () => {
   let project: Project;
   let manifestFile: string;
   let original: string;
-  const escape = `/tmp/pickup-escape-${randomBytes(4).toString('hex')}`;
+  const outside = `/tmp/pickup-outside-${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
     project = await makeProject({ fixtures: ['pickup-target-trusting'] });
@@ -28,7 +29,7 @@ describe('a manifest read from a target is untrusted input', () => {
     original = await readFile(manifestFile, 'utf8');
   });
   afterAll(async () => {
-    await rm(escape, { recursive: true, force: true });
+    await rm(outside, { recursive: true, force: true });
     await project.remove();
   });
 
@@ -40,12 +41,12 @@ describe('a manifest read from a target is untrusted input', () => {
   };
 
   it('a path that leads out of the backup: restore and verify say the backup is damaged (exit 1) and touch nothing outside', async () => {
-    await tamper((file) => (file.path = `files/../../../../../../../../../..${escape}/x`));
+    await tamper((file) => (file.path = `files/../../../../../../../../../..${outside}/x`));
     const restore = await pickup(['restore', '--source', 'files', '--to', './restored'], { cwd: project.dir });
     expect(restore.code).toBe(1);
     expect(restore.stderr).toMatch(/backup \S+ at target shared is damaged: its manifest is not valid: sources\[0\]\.files\[0\]\.path: is not a path inside the backup/);
     expect(hasStackTrace(restore.stderr + restore.stdout)).toBe(false);
-    expect(existsSync(escape)).toBe(false);
+    expect(existsSync(outside)).toBe(false);
     expect(existsSync(project.path('restored'))).toBe(false);
 
     const verify = await pickup(['verify'], { cwd: project.dir });
