@@ -12,6 +12,8 @@ export { CONFIG_FILE_NAMES, findConfigFile } from './config/find.js';
 export type { LoadedConfig } from './config/load.js';
 export { buildPlan, loadConfig, type Plan, type PlannedPlugin } from './plugin/plan.js';
 export type { PickupConfig, ParsedConfig } from './config/schema.js';
+export { ENTRY_NAME } from './config/schema.js';
+export { loadPlugin, type LoadedPlugin } from './plugin/load.js';
 export { candidatePackages, findPackage, installHint, type FoundPackage } from './plugin/resolve.js';
 export { createLogger, type LoggerOptions, type PickupLogger } from './log/logger.js';
 export { collectSecrets } from './log/redact.js';

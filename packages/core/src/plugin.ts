@@ -28,6 +28,7 @@ export {
   type TargetPushContext,
   type TargetReadContext,
 } from './plugin/types.js';
+export type { InitAnswers, InitFile, InitOption, InitQuestion, InitTemplate, InitValue } from './plugin/init-template.js';
 export type { PluginLogger as Logger } from './log/plugin-logger.js';
 export type { ProgressUpdate } from './model/progress.js';
 export type { Manifest, ManifestEncryption, ManifestFile, ManifestSource, SourceStatus } from './model/manifest.js';
@@ -42,17 +43,22 @@ export { privateTempDir } from './process/temp-dir.js';
 export { readSecretFile, SecretFileError, type SecretFileOptions } from './secrets/secret-file.js';
 export { DEFAULT_RETRY_FOR, RetriesExhaustedError, withRetries, type RetryOptions } from './net/retry.js';
 
-// Archives (the folder sources' format)
-export { writeTarGz, type TarGzOptions, type TarGzStats } from './archive/tar-gz.js';
-export { extractTarGz, type ExtractOptions, type ExtractStats } from './archive/extract.js';
-export { escapeName, walk, type WalkEntry, type WalkOptions } from './archive/walk.js';
-export { archiveExtension, archiveOptions, problemHandler, warnIfEmpty, type ArchiveOptions } from './archive/options.js';
-
 // Files and names
 export { assertReadableFolder, exists, nearestExisting, probeWritable } from './fs/probe.js';
 export { fromSafeFileName, safeFileName } from './fs/safe-name.js';
 export { prepareRestoreFolder } from './fs/destination.js';
-export { sha256File } from './streams/hash.js';
+export { hashingStream, rememberDigest, sha256File } from './streams/hash.js';
+export { createDeterministicGzip } from './streams/gzip.js';
+
+// Database sources: which databases to dump, which one to restore
+export {
+  checkDatabasesExist,
+  databasesToDump,
+  databaseToRestore,
+  type DatabaseSelection,
+  type DatabasesToDumpOptions,
+  type OtherPart,
+} from './plugin/select.js';
 
 // The layout of backups at a target
 export { MANIFEST_FILE, MANIFEST_FORMAT } from './model/manifest.js';

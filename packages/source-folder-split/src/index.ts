@@ -5,18 +5,16 @@ import pLimit from 'p-limit';
 import {
   archiveExtension,
   archiveOptions,
-  assertReadableFolder,
-  defineSource,
   escapeName,
   extractTarGz,
-  prepareRestoreFolder,
   problemHandler,
   warnIfEmpty,
   writeTarGz,
   type TarGzStats,
-  z,
-} from '@pickup/core/plugin';
+} from '@pickup/archive';
+import { assertReadableFolder, defineSource, prepareRestoreFolder, z } from '@pickup/core/plugin';
 import { archiveNameOf, FOLDERS_DIR, folderOf, looseArchiveName } from './names.js';
+import { init } from './init.js';
 
 export const options = z
   .object({
@@ -32,6 +30,7 @@ export type FolderSplitSourceOptions = z.output<typeof options>;
 
 export default defineSource({
   name: '@pickup/source-folder-split',
+  init,
   options,
   describe: (opts, resolvePath) => `folder ${resolvePath(opts.path)}, one archive per subfolder`,
 

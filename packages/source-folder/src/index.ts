@@ -2,16 +2,14 @@ import { join, resolve } from 'node:path';
 import {
   archiveExtension,
   archiveOptions,
-  assertReadableFolder,
-  defineSource,
   extractTarGz,
-  prepareRestoreFolder,
   problemHandler,
   warnIfEmpty,
   writeTarGz,
   type TarGzStats,
-  z,
-} from '@pickup/core/plugin';
+} from '@pickup/archive';
+import { assertReadableFolder, defineSource, prepareRestoreFolder, z } from '@pickup/core/plugin';
+import { init } from './init.js';
 
 export const options = z
   .object({
@@ -28,6 +26,7 @@ const ARCHIVE_EXTENSIONS = (['gzip', 'zstd', 'none'] as const).map((compression)
 
 export default defineSource({
   name: '@pickup/source-folder',
+  init,
   options,
   describe: (opts, resolvePath) => `folder ${resolvePath(opts.path)}`,
 

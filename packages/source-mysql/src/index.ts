@@ -1,4 +1,4 @@
-import { defineSource, messageOf, OptionError } from '@pickup/core/plugin';
+import { checkDatabasesExist, databasesToDump, defineSource, messageOf } from '@pickup/core/plugin';
 import { asLogin, describeConnection, findProgram, inspectServer, resolveConnection } from './connection.js';
 import { dumpDatabase, nonTransactionalTables, type DumpContext } from './dump.js';
 import { dumpName, filesToRestore, USERS_FILE } from './files.js';
@@ -6,11 +6,13 @@ import { withOptionFile } from './option-file.js';
 import { options, SYSTEM_SCHEMAS, type MysqlOptions } from './options.js';
 import { restoreDatabase, restoreUsers, type RestoreJob } from './restore.js';
 import { dumpUsers } from './users.js';
+import { init } from './init.js';
 
 export { options, type MysqlOptions };
 
 export default defineSource({
   name: '@pickup/source-mysql',
+  init,
   options,
   describe: (opts) => {
     const users = opts.users ? `, with users${opts.userPasswords ? '' : ' (without passwords)'}` : '';
@@ -21,8 +23,7 @@ export default defineSource({
     const connection = await resolveConnection(opts, resolvePath, log);
     const server = await inspectServer(connection);
     findProgram(programPath(opts.dumpTool, resolvePath), dumpTools(server.flavour), 'dumpTool');
-    const missing = opts.databases === 'all' ? [] : opts.databases.filter((name) => !server.databases.includes(name));
-    if (missing.length > 0) throw new OptionError('databases', `no database ${missing.join(', ')} at ${describeConnection(connection)}`);
+    checkDatabasesExist(opts, server.databases, describeConnection(connection));
   },
 
   async credentials({ options: opts }) {
@@ -35,7 +36,9 @@ export default defineSource({
     const where = describeConnection(connection);
     const server = await inspectServer(connection);
     const dumpTool = findProgram(programPath(opts.dumpTool, resolvePath), dumpTools(server.flavour), 'dumpTool');
-    const wanted = chooseDatabases(opts, server.databases, where, warn);
+    // The server's own schemas: `mysql` when named, the others never.
+    const schemas = { never: SYSTEM_SCHEMAS.filter((name) => name !== 'mysql'), onlyWhenNamed: ['mysql'] };
+    const wanted = databasesToDump(opts, server.databases, { where, warn, ...schemas });
     // A part that failed is left out with a warning, unless the run was interrupted: then the backup stops.
     const leaveOut = (error: unknown, what = '') => {
       if (signal.aborted) throw error;
@@ -94,14 +97,6 @@ function programPath(option: string | undefined, resolvePath: (path: string) => 
 /** mariadb-dump for MariaDB (mysqldump there is only a name for it), mysqldump for MySQL. */
 function dumpTools(flavour: 'MariaDB' | 'MySQL'): string[] {
   return flavour === 'MariaDB' ? ['mariadb-dump', 'mysqldump'] : ['mysqldump', 'mariadb-dump'];
-}
-
-function chooseDatabases(opts: MysqlOptions, existing: string[], where: string, warn: (message: string) => void): string[] {
-  if (opts.databases === 'all') return existing.filter((name) => !SYSTEM_SCHEMAS.includes(name) && !opts.exclude.includes(name));
-  for (const name of opts.databases.filter((database) => !existing.includes(database))) {
-    warn(`database ${name} does not exist at ${where}; the others are dumped`);
-  }
-  return opts.databases.filter((name) => existing.includes(name) && !opts.exclude.includes(name) && !SYSTEM_SCHEMAS.slice(0, 3).includes(name));
 }
 
 export { dumpName };

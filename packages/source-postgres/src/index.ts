@@ -1,4 +1,13 @@
-import { defineSource, fromSafeFileName, messageOf, OptionError, type RestoreFile } from '@pickup/core/plugin';
+import {
+  checkDatabasesExist,
+  databasesToDump,
+  databaseToRestore,
+  defineSource,
+  fromSafeFileName,
+  messageOf,
+  OptionError,
+  type RestoreFile,
+} from '@pickup/core/plugin';
 import { describeConnection, inspectServer, loginConnection, resolveConnection } from './connection.js';
 import { isPropertiesPath, propertiesPath } from './database-properties.js';
 import { dumpDatabase, dumpDatabaseProperties, dumpGlobals, dumpName, GLOBALS_FILE, type DumpContext } from './dump.js';
@@ -6,11 +15,16 @@ import { options, type PostgresOptions } from './options.js';
 import { restoreDatabase, restoreGlobals, type DumpToRestore } from './restore.js';
 import { credentialsHeld, dumpsRolePasswords } from './role-passwords.js';
 import { clientSetup, findBinDir, tool, toolMajor } from './tools.js';
+import { init } from './init.js';
 
 export { options, type PostgresOptions };
 
+/** `globals.sql`, restored with `--only globals`. */
+const GLOBALS_PART = { name: 'globals', what: 'globals for the roles' };
+
 export default defineSource({
   name: '@pickup/source-postgres',
+  init,
   options,
   describe: (opts) => `PostgreSQL databases ${opts.databases === 'all' ? 'all' : opts.databases.join(', ')}${opts.globals ? ', with roles' : ''}`,
   restoreLogin: true,
@@ -19,8 +33,7 @@ export default defineSource({
     const connection = await resolveConnection(opts, resolvePath, log);
     const server = await inspectServer(connection, opts.maintenanceDatabase);
     await checkPgDump(opts, server.major, resolvePath);
-    const missing = opts.databases === 'all' ? [] : opts.databases.filter((name) => !server.databases.includes(name));
-    if (missing.length > 0) throw new OptionError('databases', `no database ${missing.join(', ')} at ${describeConnection(connection)}`);
+    checkDatabasesExist(opts, server.databases, describeConnection(connection));
     if (opts.globals && opts.rolePasswords && !server.readsPasswordHashes) {
       throw new OptionError(
         'rolePasswords',
@@ -39,7 +52,7 @@ export default defineSource({
     const where = describeConnection(connection);
     const server = await inspectServer(connection, opts.maintenanceDatabase);
     const { pgDump, pgDumpAll } = await checkPgDump(opts, server.major, resolvePath);
-    const wanted = chooseDatabases(opts, server.databases, where, warn);
+    const wanted = databasesToDump(opts, server.databases, { where, warn });
     const client = await clientSetup(connection);
     // A part that failed is left out with a warning, unless the run was interrupted: then the backup stops.
     const leaveOut = (error: unknown) => {
@@ -72,14 +85,9 @@ export default defineSource({
     // A directory dump is many files: the database's dump is the folder that holds them.
     const dumps = paths.filter((path) => path !== GLOBALS_FILE && !isPropertiesPath(path)).map((path) => path.split('/')[0]!);
     const databases = new Map(dumps.map((dump) => [fromSafeFileName(dump.replace(/\.(dump|sql|dir)$/, '')), dump]));
-    const names = [...new Set(databases.keys())];
-    const chosen = only.length > 0 ? only : names.length === 1 ? names : [];
-    if (chosen.length !== 1) {
-      throw new Error(`choose one database to restore with --only NAME (this backup has: ${names.join(', ')}${paths.includes(GLOBALS_FILE) ? ', and globals for the roles' : ''})`);
-    }
-    const [name] = chosen as [string];
-    if (name === 'globals' && paths.includes(GLOBALS_FILE)) return [GLOBALS_FILE];
-    if (!databases.has(name)) throw new Error(`--only ${name}: no such database in this backup (it has: ${names.join(', ')})`);
+    const hasGlobals = paths.includes(GLOBALS_FILE);
+    const name = databaseToRestore(only, [...databases.keys()], hasGlobals ? GLOBALS_PART : undefined);
+    if (hasGlobals && name === GLOBALS_PART.name) return [GLOBALS_FILE];
     const dump = databases.get(name)!;
     return paths.filter((path) => path === dump || path.startsWith(`${dump}/`) || path === propertiesPath(name));
   },
@@ -124,15 +132,6 @@ async function checkPgDump(opts: PostgresOptions, serverMajor: number, resolvePa
     throw new OptionError('binDir', `${pgDump} is version ${major}, older than the server (${serverMajor}); install postgresql-client-${serverMajor} or set binDir to its bin folder`);
   }
   return { pgDump, pgDumpAll: tool(binDir, 'pg_dumpall', !!opts.binDir) };
-}
-
-/** The databases to dump: all but templates and `exclude`, or the named ones that exist (a missing one is a warning). */
-function chooseDatabases(opts: PostgresOptions, existing: string[], where: string, warn: (message: string) => void): string[] {
-  if (opts.databases === 'all') return existing.filter((name) => !opts.exclude.includes(name));
-  for (const name of opts.databases.filter((database) => !existing.includes(database))) {
-    warn(`database ${name} does not exist at ${where}; the others are dumped`);
-  }
-  return opts.databases.filter((name) => existing.includes(name) && !opts.exclude.includes(name));
 }
 
 export { dumpName };

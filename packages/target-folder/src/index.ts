@@ -1,6 +1,7 @@
 import { defineTarget, z } from '@pickup/core/plugin';
 import { assertWritableFolder, storeRun } from './store.js';
 import { listRuns, openRunFile, removeRun } from './stored.js';
+import { init } from './init.js';
 
 export const options = z
   .object({
@@ -18,6 +19,7 @@ export type FolderTargetOptions = z.output<typeof options>;
 
 export default defineTarget({
   name: '@pickup/target-folder',
+  init,
   options,
   describe: (opts, resolvePath) => `folder ${resolvePath(opts.path)}`,
   // A mounted network share is another machine too, but nothing here can tell: a folder counts as local.

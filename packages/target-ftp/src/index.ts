@@ -5,11 +5,13 @@ import { listRuns, pushRun } from './push.js';
 import { readRunFile } from './read.js';
 import { removeRun } from './remove.js';
 import { describeServer, FtpSession, settingsOf } from './session.js';
+import { init } from './init.js';
 
 export { options, type FtpOptions };
 
 export default defineTarget({
   name: '@pickup/target-ftp',
+  init,
   options,
   describe: (opts) => `${describeServer(opts)} ${opts.path}`,
   remote: () => true,

@@ -7,11 +7,13 @@ import { isMissing } from './failure.js';
 import { repositoryExists } from './repository-state.js';
 import type { Restic } from './restic.js';
 import { despiteLocks, listSnapshots, type Snapshot } from './snapshots.js';
+import { init } from './init.js';
 
 export { options, type ResticOptions };
 
 export default defineTarget({
   name: '@pickup/target-restic',
+  init,
   options,
   describe: (opts, resolvePath) => `restic repository ${parseRepository(opts, resolvePath).shown}, snapshots of host ${hostOf(opts)}`,
   remote: (opts) => parseRepository(opts, (path) => path).kind !== 'local',

@@ -17,6 +17,7 @@ import { options, type RsyncOptions } from './options.js';
 import { describeDest, keyscanLine, parseDest, Shell, sshArgs } from './remote.js';
 import { retrier, type Retry } from './retry.js';
 import { rsync, rsyncPath, type RsyncCall } from './rsync.js';
+import { init } from './init.js';
 
 export { options, type RsyncOptions };
 
@@ -40,6 +41,7 @@ function setup({ options: opts, resolvePath, log, signal }: Context): { shell: S
 
 export default defineTarget({
   name: '@pickup/target-rsync',
+  init,
   options,
   describe: (opts, resolvePath) => `rsync to ${describeDest(parseDest(opts.dest, resolvePath))}`,
   remote: (opts) => parseDest(opts.dest, (path) => path).login !== undefined,

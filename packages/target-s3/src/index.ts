@@ -6,6 +6,7 @@ import { pushRun } from './push.js';
 import { readFile } from './read.js';
 import { removeRun } from './remove.js';
 import { S3Session } from './session.js';
+import { init } from './init.js';
 
 /** What was being done, where, and the S3 service's one-line reason (the SDK's is often `UnknownError`). */
 async function s3<T>(what: string, call: () => Promise<T>): Promise<T> {
@@ -24,6 +25,7 @@ const where = (opts: S3Options) => `s3://${opts.bucket}/${opts.prefix}/${opts.en
 
 export default defineTarget({
   name: '@pickup/target-s3',
+  init,
   options,
   describe: (opts) => where(opts),
   remote: () => true,

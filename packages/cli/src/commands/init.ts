@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { CONFIG_FILE_NAMES, nearestExisting } from '@pickup/core';
+import { stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { CONFIG_FILE_NAMES } from '@pickup/core';
 import { errnoCode, ExitCode, isPickupError, messageOf, PickupError } from '@pickup/core/errors';
-import { FlagError, gatherAnswers, type InitFlags } from '../init/answers.js';
+import { type Ask, checkFlagValues, chooseKinds, FlagError, gatherAnswers, type InitFlags } from '../init/answers.js';
+import { cannot, ConfigFolder, makeFolders } from '../init/config-folder.js';
 import { nextSteps } from '../init/next-steps.js';
-import { mergePackageJson, wantedDependencies } from '../init/package-json.js';
+import { asks, choosePlugin } from '../init/plugins.js';
 import { terminalQuestions } from '../init/prompt.js';
 import { renderConfig } from '../init/render-config.js';
 import type { GlobalArgs } from '../session.js';
@@ -15,11 +16,14 @@ export interface InitArgs extends GlobalArgs, InitFlags {
   dir?: string | undefined;
   yes: boolean;
   force: boolean;
+  /** Run npm install for the plugins not installed yet; `--no-install`: refuse instead. */
+  install: boolean;
 }
 
 /**
  * `pickup init`: asks a few questions (or takes flags and defaults) and writes a commented
- * pickup.config.ts and a package.json into the folder. Needs no config: it makes one.
+ * pickup.config.ts and a package.json into the folder. Needs no config: it makes one. Each plugin's
+ * entry comes from the plugin's own template; plugins not installed yet are installed first.
  */
 export async function initCommand(args: InitArgs): Promise<number> {
   try {
@@ -43,28 +47,41 @@ async function init(args: InitArgs): Promise<number> {
   };
   const dir = resolve(args.dir ?? '.');
   await refuseExisting(dir, args.force);
+  // A wrong value is refused before anything is installed; whether a flag fits the plugins, once they are loaded.
+  checkFlagValues(args, process.cwd());
 
   // Never wait for input that cannot come: without a terminal, flags and defaults answer everything.
   const interactive = !args.yes && process.stdin.isTTY === true;
   if (!args.yes && !interactive) say('stdin is not a terminal: taking the flags and the defaults, as with --yes');
-  const terminal = interactive ? terminalQuestions() : undefined;
-  const answers = await gatherAnswers(args, process.cwd(), terminal?.ask).finally(() => terminal?.close());
+  // The terminal is let go while npm installs, so that Ctrl-C reaches npm.
+  const questions = async <T>(gather: (ask?: Ask) => Promise<T>): Promise<T> => {
+    const terminal = interactive ? terminalQuestions() : undefined;
+    return gather(terminal?.ask).finally(() => terminal?.close());
+  };
+
+  const folder = new ConfigFolder(dir, { install: args.install, quiet: args.quiet === true, cliVersion: version, say });
+  const kinds = await questions((ask) => chooseKinds(args, dir, ask));
+  const sources = kinds.sources.map((use) => choosePlugin('source', use, dir));
+  const target = choosePlugin('target', kinds.target, dir);
+  // --source-path alone says "a folder" as clearly as --source folder does: the folder source joins unless
+  // a source asks for folders. One not installed yet is taken not to, so that npm install runs once.
+  await folder.provide([...sources, target].filter((plugin) => plugin.found), [...sources, target]);
+  const impliesFolder = args.sourcePath !== undefined && !sources.some((source) => asks(source, 'folders'));
+  const folderSource = impliesFolder ? choosePlugin('source', 'folder', dir) : undefined;
+  if (folderSource) sources.unshift(folderSource);
+  await folder.provide([...sources, target], [...sources, target]);
+  if (folderSource && sources.some((source) => source !== folderSource && asks(source, 'folders'))) sources.shift();
+  const answers = await questions((ask) => gatherAnswers(args, process.cwd(), sources, target, ask));
 
   // Everything that can be wrong with the package.json is found before anything is written.
-  const packageFile = join(dir, 'package.json');
-  const existing = await readFile(packageFile, 'utf8').catch((error: unknown) => {
-    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return undefined;
-    throw cannot('read', packageFile, error);
-  });
-  const wanted = wantedDependencies(answers, version);
-  const merged = mergePackageJson(existing, wanted, packageFile);
-
+  const writePackageJson = await folder.preparePackageJson([...sources, target]);
+  const config = renderConfig(answers, dir);
   await makeFolders(dir).catch((error: unknown) => {
     throw cannot('create the folder', dir, error);
   });
   const configFile = join(dir, 'pickup.config.ts');
   // 'wx' fails if a config appeared since the check above, rather than overwriting it.
-  await writeFile(configFile, renderConfig(answers, dir), { flag: args.force ? 'w' : 'wx' }).catch((error: unknown) => {
+  await writeFile(configFile, config, { flag: args.force ? 'w' : 'wx' }).catch((error: unknown) => {
     throw errnoCode(error) === 'EEXIST' ? exists(configFile) : cannot('write', configFile, error);
   });
   say(`wrote ${configFile}`);
@@ -72,27 +89,10 @@ async function init(args: InitArgs): Promise<number> {
   for (const other of CONFIG_FILE_NAMES.slice(1).map((name) => join(dir, name)).filter((file) => existsSync(file))) {
     say(`${other} is still there; ${configFile} is the one pickup uses`);
   }
-  if (existing === undefined || merged.added.length > 0) {
-    await writeFile(packageFile, merged.text).catch((error: unknown) => {
-      throw cannot('write', packageFile, error);
-    });
-  }
-  if (existing === undefined) say(`wrote ${packageFile}`);
-  else if (merged.added.length > 0) say(`added ${merged.added.join(', ')} to the dependencies in ${packageFile}`);
-  else say(`${packageFile} already lists every package needed`);
-  for (const line of nextSteps(answers, dir, Object.keys(wanted))) say(line);
+  await writePackageJson();
+  const packages = ['@pickup/cli', ...new Set([...sources, target].map((plugin) => plugin.package))];
+  for (const line of nextSteps(answers, dir, packages, folder.installed)) say(line);
   return ExitCode.ok;
-}
-
-/** `mkdir -p`, a level at a time: Node's recursive mkdir never returns for a path under /proc. */
-async function makeFolders(dir: string): Promise<void> {
-  const missing: string[] = [];
-  for (let path = dir, top = await nearestExisting(dir); path !== top; path = dirname(path)) missing.unshift(path);
-  for (const path of missing) {
-    await mkdir(path).catch((error: unknown) => {
-      if (errnoCode(error) !== 'EEXIST') throw error;
-    });
-  }
 }
 
 /** An existing config is someone's work: only --force replaces it. */
@@ -106,10 +106,4 @@ async function refuseExisting(dir: string, force: boolean): Promise<void> {
 
 function exists(file: string): PickupError {
   return new PickupError(`${file} exists already; use --force to overwrite it, or another --dir`, ExitCode.usage);
-}
-
-/** `cannot write /etc/pickup/pickup.config.ts: permission denied`, without Node's repetition of the path. */
-function cannot(what: string, path: string, error: unknown): PickupError {
-  const reason = /^E[A-Z]+: ([^,]+)/.exec(messageOf(error))?.[1] ?? messageOf(error);
-  return new PickupError(`cannot ${what} ${path}: ${reason}`, ExitCode.fatal);
 }

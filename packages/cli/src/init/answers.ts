@@ -1,33 +1,32 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-
-export const SOURCE_KINDS = ['folder', 'postgres', 'mysql'] as const;
-export const TARGET_KINDS = ['folder', 'ftp', 'rsync'] as const;
-export type SourceKind = (typeof SOURCE_KINDS)[number];
-export type TargetKind = (typeof TARGET_KINDS)[number];
-
-/** The files beside the config that hold each plugin's secret; the config names them, never the secret. */
-export const PASSWORD_FILES = { postgres: 'pg-password', mysql: 'mysql-password', ftp: 'ftp-password' } as const;
-export const SSH_FILES = { identity: 'id_ed25519', knownHosts: 'known_hosts' } as const;
+import type { InitAnswers, InitQuestion, PluginKind } from '@pickup/core';
+import { asks, isUsable, pluginChoices, type ChosenPlugin } from './plugins.js';
 
 /** Everything `pickup init` needs to write the config, after flags, questions and defaults. */
 export interface Answers {
-  sources: SourceKind[];
-  /** Absolute folders, one folder source each (when `sources` has `folder`). */
+  sources: ChosenPlugin[];
+  /** Absolute folders, one source each of every source that asks for `folders`. */
   sourcePaths: string[];
-  /** For the database sources. */
+  /** For the sources that ask for `databases`. */
   databases: 'all' | string[];
-  /** The database server (both database sources use it). */
+  /** The server of every source that asks for `server`. */
   dbHost: string;
-  /** Each database source's port. */
-  dbPorts: Partial<Record<Exclude<SourceKind, 'folder'>, number>>;
-  target: TargetKind;
-  /** The folder target's folder (absolute), or the remote folder of ftp and rsync (as given). */
+  /** The port of each source that asks for `server` and has a default port. */
+  dbPorts: Map<ChosenPlugin, number>;
+  target: ChosenPlugin;
+  /** The target's folder (`folder`: absolute), or its folder at the server (`server`: as given). */
   targetPath: string;
-  /** ftp and rsync only. */
+  /** For a target that asks for `server`. */
   targetHost: string;
   targetUser: string;
   keep: number;
+}
+
+/** The plugins chosen for the config, before their templates are loaded. */
+export interface Kinds {
+  sources: string[];
+  target: string;
 }
 
 /** The flags that answer questions; absent ones are asked, or take their default. */
@@ -45,9 +44,9 @@ export interface InitFlags {
 }
 
 export const DEFAULTS = {
-  sources: ['folder'] as SourceKind[],
+  sources: ['folder'],
   sourcePaths: ['/etc'],
-  target: 'folder' as TargetKind,
+  target: 'folder',
   folderTargetPath: '/var/backups/pickup',
   /** A placeholder: `pickup check` then fails on it until it is edited. */
   host: 'backup.example.net',
@@ -56,7 +55,6 @@ export const DEFAULTS = {
   remotePath: `backups/${hostname()}`,
   keep: 7,
   dbHost: '127.0.0.1',
-  dbPorts: { postgres: 5432, mysql: 3306 },
 };
 
 /** Asks one question; resolves to the answer, trimmed, or `fallback` for an empty one. */
@@ -68,13 +66,11 @@ export class FlagError extends Error {}
 /** A parser turns an answer into a value, or throws an Error whose message says what is expected. */
 type Parse<T> = (text: string) => T;
 
-/**
- * Answers from the flags; with `ask`, the questions no flag answered are asked (a wrong answer is asked
- * again), without it they take their defaults. Relative folders are taken from `cwd`.
- */
-export async function gatherAnswers(flags: InitFlags, cwd: string, ask?: Ask): Promise<Answers> {
-  /** The flag's value if given, else the answer to `text` (asked until it parses), else the default. */
-  const question = async <T>(flag: string, value: string | undefined, text: string, fallback: string, parse: Parse<T>): Promise<T> => {
+type Question = <T>(flag: string, value: string | undefined, text: string, fallback: string, parse: Parse<T>) => Promise<T>;
+
+/** The flag's value if given, else the answer to `text` (asked until it parses) with `ask`, else the default. */
+function questions(ask: Ask | undefined): Question {
+  return async (flag, value, text, fallback, parse) => {
     if (value !== undefined) return parseFlag(flag, value, parse);
     if (!ask) return parse(fallback);
     for (;;) {
@@ -86,45 +82,140 @@ export async function gatherAnswers(flags: InitFlags, cwd: string, ask?: Ask): P
       }
     }
   };
+}
 
-  let sources = await question('--source', flags.source?.join(','), 'What to back up (folder, postgres, mysql; commas between several)', DEFAULTS.sources.join(', '), parseSources);
-  // --source-path alone says "a folder" as clearly as --source folder does.
-  if (flags.sourcePath && !sources.includes('folder')) sources = ['folder', ...sources];
-  const databaseSource = sources.some((kind) => kind !== 'folder');
-  if (flags.database && !databaseSource) throw new FlagError('--database is for --source postgres or --source mysql');
-  // Each --source-path is one folder as given (it may hold a comma); an answer lists them with commas.
-  const sourcePaths = !sources.includes('folder')
-    ? []
-    : flags.sourcePath
-      ? [...new Set(flags.sourcePath.map((path) => parseFlag('--source-path', path, (text) => parseFolder(text, cwd))))]
-      : await question('--source-path', undefined, 'Folders to back up (commas between)', DEFAULTS.sourcePaths.join(', '), (text) => parseFolders(text, cwd));
-  const databases = databaseSource
-    ? await question('--database', flags.database?.join(','), 'Databases (names with commas between, or all)', 'all', parseDatabases)
-    : 'all';
-  const dbKinds = sources.filter((kind) => kind !== 'folder');
+/** Checks the value of every flag given that needs no plugin to be understood, before anything is installed. */
+export function checkFlagValues(flags: InitFlags, cwd: string): void {
+  const checks: [string, string | undefined, Parse<unknown>][] = [
+    ['--db-host', flags.dbHost, parseHost],
+    ['--db-port', flags.dbPort, parsePort],
+    ['--target-host', flags.targetHost, parseHost],
+    ['--target-user', flags.targetUser, parseUser],
+    ['--target-path', flags.targetPath, parseRemotePath],
+    ['--keep', flags.keep, parseKeep],
+    ['--database', flags.database?.join(','), parseDatabases],
+    ...(flags.sourcePath ?? []).map((path): [string, string, Parse<unknown>] => ['--source-path', path, (text) => parseFolder(text, cwd)]),
+  ];
+  for (const [flag, value, parse] of checks) if (value !== undefined) parseFlag(flag, value, parse);
+}
+
+/** Which plugins to use: `--source` and `--target`, or the first two questions. `dir` is the config's folder. */
+export async function chooseKinds(flags: InitFlags, dir: string, ask?: Ask): Promise<Kinds> {
+  const question = questions(ask);
+  const sourceChoices = pluginChoices('source', dir);
+  const sources = await question(
+    '--source',
+    flags.source?.join(','),
+    `What to back up (${sourceChoices.join(', ')}; commas between several)`,
+    DEFAULTS.sources.join(', '),
+    (text) => parseKinds('source', text, dir, sourceChoices),
+  );
+  const targetChoices = pluginChoices('target', dir);
+  const [target] = await question(
+    '--target',
+    flags.target,
+    `Where to store the backups (${targetChoices.join(', ')})`,
+    DEFAULTS.target,
+    (text) => parseKinds('target', text, dir, targetChoices),
+  );
+  return { sources, target: target! };
+}
+
+/**
+ * The answers to the questions the plugins' templates ask for, from the flags; with `ask`, the questions
+ * no flag answered are asked (a wrong answer is asked again), without it they take their defaults.
+ * Relative folders are taken from `cwd`.
+ */
+export async function gatherAnswers(flags: InitFlags, cwd: string, sources: ChosenPlugin[], target: ChosenPlugin, ask?: Ask): Promise<Answers> {
+  const question = questions(ask);
+  const asking = (which: InitQuestion) => sources.filter((source) => asks(source, which));
+  const folderSources = asking('folders');
+  const databaseSources = asking('databases');
+  const serverSources = asking('server');
+  const portSources = serverSources.filter((source) => source.template?.defaults?.port !== undefined);
+  if (flags.sourcePath && folderSources.length === 0) throw notFor('--source-path', sources, 'folders');
+  if (flags.database && databaseSources.length === 0) throw notFor('--database', sources, 'databases');
   const dbFlag = flags.dbHost !== undefined ? '--db-host' : flags.dbPort !== undefined ? '--db-port' : undefined;
-  if (dbFlag && !databaseSource) throw new FlagError(`${dbFlag} is for --source postgres or --source mysql`);
-  if (flags.dbPort !== undefined && dbKinds.length > 1) throw new FlagError('--db-port: give one database source with it (postgres and mysql listen on different ports); edit the other in the config');
-  const dbHost = databaseSource
-    ? await question('--db-host', flags.dbHost, 'The database server (a host name or an IPv4 address)', DEFAULTS.dbHost, parseHost)
-    : DEFAULTS.dbHost;
-  const dbPorts: Answers['dbPorts'] = {};
-  for (const kind of dbKinds) {
-    const name = kind === 'postgres' ? 'PostgreSQL' : 'MySQL';
-    dbPorts[kind] = await question('--db-port', flags.dbPort, `${name} port at ${dbHost}`, String(DEFAULTS.dbPorts[kind]), parsePort);
+  if (dbFlag && serverSources.length === 0) throw notFor(dbFlag, sources, 'server');
+  if (flags.dbPort !== undefined && portSources.length !== 1) {
+    throw portSources.length === 0
+      ? notFor('--db-port', serverSources, 'port')
+      : new FlagError(
+          `--db-port: give one database source with it (${andList(portSources.map((source) => source.use))} listen on different ports); ` +
+            'edit the other in the config',
+        );
   }
 
-  const target = await question('--target', flags.target, 'Where to store the backups (folder, ftp, rsync)', DEFAULTS.target, parseTarget);
-  const remote = target !== 'folder';
+  // Each --source-path is one folder as given (it may hold a comma); an answer lists them with commas.
+  const sourcePaths =
+    folderSources.length === 0
+      ? []
+      : flags.sourcePath
+        ? [...new Set(flags.sourcePath.map((path) => parseFlag('--source-path', path, (text) => parseFolder(text, cwd))))]
+        : await question('--source-path', undefined, 'Folders to back up (commas between)', DEFAULTS.sourcePaths.join(', '), (text) => parseFolders(text, cwd));
+  const databases =
+    databaseSources.length > 0
+      ? await question('--database', flags.database?.join(','), 'Databases (names with commas between, or all)', 'all', parseDatabases)
+      : 'all';
+  const dbHost =
+    serverSources.length > 0
+      ? await question('--db-host', flags.dbHost, 'The database server (a host name or an IPv4 address)', DEFAULTS.dbHost, parseHost)
+      : DEFAULTS.dbHost;
+  const dbPorts = new Map<ChosenPlugin, number>();
+  for (const source of portSources) {
+    const name = source.template?.title ?? source.use;
+    dbPorts.set(source, await question('--db-port', flags.dbPort, `${name} port at ${dbHost}`, String(source.template!.defaults!.port), parsePort));
+  }
+
+  const remote = asks(target, 'server');
+  const local = asks(target, 'folder');
   const misplaced = flags.targetHost !== undefined ? '--target-host' : flags.targetUser !== undefined ? '--target-user' : undefined;
-  if (!remote && misplaced) throw new FlagError(`${misplaced} is for --target ftp or --target rsync`);
-  const targetHost = remote ? await question('--target-host', flags.targetHost, `The ${target === 'ftp' ? 'FTP' : 'ssh'} server (a host name or an IPv4 address)`, DEFAULTS.host, parseHost) : '';
+  if (!remote && misplaced) throw notFor(misplaced, [target], 'server');
+  if (!remote && !local && flags.targetPath !== undefined) throw notFor('--target-path', [target], 'folder');
+  const server = target.template?.title ?? target.use;
+  const targetHost = remote
+    ? await question('--target-host', flags.targetHost, `The ${server} server (a host name or an IPv4 address)`, DEFAULTS.host, parseHost)
+    : '';
   const targetUser = remote ? await question('--target-user', flags.targetUser, `User at ${targetHost}`, DEFAULTS.user, parseUser) : '';
   const targetPath = remote
-    ? await question('--target-path', flags.targetPath, `Folder at the server (from ${target === 'ftp' ? 'the login folder' : "the user's home"} unless it starts with /)`, DEFAULTS.remotePath, parseRemotePath)
-    : await question('--target-path', flags.targetPath, 'Folder to store the backups in', DEFAULTS.folderTargetPath, (text) => parseFolder(text, cwd));
+    ? await question('--target-path', flags.targetPath, 'Folder at the server (from where the user logs in, unless it starts with /)', DEFAULTS.remotePath, parseRemotePath)
+    : local
+      ? await question('--target-path', flags.targetPath, 'Folder to store the backups in', DEFAULTS.folderTargetPath, (text) => parseFolder(text, cwd))
+      : '';
   const keep = await question('--keep', flags.keep, 'How many backups to keep (the newest N: retention keepLast)', String(DEFAULTS.keep), parseKeep);
   return { sources, sourcePaths, databases, dbHost, dbPorts, target, targetPath, targetHost, targetUser, keep };
+}
+
+/** What a plugin's template is given: the answers to the questions it asks for (`path`: one folder source's folder). */
+export function templateAnswers(answers: Answers, plugin: ChosenPlugin, path?: string): InitAnswers {
+  const result: InitAnswers = {};
+  if (plugin.kind === 'source') {
+    if (asks(plugin, 'folders') && path !== undefined) result.path = path;
+    if (asks(plugin, 'databases')) result.databases = answers.databases;
+    if (asks(plugin, 'server')) result.host = answers.dbHost;
+    const port = answers.dbPorts.get(plugin);
+    if (port !== undefined) result.port = port;
+  } else if (asks(plugin, 'server')) {
+    Object.assign(result, { host: answers.targetHost, user: answers.targetUser, path: answers.targetPath });
+  } else if (asks(plugin, 'folder')) {
+    result.path = answers.targetPath;
+  }
+  return result;
+}
+
+/** `--target-host is not for --target folder, which asks for no server`. */
+function notFor(flag: string, plugins: ChosenPlugin[], what: string): FlagError {
+  const named = plugins.map((plugin) => `--${plugin.kind} ${plugin.use}`);
+  return new FlagError(`${flag} is not for ${orList(named)}, which ${plugins.length > 1 ? 'ask' : 'asks'} for no ${what}`);
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function orList(items: string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} or ${items.at(-1)}` : (items[0] ?? '');
+}
+
+function andList(items: string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
 }
 
 function parseFlag<T>(flag: string, value: string, parse: Parse<T>): T {
@@ -144,17 +235,15 @@ function given(text: string): string {
   return text ? JSON.stringify(text) : 'nothing';
 }
 
-function parseSources(text: string): SourceKind[] {
-  const kinds = splitList(text.toLowerCase());
-  const wrong = kinds.filter((kind) => !(SOURCE_KINDS as readonly string[]).includes(kind));
-  if (kinds.length === 0 || wrong.length > 0) throw new Error(`folder, postgres or mysql (commas between several), not ${given(wrong.join(',') || text.trim())}`);
-  return [...new Set(kinds as SourceKind[])];
-}
-
-function parseTarget(text: string): TargetKind {
-  const kind = text.trim().toLowerCase();
-  if (!(TARGET_KINDS as readonly string[]).includes(kind)) throw new Error(`folder, ftp or rsync, not ${given(kind)}`);
-  return kind as TargetKind;
+/** One plugin name or more, each one init can use; `choices` are what the message offers. */
+function parseKinds(kind: PluginKind, text: string, dir: string, choices: string[]): string[] {
+  const names = splitList(text.toLowerCase());
+  const wrong = names.filter((name) => !isUsable(kind, name, dir));
+  if (names.length === 0 || wrong.length > 0 || (kind === 'target' && names.length > 1)) {
+    const several = kind === 'source' ? ' (commas between several)' : '';
+    throw new Error(`${choices.join(', ')} or a plugin's package name${several}, not ${given(wrong.join(',') || text.trim())}`);
+  }
+  return [...new Set(names)];
 }
 
 function parseFolders(text: string, cwd: string): string[] {

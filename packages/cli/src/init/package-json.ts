@@ -1,11 +1,12 @@
 import { ExitCode, PickupError } from '@pickup/core/errors';
-import type { Answers } from './answers.js';
+import type { ChosenPlugin } from './plugins.js';
 
 /** The packages the config needs: the command and each plugin it uses. */
-export function wantedDependencies(answers: Answers, cliVersion: string): Record<string, string> {
-  const plugins = [...new Set(answers.sources)].map((kind) => `@pickup/source-${kind}`).concat(`@pickup/target-${answers.target}`);
-  // Plugins are versioned on their own; every 0.x plugin works with a 0.x core.
-  return Object.fromEntries([['@pickup/cli', `^${cliVersion}`], ...plugins.map((name) => [name, '0.x'])]);
+export function wantedDependencies(plugins: readonly ChosenPlugin[], cliVersion: string): Record<string, string> {
+  // Official plugins are versioned on their own; every 0.x plugin works with a 0.x core.
+  const range = (plugin: ChosenPlugin) =>
+    plugin.package.startsWith('@pickup/') ? '0.x' : plugin.found ? `^${plugin.found.package.version}` : 'latest';
+  return Object.fromEntries([['@pickup/cli', `^${cliVersion}`], ...plugins.map((plugin) => [plugin.package, range(plugin)])]);
 }
 
 export interface MergedPackageJson {

@@ -1,21 +1,17 @@
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
-import { DEFAULTS, PASSWORD_FILES, SSH_FILES, type Answers, type SourceKind } from './answers.js';
+import { ENTRY_NAME, type InitAnswers, type InitFile, type InitValue } from '@pickup/core';
+import { templateAnswers, type Answers } from './answers.js';
+import { asks, shortName, type ChosenPlugin } from './plugins.js';
 
-/** What the config calls each source: a folder source after its folder, a database source after its kind. */
-export interface NamedSource {
+/** A source or the target as the config writes it: its name, its plugin and what its template is given. */
+export interface Entry {
   name: string;
-  kind: SourceKind;
-  /** Folder sources only. */
-  path?: string;
+  plugin: ChosenPlugin;
+  answers: InitAnswers;
 }
 
-/** The names the config schema accepts (docs/configuration.md). */
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-export const TARGET_NAMES = { folder: 'local', ftp: 'ftp', rsync: 'rsync' } as const;
-
-/** Every source of the answers, each with a valid name no other source has. */
-export function nameSources(answers: Answers): NamedSource[] {
+/** Every source of the answers (one per folder of a source that asks for folders), each with a name no other has. */
+export function sourceEntries(answers: Answers): Entry[] {
   const taken = new Set(['manifest.json']); // the backup's manifest sits beside the sources' folders
   const unique = (wanted: string) => {
     let name = wanted;
@@ -23,49 +19,79 @@ export function nameSources(answers: Answers): NamedSource[] {
     taken.add(name);
     return name;
   };
-  return answers.sources.flatMap((kind): NamedSource[] =>
-    kind === 'folder'
-      ? answers.sourcePaths.map((path) => ({ name: unique(nameOfFolder(path)), kind, path }))
-      : [{ name: unique(kind), kind }],
+  return answers.sources.flatMap((plugin): Entry[] =>
+    asks(plugin, 'folders')
+      ? answers.sourcePaths.map((path) => ({ name: unique(nameOfFolder(path)), plugin, answers: templateAnswers(answers, plugin, path) }))
+      : [{ name: unique(entryName(plugin)), plugin, answers: templateAnswers(answers, plugin) }],
   );
+}
+
+export function targetEntry(answers: Answers): Entry {
+  return { name: entryName(answers.target), plugin: answers.target, answers: templateAnswers(answers, answers.target) };
+}
+
+/** The files an entry's template names that the user must make. */
+export function filesOf(entry: Entry): readonly InitFile[] {
+  return entry.plugin.template?.files?.(entry.answers) ?? [];
+}
+
+/** A plugin's entry name: its template's, else its short name (made valid). */
+function entryName(plugin: ChosenPlugin): string {
+  const wanted = plugin.template?.name ?? shortName(plugin.kind, plugin.use.replace(/^@[^/]+\/(?=pickup-)/, ''));
+  return ENTRY_NAME.test(wanted) ? wanted : validName(wanted, plugin.kind);
 }
 
 /** `/var/www/` → `www`; letters without their accents, anything else the name rule refuses → `-`. */
 export function nameOfFolder(path: string): string {
-  const name = basename(path)
+  return basename(path) === '' ? 'root' : validName(basename(path), 'folder');
+}
+
+function validName(text: string, fallback: string): string {
+  const name = text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/^[._-]+/, '')
     .slice(0, 64);
-  if (NAME.test(name)) return name;
-  return basename(path) === '' ? 'root' : 'folder';
+  return ENTRY_NAME.test(name) ? name : fallback;
 }
 
 /** The text of `pickup.config.ts` for these answers, written into `dir`. */
 export function renderConfig(answers: Answers, dir: string): string {
+  const sources = sourceEntries(answers);
+  const target = targetEntry(answers);
   const out: string[] = [
     "import { defineConfig } from '@pickup/cli';",
     '',
     '// Written by `pickup init`. Every field is described in the Pickup docs: docs/configuration.md.',
     '// Relative paths are relative to this file. Check it with: npx --no-install pickup check',
     'export default defineConfig({',
-    '  // What to back up. A name is the source\'s folder in each backup, and what',
+    "  // What to back up. A name is the source's folder in each backup, and what",
     '  // `pickup restore --source NAME` and `pickup run --only NAME` take.',
     '  sources: [',
   ];
-  // Pickup's own folders inside a backed-up folder would be archived by every run, and its secret files
-  // (passwords, the ssh key) would go to the target with it: leave them out.
+  // Pickup's own folders inside a backed-up folder would be archived by every run, and the secret files
+  // the plugins name (passwords, an ssh key) would go to the target with it: they are left out.
+  const secrets = [...sources, target].flatMap(filesOf).filter((file) => file.kind !== 'known-hosts');
+  const ownFolders = [join(dir, 'logs'), join(dir, 'node_modules'), ...(asks(answers.target, 'folder') ? [answers.targetPath] : [])];
   const own: Own[] = [
-    ...[join(dir, 'logs'), join(dir, 'node_modules'), ...(answers.target === 'folder' ? [answers.targetPath] : [])].map((path) => ({ path, folder: true })),
-    ...[...Object.values(PASSWORD_FILES), SSH_FILES.identity].map((name) => ({ path: join(dir, name), folder: false })),
+    ...ownFolders.map((path) => ({ path, folder: true })),
+    ...[...new Set(secrets.map((file) => file.name))].map((name) => ({ path: join(dir, name), folder: false })),
   ];
-  for (const source of nameSources(answers)) out.push(...renderSource(source, answers, own));
+  for (const source of sources) {
+    if (source.answers.path !== undefined) source.answers.ownPaths = ownPathsIn(source.answers.path, own);
+    out.push('    {', `      name: ${str(source.name)},`, ...renderPlugin(source), '    },');
+  }
   out.push(
     '  ],',
     '  // Where each backup is stored.',
     '  targets: [',
-    ...renderTarget(answers),
+    '    {',
+    `      name: ${str(target.name)},`,
+    ...renderPlugin(target),
+    `      // The ${answers.keep} newest backups; or keepDaily, keepWeekly, keepMonthly... (see the Pickup docs: docs/retention.md)`,
+    `      retention: { keepLast: ${answers.keep} },`,
+    '    },',
     '  ],',
     "  // staging: '/var/tmp/pickup', // where a run is put together before the push; default: the temp folder, which may be small",
     '',
@@ -88,113 +114,52 @@ export function renderConfig(answers: Answers, dir: string): string {
   return out.join('\n');
 }
 
+/** `use` and `with` of an entry, from its plugin's template; without one, an empty `with` to fill in. */
+function renderPlugin(entry: Entry): string[] {
+  const { plugin } = entry;
+  const summary = plugin.template?.summary;
+  const use = `      use: ${str(plugin.use)}, // ${plugin.package}${summary ? `: ${oneLine(summary)}` : ''}`;
+  if (!plugin.template) {
+    const fill = `${plugin.package} offers no template for pickup init: fill in its options as its docs say (pickup check names what is missing)`;
+    return [use, `      // ${fill}`, '      with: {},'];
+  }
+  const lines = plugin.template.options(entry.answers).map((option) => {
+    const comment = option.comment ? ` // ${oneLine(option.comment)}` : '';
+    return `        ${option.example ? '// ' : ''}${key(option.name)}: ${literal(option.value)},${comment}`;
+  });
+  return [use, '      with: {', ...lines, '      },'];
+}
+
 /** A path of Pickup's own next to the config: a folder, or a file. */
 interface Own {
   path: string;
   folder: boolean;
 }
 
-function renderSource(source: NamedSource, answers: Answers, own: Own[]): string[] {
-  const head = ['    {', `      name: ${str(source.name)},`];
-  const databases = `databases: ${answers.databases === 'all' ? "'all'" : `[${answers.databases.map(str).join(', ')}]`},`;
-  switch (source.kind) {
-    case 'folder': {
-      const excludes = own.map((inner) => excludePattern(source.path!, inner)).filter((pattern) => pattern !== undefined);
-      return [
-        ...head,
-        "      use: 'folder', // @pickup/source-folder: the folder as one .tar.gz",
-        '      with: {',
-        `        path: ${str(source.path!)},`,
-        excludes.length > 0
-          ? `        exclude: [${excludes.map(str).join(', ')}], // Pickup's own folders and secret files in it; .gitignore-style`
-          : "        // exclude: ['*.log', 'cache/'], // what to leave out, .gitignore-style",
-        '      },',
-        '    },',
-      ];
-    }
-    case 'postgres':
-      return [
-        ...head,
-        "      use: 'postgres', // @pickup/source-postgres: pg_dump of each database, and the roles",
-        '      with: {',
-        `        host: ${str(answers.dbHost)}, // or the local socket's folder: '/var/run/postgresql'`,
-        `        port: ${answers.dbPorts.postgres ?? DEFAULTS.dbPorts.postgres},`,
-        "        user: 'backup', // a role that may read every database (see the Pickup docs: docs/sources/postgres.md)",
-        `        passwordFile: ${str(`./${PASSWORD_FILES.postgres}`)}, // its password on the first line; keep the file mode 600`,
-        `        ${databases} // 'all': every database but the templates; or a list: ['shop', 'blog']`,
-        '      },',
-        '    },',
-      ];
-    case 'mysql':
-      return [
-        ...head,
-        "      use: 'mysql', // @pickup/source-mysql: mariadb-dump (or mysqldump) of each database",
-        '      with: {',
-        `        host: ${str(answers.dbHost)}, // or a local socket: socket: '/run/mysqld/mysqld.sock'`,
-        `        port: ${answers.dbPorts.mysql ?? DEFAULTS.dbPorts.mysql},`,
-        "        user: 'backup', // an account that may read every database (see the Pickup docs: docs/sources/mysql.md)",
-        `        passwordFile: ${str(`./${PASSWORD_FILES.mysql}`)}, // its password on the first line; keep the file mode 600`,
-        `        ${databases} // 'all': every database but the system schemas; or a list: ['shop', 'blog']`,
-        '      },',
-        '    },',
-      ];
-  }
+/** The paths of `own` strictly inside the folder `source`, relative to it with `/` between parts; a folder's end in `/`. */
+function ownPathsIn(source: string, own: Own[]): string[] {
+  return own.flatMap((inner) => {
+    const path = relative(source, inner.path);
+    if (path === '' || path.startsWith('..') || isAbsolute(path)) return [];
+    return [`${path.split(sep).join('/')}${inner.folder ? '/' : ''}`];
+  });
 }
 
-function renderTarget(answers: Answers): string[] {
-  const head = ['    {', `      name: ${str(TARGET_NAMES[answers.target])},`];
-  const retention = [
-    `      // The ${answers.keep} newest backups; or keepDaily, keepWeekly, keepMonthly... (see the Pickup docs: docs/retention.md)`,
-    `      retention: { keepLast: ${answers.keep} },`,
-    '    },',
-  ];
-  switch (answers.target) {
-    case 'folder':
-      return [
-        ...head,
-        "      use: 'folder', // @pickup/target-folder: a folder per backup, unchanged files hard-linked",
-        '      with: {',
-        `        path: ${str(answers.targetPath)},`,
-        '        createPath: true, // create it if missing; false for a disk that may not be mounted',
-        '      },',
-        ...retention,
-      ];
-    case 'ftp':
-      return [
-        ...head,
-        "      use: 'ftp', // @pickup/target-ftp",
-        '      with: {',
-        `        host: ${str(answers.targetHost)},`,
-        `        user: ${str(answers.targetUser)},`,
-        `        passwordFile: ${str(`./${PASSWORD_FILES.ftp}`)}, // the password on the first line; keep the file mode 600`,
-        `        path: ${str(answers.targetPath)}, // created if missing; from the login folder unless it starts with /`,
-        '        secure: true, // TLS (AUTH TLS); false sends everything, the password too, in the clear',
-        '      },',
-        ...retention,
-      ];
-    case 'rsync':
-      return [
-        ...head,
-        "      use: 'rsync', // @pickup/target-rsync: rsync over ssh, unchanged files hard-linked",
-        '      with: {',
-        `        dest: ${str(`${answers.targetUser}@${answers.targetHost}:${answers.targetPath}`)}, // from the user's home unless the path starts with /`,
-        `        identityFile: ${str(`./${SSH_FILES.identity}`)}, // the ssh key to log in with, without a passphrase; mode 600`,
-        `        knownHostsFile: ${str(`./${SSH_FILES.knownHosts}`)}, // the server's host key`,
-        '        createPath: true, // create the folder at the server if missing',
-        '      },',
-        ...retention,
-      ];
-  }
+/** A value as TypeScript: strings single-quoted, arrays and objects on one line. */
+function literal(value: InitValue): string {
+  if (typeof value === 'string') return str(value);
+  if (typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
+  const fields = Object.entries(value as Record<string, InitValue>).map(([name, inner]) => `${key(name)}: ${literal(inner)}`);
+  return fields.length > 0 ? `{ ${fields.join(', ')} }` : '{}';
 }
 
-/**
- * An anchored `exclude` pattern for `inner` when it lies strictly inside the folder `source`, if its
- * name holds no glob character (the pattern would then mean something else).
- */
-function excludePattern(source: string, inner: Own): string | undefined {
-  const path = relative(source, inner.path);
-  if (path === '' || path.startsWith('..') || isAbsolute(path) || /[*?[\]{}()!+@|\\]/.test(path)) return undefined;
-  return `/${path.split(sep).join('/')}${inner.folder ? '/' : ''}`;
+function key(name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : str(name);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
 }
 
 /** A single-quoted TypeScript string literal. */

@@ -4,10 +4,12 @@ import { hooksSchema } from '../hooks/schema.js';
 import { retentionSchema } from '../model/retention.js';
 import { notifySchema } from './notify-schema.js';
 
-/** Names become folder names in the staging area and at targets: keep them portable. */
+/** What a source or target may be called: names become folder names in the staging area and at targets, so they stay portable. */
+export const ENTRY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 const entryName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use letters, digits, ".", "_" or "-" (at most 64, not starting with "." or "-")');
+  .regex(ENTRY_NAME, 'use letters, digits, ".", "_" or "-" (at most 64, not starting with "." or "-")');
 
 const pluginEntry = z
   .object({

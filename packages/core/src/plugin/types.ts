@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { PluginLogger as Logger } from '../log/plugin-logger.js';
 import type { Manifest, ManifestFile } from '../model/manifest.js';
 import type { ProgressUpdate } from '../model/progress.js';
+import type { InitTemplate } from './init-template.js';
 
 /**
  * The plugin API version this core speaks. A plugin built with `defineSource`/`defineTarget`
@@ -100,6 +101,8 @@ export interface Source<Options = unknown> {
    * so the core warns when such a target gets them. Absent: taken as not compressed.
    */
   compressed?(options: Options): boolean;
+  /** What `pickup init` writes for this source (see `InitTemplate`). Absent: an empty `with` for the user to fill. */
+  init?: InitTemplate;
 }
 
 /** Credentials a source stores in its backup (see `Source.credentials`). */
@@ -257,6 +260,8 @@ export interface Target<Options = unknown> {
    * backup holds; may be cut off like every call, and the next one finishes the work.
    */
   reclaim?(ctx: PluginContext<Options>): Promise<void>;
+  /** What `pickup init` writes for this target (see `InitTemplate`). Absent: an empty `with` for the user to fill. */
+  init?: InitTemplate;
 }
 
 export type Plugin = Source | Target;
