@@ -53,7 +53,7 @@ module.exports = {
     },
     {
       name: 'no-undeclared-dependency',
-      comment: "a package imports only what its package.json declares",
+      comment: 'a package imports only what its package.json declares',
       severity: 'error',
       from: {},
       to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
@@ -74,10 +74,14 @@ module.exports = {
     },
     {
       name: 'plugins-import-only-the-plugin-entry',
-      comment: 'plugins and @pickup/archive import of the core only @pickup/core/plugin (plugins may import @pickup/archive)',
+      comment:
+        'plugins and @pickup/archive import of the core only @pickup/core/plugin (plugins may import @pickup/archive)',
       severity: 'error',
       from: { path: ON_PLUGIN_API },
-      to: { path: '^packages/(core|cli|testkit)/', pathNot: '^packages/core/(src/plugin\\.ts|dist/plugin\\.(js|d\\.ts))$' },
+      to: {
+        path: '^packages/(core|cli|testkit)/',
+        pathNot: '^packages/core/(src/plugin\\.ts|dist/plugin\\.(js|d\\.ts))$',
+      },
     },
     {
       name: 'plugins-import-no-other-plugin',

@@ -39,18 +39,39 @@ const { values } = parseArgs({
 const scale = Number(values.scale ?? (values.quick ? 0.02 : 1));
 const runs = Number(values.runs ?? (values.quick ? 1 : 3));
 // A case marked `onlyWhenNamed` (nights: about 40 minutes) runs with --only alone.
-const selected = values.only ? CASES.filter((c) => values.only.split(',').includes(c.name)) : CASES.filter((c) => !c.onlyWhenNamed);
+const selected = values.only
+  ? CASES.filter((c) => values.only.split(',').includes(c.name))
+  : CASES.filter((c) => !c.onlyWhenNamed);
 const log = (line) => process.stderr.write(`${line}\n`);
 
 /** How to reach the test servers, starting them if they are not running (as `pnpm test` does). */
 function servers() {
-  const started = spawnSync('bash', [join(repo, 'scripts/test-servers.sh'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const started = spawnSync('bash', [join(repo, 'scripts/test-servers.sh'), 'start'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const file = join(repo, '.test-servers/env');
   if (started.status !== 0 || !existsSync(file)) return undefined;
-  const env = Object.fromEntries(readFileSync(file, 'utf8').split('\n').filter((line) => line.includes('=')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  const env = Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
   return {
-    postgres: { host: env.PICKUP_TEST_PG_HOST, port: Number(env.PICKUP_TEST_PG_PORT), user: env.PICKUP_TEST_PG_USER, password: env.PICKUP_TEST_PG_PASSWORD, bin: env.PICKUP_TEST_PG_BIN },
-    ftp: { host: env.PICKUP_TEST_FTP_HOST, port: Number(env.PICKUP_TEST_FTP_PORT), user: env.PICKUP_TEST_FTP_USER, password: env.PICKUP_TEST_FTP_PASSWORD, home: env.PICKUP_TEST_FTP_HOME },
+    postgres: {
+      host: env.PICKUP_TEST_PG_HOST,
+      port: Number(env.PICKUP_TEST_PG_PORT),
+      user: env.PICKUP_TEST_PG_USER,
+      password: env.PICKUP_TEST_PG_PASSWORD,
+      bin: env.PICKUP_TEST_PG_BIN,
+    },
+    ftp: {
+      host: env.PICKUP_TEST_FTP_HOST,
+      port: Number(env.PICKUP_TEST_FTP_PORT),
+      user: env.PICKUP_TEST_FTP_USER,
+      password: env.PICKUP_TEST_FTP_PASSWORD,
+      home: env.PICKUP_TEST_FTP_HOME,
+    },
   };
 }
 
@@ -88,7 +109,8 @@ const ctx = {
   /** node_modules/@pickup of a project folder, linked to this repository's packages. */
   async linkPlugins(project) {
     await mkdir(join(project, 'node_modules/@pickup'), { recursive: true });
-    for (const name of await readdir(join(repo, 'packages'))) await symlink(join(repo, 'packages', name), join(project, 'node_modules/@pickup', name));
+    for (const name of await readdir(join(repo, 'packages')))
+      await symlink(join(repo, 'packages', name), join(project, 'node_modules/@pickup', name));
   },
   /** A staged run of the files under `dir` (as source `data`), with its manifest, as a target gets it. */
   async stagedRun(dir) {
@@ -97,7 +119,27 @@ const ctx = {
     await mkdir(runDir, { recursive: true });
     await symlink(dir, join(runDir, 'data'));
     const files = await describeFiles(runDir, join(runDir, 'data/'));
-    await writeManifest(runDir, { format: 'pickup-manifest/1', runId, host: 'bench', pickupVersion: 'bench', status: 'complete', startedAt: '', finishedAt: '', sources: [{ name: 'data', plugin: 'bench', pluginVersion: '0', status: 'ok', problems: [], startedAt: '', finishedAt: '', files }] });
+    await writeManifest(runDir, {
+      format: 'pickup-manifest/1',
+      runId,
+      host: 'bench',
+      pickupVersion: 'bench',
+      status: 'complete',
+      startedAt: '',
+      finishedAt: '',
+      sources: [
+        {
+          name: 'data',
+          plugin: 'bench',
+          pluginVersion: '0',
+          status: 'ok',
+          problems: [],
+          startedAt: '',
+          finishedAt: '',
+          files,
+        },
+      ],
+    });
     return { dir: runDir, paths: files.map((file) => join(runDir, file.path)) };
   },
 };
@@ -107,7 +149,9 @@ const skipped = [];
 try {
   for (const c of selected) {
     if (c.needsServers && !ctx.servers) {
-      skipped.push(`${c.title}: skipped, the test servers did not start (run as root: bash scripts/test-servers.sh start)`);
+      skipped.push(
+        `${c.title}: skipped, the test servers did not start (run as root: bash scripts/test-servers.sh start)`,
+      );
       continue;
     }
     log(`running ${c.title} (${runs} run(s) each) ...`);
@@ -122,8 +166,25 @@ try {
 }
 
 const cpu = cpus();
-console.log(`Pickup benchmarks: ${new Date().toISOString().slice(0, 10)}, Node ${process.versions.node}, ${cpu.length} cores (${cpu[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+console.log(
+  `Pickup benchmarks: ${new Date().toISOString().slice(0, 10)}, Node ${process.versions.node}, ${cpu.length} cores (${cpu[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+);
 console.log(`scale ${scale}, median of ${runs} run(s), gzip level ${ctx.level}, data in ${values.data}\n`);
 console.log(formatTable(rows));
 for (const line of skipped) console.log(`\n${line}`);
-if (values.json) await writeFile(values.json, JSON.stringify({ scale, runs, node: process.versions.node, cores: cpu.length, rows: rows.map(({ last, ...row }) => row), skipped }, null, 2));
+if (values.json)
+  await writeFile(
+    values.json,
+    JSON.stringify(
+      {
+        scale,
+        runs,
+        node: process.versions.node,
+        cores: cpu.length,
+        rows: rows.map(({ last, ...row }) => row),
+        skipped,
+      },
+      null,
+      2,
+    ),
+  );

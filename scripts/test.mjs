@@ -31,10 +31,14 @@ for (const [index, runtime] of runtimes.entries()) {
   const output = join(resultsDir, `run-${index}.json`);
   console.log(`\n=== tests on ${runtime.label} ===`);
   const [command, ...prefix] = runtime.command;
-  const run = spawnSync(command, [...prefix, vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile=${output}`, ...filters], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const run = spawnSync(
+    command,
+    [...prefix, vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile=${output}`, ...filters],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   let report;
   try {
     report = JSON.parse(readFileSync(output, 'utf8'));
@@ -44,7 +48,9 @@ for (const [index, runtime] of runtimes.entries()) {
     continue;
   }
   const { failed, skipped } = countFailures(report);
-  console.log(`${runtime.label}: ${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  console.log(
+    `${runtime.label}: ${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`,
+  );
   totals.passed += report.numPassedTests;
   totals.failed += failed;
   totals.skipped += skipped;
@@ -64,14 +70,21 @@ function failedTests(report, label) {
   for (const file of report.testResults) {
     const where = file.name.startsWith(root) ? file.name.slice(root.length + 1) : file.name;
     const failed = file.assertionResults.filter((test) => test.status === 'failed');
-    for (const test of failed) lines.push(`  ${label} ${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    for (const test of failed)
+      lines.push(`  ${label} ${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
     if (file.status === 'failed' && failed.length === 0) lines.push(`  ${label} ${where}: ${firstLine(file.message)}`);
   }
   return lines;
 }
 
 function firstLine(text) {
-  return (text ?? '').split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 300) ?? '';
+  return (
+    (text ?? '')
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim()
+      .slice(0, 300) ?? ''
+  );
 }
 
 /**
@@ -91,4 +104,3 @@ function countFailures(report) {
   }
   return { failed, skipped };
 }
-

@@ -9,12 +9,19 @@ const run = promisify(execFile);
  */
 export function resticBy(repository: string, env: Record<string, string>) {
   const restic = async (...args: string[]) =>
-    (await run('restic', ['--repo', repository, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 })).stdout;
+    (
+      await run('restic', ['--repo', repository, ...args], {
+        env: { ...process.env, ...env },
+        maxBuffer: 64 * 1024 * 1024,
+      })
+    ).stdout;
   return {
     restic,
     /** The snapshots of `host` (all hosts without one), as restic lists them. */
     async snapshots(host?: string): Promise<{ id: string; hostname: string; tags?: string[]; paths: string[] }[]> {
-      return JSON.parse((await restic('snapshots', '--json', '--no-lock', ...(host ? ['--host', host] : []))) || '[]') ?? [];
+      return (
+        JSON.parse((await restic('snapshots', '--json', '--no-lock', ...(host ? ['--host', host] : []))) || '[]') ?? []
+      );
     },
     /** The paths of one snapshot's files and folders. */
     async paths(snapshot: string): Promise<string[]> {

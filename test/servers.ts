@@ -9,7 +9,8 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** How to reach the test servers that scripts/test-servers.sh started. */
 export function testServers(): Record<string, string> {
   const file = join(repoRoot, '.test-servers/env');
-  if (!existsSync(file)) throw new Error(`no test servers: run scripts/test-servers.sh start (as root) first; ${file} is missing`);
+  if (!existsSync(file))
+    throw new Error(`no test servers: run scripts/test-servers.sh start (as root) first; ${file} is missing`);
   return Object.fromEntries(
     readFileSync(file, 'utf8')
       .split('\n')
@@ -40,10 +41,28 @@ export function postgres(): Postgres {
   return {
     ...server,
     sql: (database, sql) =>
-      execFileSync(join(server.bin, 'psql'), ['-h', server.host, '-p', String(server.port), '-U', server.user, '-d', database, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], {
-        env: { ...process.env, PGPASSWORD: server.password, PGOPTIONS: '-c client_min_messages=warning' },
-        encoding: 'utf8',
-      }).trim(),
+      execFileSync(
+        join(server.bin, 'psql'),
+        [
+          '-h',
+          server.host,
+          '-p',
+          String(server.port),
+          '-U',
+          server.user,
+          '-d',
+          database,
+          '-v',
+          'ON_ERROR_STOP=1',
+          '-At',
+          '-c',
+          sql,
+        ],
+        {
+          env: { ...process.env, PGPASSWORD: server.password, PGOPTIONS: '-c client_min_messages=warning' },
+          encoding: 'utf8',
+        },
+      ).trim(),
   };
 }
 
@@ -65,9 +84,24 @@ export function mariadb(): Mariadb {
     user: env.PICKUP_TEST_MY_USER!,
     password: env.PICKUP_TEST_MY_PASSWORD!,
     sql: (sql, database) =>
-      execFileSync('mariadb', ['--no-defaults', '-S', socket, '-uroot', '--default-character-set=utf8mb4', '--batch', '--skip-column-names', ...(database ? [database] : []), '-e', sql], {
-        encoding: 'utf8',
-      }).trim(),
+      execFileSync(
+        'mariadb',
+        [
+          '--no-defaults',
+          '-S',
+          socket,
+          '-uroot',
+          '--default-character-set=utf8mb4',
+          '--batch',
+          '--skip-column-names',
+          ...(database ? [database] : []),
+          '-e',
+          sql,
+        ],
+        {
+          encoding: 'utf8',
+        },
+      ).trim(),
   };
 }
 
@@ -138,7 +172,8 @@ export interface S3 {
 /** The S3 server scripts/ceph-s3.sh starts (scripts/test-servers.sh starts it with the others). */
 export function s3(): S3 {
   const env = testServers();
-  if (!env.PICKUP_TEST_S3_ENDPOINT) throw new Error('no S3 server in .test-servers/env: run scripts/test-servers.sh start (as root) again');
+  if (!env.PICKUP_TEST_S3_ENDPOINT)
+    throw new Error('no S3 server in .test-servers/env: run scripts/test-servers.sh start (as root) again');
   return {
     endpoint: env.PICKUP_TEST_S3_ENDPOINT,
     region: env.PICKUP_TEST_S3_REGION!,

@@ -11,7 +11,9 @@ export const title = 'encryption vs age -r';
 export async function run(ctx) {
   const data = await ctx.data('transfer');
   const input = await ctx.bytesOf(data);
-  const recipient = /public key: (age1\S+)/.exec(execFileSync('age-keygen', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))[1];
+  const recipient = /public key: (age1\S+)/.exec(
+    execFileSync('age-keygen', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+  )[1];
   const stage = join(ctx.scratch, 'stage');
   const copyIn = async () => {
     await ctx.clean(stage);
@@ -19,7 +21,11 @@ export async function run(ctx) {
   };
   const ageEach = `for f in "$1"/*; do sha256sum "$f" >/dev/null && age -r "$2" -o "$f.age" "$f" && sha256sum "$f.age" >/dev/null && rm "$f" || exit 1; done`;
   const [age, pickup] = await ctx.compare([
-    { label: 'sha256sum, age -r, sha256sum, file by file', prepare: copyIn, run: () => ctx.measure('sh', ['-c', ageEach, 'sh', stage, recipient]) },
+    {
+      label: 'sha256sum, age -r, sha256sum, file by file',
+      prepare: copyIn,
+      run: () => ctx.measure('sh', ['-c', ageEach, 'sh', stage, recipient]),
+    },
     { label: 'pickup encryption', prepare: copyIn, run: () => ctx.node('lib/encrypt-stage.mjs', [stage, recipient]) },
   ]);
   await ctx.clean(stage);

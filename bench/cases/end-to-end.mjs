@@ -8,7 +8,10 @@ export const title = 'pickup run, folder to folder target';
 
 export async function run(ctx) {
   const rows = [];
-  for (const [setName, label] of [['mixedSmall', '~100 MB'], ['mixed', '~1 GB']]) {
+  for (const [setName, label] of [
+    ['mixedSmall', '~100 MB'],
+    ['mixed', '~1 GB'],
+  ]) {
     const data = await ctx.data(setName);
     const input = await ctx.bytesOf(data);
     const project = join(ctx.scratch, 'project');
@@ -21,7 +24,15 @@ export async function run(ctx) {
           await ctx.clean(join(ctx.scratch, 'hand'));
           await mkdir(join(ctx.scratch, 'hand/staging'), { recursive: true });
         },
-        run: () => ctx.measure('sh', ['-c', byHand, 'sh', data, join(ctx.scratch, 'hand/staging'), join(ctx.scratch, 'hand/target')]),
+        run: () =>
+          ctx.measure('sh', [
+            '-c',
+            byHand,
+            'sh',
+            data,
+            join(ctx.scratch, 'hand/staging'),
+            join(ctx.scratch, 'hand/target'),
+          ]),
       },
       {
         label: 'pickup run',
@@ -30,7 +41,10 @@ export async function run(ctx) {
           await mkdir(project, { recursive: true });
           const sources = [{ name: 'data', use: 'folder', with: { path: data, gzipLevel: ctx.level } }];
           const targets = [{ name: 'disk', use: 'folder', with: { path: './backups', createPath: true } }];
-          await writeFile(config, JSON.stringify({ sources, targets, staging: join(ctx.scratch, 'staging'), log: { dir: './logs' } }));
+          await writeFile(
+            config,
+            JSON.stringify({ sources, targets, staging: join(ctx.scratch, 'staging'), log: { dir: './logs' } }),
+          );
           await ctx.linkPlugins(project);
         },
         run: () => ctx.measure(process.execPath, [ctx.bin, '--quiet', '--config', config]),

@@ -21,7 +21,12 @@ export async function run(ctx) {
     {
       label: 'pickup folder-split source',
       prepare: () => ctx.clean(stage),
-      run: () => ctx.node('lib/source-stage.mjs', [join(ctx.repo, 'packages/source-folder-split'), JSON.stringify({ path: data, gzipLevel: ctx.level }), stage]),
+      run: () =>
+        ctx.node('lib/source-stage.mjs', [
+          join(ctx.repo, 'packages/source-folder-split'),
+          JSON.stringify({ path: data, gzipLevel: ctx.level }),
+          stage,
+        ]),
     },
   ]);
   let loopBytes = 0;

@@ -8,7 +8,10 @@ export const title = 'folder source vs tar -czf';
 
 export async function run(ctx) {
   const rows = [];
-  for (const [setName, label] of [['mixed', 'mixed tree'], ['manyFiles', '100,000 small files']]) {
+  for (const [setName, label] of [
+    ['mixed', 'mixed tree'],
+    ['manyFiles', '100,000 small files'],
+  ]) {
     const data = await ctx.data(setName);
     const input = await ctx.bytesOf(data);
     const tarOut = join(ctx.scratch, 'tar.tar.gz');
@@ -22,17 +25,33 @@ export async function run(ctx) {
       {
         label: `pickup folder source (gzipLevel ${ctx.level})`,
         prepare: () => ctx.clean(stage),
-        run: () => ctx.node('lib/source-stage.mjs', [join(ctx.repo, 'packages/source-folder'), JSON.stringify({ path: data, gzipLevel: ctx.level }), stage]),
+        run: () =>
+          ctx.node('lib/source-stage.mjs', [
+            join(ctx.repo, 'packages/source-folder'),
+            JSON.stringify({ path: data, gzipLevel: ctx.level }),
+            stage,
+          ]),
       },
       {
         label: 'pickup folder source (compression zstd)',
         prepare: () => ctx.clean(stage),
-        run: () => ctx.node('lib/source-stage.mjs', [join(ctx.repo, 'packages/source-folder'), JSON.stringify({ path: data, compression: 'zstd' }), stage]),
+        run: () =>
+          ctx.node('lib/source-stage.mjs', [
+            join(ctx.repo, 'packages/source-folder'),
+            JSON.stringify({ path: data, compression: 'zstd' }),
+            stage,
+          ]),
       },
     ]);
     const [tar, pickup, zstd] = results;
     rows.push(
-      { group: `${title}, ${label}`, ...tar, inputBytes: input, outputBytes: (await stat(tarOut)).size, reference: true },
+      {
+        group: `${title}, ${label}`,
+        ...tar,
+        inputBytes: input,
+        outputBytes: (await stat(tarOut)).size,
+        reference: true,
+      },
       { group: `${title}, ${label}`, ...pickup, inputBytes: input, outputBytes: stagedBytes(pickup) },
       { group: `${title}, ${label}`, ...zstd, inputBytes: input, outputBytes: stagedBytes(zstd) },
     );

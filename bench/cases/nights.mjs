@@ -37,7 +37,11 @@ async function pickupContender(ctx, { label, project: projectName, sources, targ
   const config = join(project, 'pickup.config.ts');
   const body = { sources, targets: [target], staging: './staging', log: { dir: './logs' } };
   await writeFile(config, `export default ${JSON.stringify(body, null, 2)};\n`);
-  return { label, store, run: () => ctx.measure(process.execPath, [ctx.bin, 'run', '--quiet', '--config', config], { cwd: project, env }) };
+  return {
+    label,
+    store,
+    run: () => ctx.measure(process.execPath, [ctx.bin, 'run', '--quiet', '--config', config], { cwd: project, env }),
+  };
 }
 
 /** restic by hand: the tree, then pg_dump's plain output through --stdin, each a snapshot of its own. */
@@ -47,7 +51,12 @@ if [ "$1" = 1 ]; then restic init --quiet; fi
 restic backup --quiet "$2"
 "$3/pg_dump" -h "$4" -p "$5" -U "$6" "$7" | restic backup --quiet --stdin --stdin-filename db.sql`;
   const args = [tree, pg.bin, pg.host, String(pg.port), pg.user, database];
-  const resticEnv = { ...env, RESTIC_REPOSITORY: repository, RESTIC_PASSWORD_FILE: passwordFile, PGPASSWORD: pg.password };
+  const resticEnv = {
+    ...env,
+    RESTIC_REPOSITORY: repository,
+    RESTIC_PASSWORD_FILE: passwordFile,
+    PGPASSWORD: pg.password,
+  };
   return {
     label: 'restic backup (reference)',
     reference: true,
@@ -79,7 +88,11 @@ export async function run(ctx) {
   const db = workingDatabase(pg, ctx.scale, ctx.log);
   try {
     const login = { host: pg.host, port: pg.port, user: pg.user, passwordFile: pgPassword, binDir: pg.bin };
-    const postgres = (format) => ({ name: 'db', use: 'postgres', with: { ...login, databases: [db.database], globals: false, ...format } });
+    const postgres = (format) => ({
+      name: 'db',
+      use: 'postgres',
+      with: { ...login, databases: [db.database], globals: false, ...format },
+    });
     const folder = (compression) => ({ name: 'files', use: 'folder', with: { path: tree, ...compression } });
     const contenders = [
       await pickupContender(ctx, {
@@ -94,7 +107,11 @@ export async function run(ctx) {
         label: 'pickup run, ftp target (gzip, pg custom)',
         project: 'to-ftp',
         sources: [folder(), postgres()],
-        target: { name: 'ftp', use: 'ftp', with: { host: ftp.host, port: ftp.port, user: ftp.user, passwordFile: ftpPassword, path: remote } },
+        target: {
+          name: 'ftp',
+          use: 'ftp',
+          with: { host: ftp.host, port: ftp.port, user: ftp.user, passwordFile: ftpPassword, path: remote },
+        },
         store: join(ftp.home, remote),
         env,
       }),
@@ -102,7 +119,11 @@ export async function run(ctx) {
         label: 'pickup run, restic target (tar, pg plain)',
         project: 'to-restic',
         sources: [folder({ compression: 'none' }), postgres({ format: 'plain' })],
-        target: { name: 'vault', use: 'restic', with: { repository: './repo', passwordFile: resticPassword, init: true } },
+        target: {
+          name: 'vault',
+          use: 'restic',
+          with: { repository: './repo', passwordFile: resticPassword, init: true },
+        },
         store: join(ctx.scratch, 'to-restic/repo'),
         env,
       }),
@@ -159,6 +180,7 @@ async function rowsOf(group, contenders, samples) {
     });
   }
   const restic = rows.find((row) => row.label.includes('restic target'));
-  for (const row of rows.filter((row) => !row.label.includes('restic'))) row.note += `; stored ${(row.storedBytes / restic.storedBytes).toFixed(1)}x the restic target's`;
+  for (const row of rows.filter((row) => !row.label.includes('restic')))
+    row.note += `; stored ${(row.storedBytes / restic.storedBytes).toFixed(1)}x the restic target's`;
   return rows;
 }

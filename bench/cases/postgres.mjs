@@ -12,10 +12,14 @@ const DATABASE = 'pickup_bench_v1';
 /** A database of about 300 MB at scale 1 (orders with text and numbers), made once and kept. */
 function ensureDatabase(pg, scale, log) {
   const psql = (database, sql) =>
-    execFileSync(join(pg.bin, 'psql'), ['-h', pg.host, '-p', String(pg.port), '-U', pg.user, '-d', database, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], {
-      env: { ...process.env, PGPASSWORD: pg.password },
-      encoding: 'utf8',
-    }).trim();
+    execFileSync(
+      join(pg.bin, 'psql'),
+      ['-h', pg.host, '-p', String(pg.port), '-U', pg.user, '-d', database, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql],
+      {
+        env: { ...process.env, PGPASSWORD: pg.password },
+        encoding: 'utf8',
+      },
+    ).trim();
   const database = `${DATABASE}_${String(scale).replace('.', '_')}`;
   const rows = Math.max(1000, Math.round(2_000_000 * scale));
   if (psql('postgres', `SELECT count(*) FROM pg_database WHERE datname = '${database}'`) === '1') {
@@ -42,20 +46,33 @@ export async function run(ctx) {
   await writeFile(password, `${pg.password}\n`, { mode: 0o600 });
   const dumpOut = join(ctx.scratch, 'dump.pgdump');
   const stage = join(ctx.scratch, 'stage');
-  const options = { host: pg.host, port: pg.port, user: pg.user, passwordFile: password, databases: [database], globals: false, binDir: pg.bin };
+  const options = {
+    host: pg.host,
+    port: pg.port,
+    user: pg.user,
+    passwordFile: password,
+    databases: [database],
+    globals: false,
+    binDir: pg.bin,
+  };
   const [dump, pickup] = await ctx.compare([
     {
       label: 'pg_dump -Fc',
       prepare: () => ctx.clean(dumpOut),
       run: () =>
-        ctx.measure(join(pg.bin, 'pg_dump'), ['-Fc', '-h', pg.host, '-p', String(pg.port), '-U', pg.user, '-f', dumpOut, database], {
-          env: { PGPASSWORD: pg.password },
-        }),
+        ctx.measure(
+          join(pg.bin, 'pg_dump'),
+          ['-Fc', '-h', pg.host, '-p', String(pg.port), '-U', pg.user, '-f', dumpOut, database],
+          {
+            env: { PGPASSWORD: pg.password },
+          },
+        ),
     },
     {
       label: 'pickup postgres source',
       prepare: () => ctx.clean(stage),
-      run: () => ctx.node('lib/source-stage.mjs', [join(ctx.repo, 'packages/source-postgres'), JSON.stringify(options), stage]),
+      run: () =>
+        ctx.node('lib/source-stage.mjs', [join(ctx.repo, 'packages/source-postgres'), JSON.stringify(options), stage]),
     },
   ]);
   const size = (await stat(dumpOut)).size;

@@ -11,7 +11,10 @@ export async function run(ctx) {
     [
       { label: 'node -e 0', run: () => ctx.measure(process.execPath, ['-e', '0']) },
       { label: 'pickup --version', run: () => ctx.measure(process.execPath, [ctx.bin, '--version']) },
-      { label: 'pickup check (quickstart)', run: () => ctx.measure(process.execPath, [ctx.bin, 'check', '--config', config]) },
+      {
+        label: 'pickup check (quickstart)',
+        run: () => ctx.measure(process.execPath, [ctx.bin, 'check', '--config', config]),
+      },
     ],
     runs,
   );

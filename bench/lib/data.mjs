@@ -24,7 +24,8 @@ async function writeRandom(path, size, seed) {
   const zeros = Buffer.alloc(4 * 1024 * 1024);
   const file = await open(path, 'w');
   try {
-    for (let left = size; left > 0; left -= zeros.length) await file.write(cipher.update(zeros.subarray(0, Math.min(zeros.length, left))));
+    for (let left = size; left > 0; left -= zeros.length)
+      await file.write(cipher.update(zeros.subarray(0, Math.min(zeros.length, left))));
   } finally {
     await file.close();
   }
@@ -53,8 +54,13 @@ async function writeLog(path, size, seed) {
       const lines = [];
       for (let i = 0; i < 2000; i++) {
         second += Math.floor(random() * 3);
-        const words = Array.from({ length: 4 + Math.floor(random() * 8) }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
-        lines.push(`${new Date(second * 1000).toISOString()} ${random() < 0.9 ? 'INFO' : 'WARN'} [worker-${Math.floor(random() * 32)}] id=${Math.floor(random() * 1e9).toString(16)} ${words} ms=${Math.floor(random() * 5000)}\n`);
+        const words = Array.from(
+          { length: 4 + Math.floor(random() * 8) },
+          () => WORDS[Math.floor(random() * WORDS.length)],
+        ).join(' ');
+        lines.push(
+          `${new Date(second * 1000).toISOString()} ${random() < 0.9 ? 'INFO' : 'WARN'} [worker-${Math.floor(random() * 32)}] id=${Math.floor(random() * 1e9).toString(16)} ${words} ms=${Math.floor(random() * 5000)}\n`,
+        );
       }
       const chunk = Buffer.from(lines.join(''));
       const part = chunk.subarray(0, Math.min(chunk.length, size - written));
@@ -146,7 +152,10 @@ export function dataSets(root, scale) {
         for (let i = 0; i < files; i++) {
           const folder = join(dir, 'text', `dir-${String(Math.floor(i / 250)).padStart(2, '0')}`);
           if (i % 250 === 0) await mkdir(folder, { recursive: true });
-          await writeFile(join(folder, `doc-${String(i).padStart(5, '0')}.txt`), wordText(random, logUniformSize(random, 64, 64 * 1024)));
+          await writeFile(
+            join(folder, `doc-${String(i).padStart(5, '0')}.txt`),
+            wordText(random, logUniformSize(random, 64, 64 * 1024)),
+          );
         }
         await mkdir(join(dir, 'logs'));
         for (let i = 0; i < 6; i++) await writeLog(join(dir, 'logs', `service-${i}.log`), mb(14), 51 + i);

@@ -5,6 +5,12 @@ import { encryptFolder } from '../../packages/core/dist/encryption/encrypt-files
 import { loadEncryption } from '../../packages/core/dist/encryption/keys.js';
 
 const [dir, recipient] = process.argv.slice(2);
-const encryption = await loadEncryption({ recipients: [recipient] }, (path) => path, (field) => field);
+const encryption = await loadEncryption(
+  { recipients: [recipient] },
+  (path) => path,
+  (field) => field,
+);
 const plain = await encryptFolder(dir, encryption, new AbortController().signal);
-process.stdout.write(JSON.stringify({ files: plain.size, bytes: [...plain.values()].reduce((sum, file) => sum + file.size, 0) }));
+process.stdout.write(
+  JSON.stringify({ files: plain.size, bytes: [...plain.values()].reduce((sum, file) => sum + file.size, 0) }),
+);

@@ -54,7 +54,10 @@ export async function changeTree(root, files, night) {
   const texts = files.filter((file) => file.startsWith('text/'));
   const additions = Math.max(1, Math.round(files.length * 0.001));
   for (let n = 0; n < additions; n++) {
-    const file = join(dirname(texts[Math.floor(random() * texts.length)]), `new-${String(night).padStart(2, '0')}-${n}.txt`);
+    const file = join(
+      dirname(texts[Math.floor(random() * texts.length)]),
+      `new-${String(night).padStart(2, '0')}-${n}.txt`,
+    );
     const data = wordText(random, logUniformSize(random, 64, 64 * 1024));
     await writeFile(join(root, file), data);
     files.push(file);

@@ -23,4 +23,6 @@ await plugin.backup({
 });
 const files = await describeFiles(runDir, dir);
 await logger.close();
-process.stdout.write(JSON.stringify({ files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0), warnings }));
+process.stdout.write(
+  JSON.stringify({ files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0), warnings }),
+);

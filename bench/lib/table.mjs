@@ -30,7 +30,16 @@ const OPTIONAL_COLUMNS = [
 /** Rows grouped by `group`; in each, the row marked `reference` is what the others are divided by. */
 export function formatTable(rows) {
   const optional = OPTIONAL_COLUMNS.filter((column) => rows.some((row) => row[column.key] !== undefined));
-  const header = ['case', 'run', 'median s', 'MB/s', 'output', 'peak RSS', 'time vs reference', ...optional.map((column) => column.title)];
+  const header = [
+    'case',
+    'run',
+    'median s',
+    'MB/s',
+    'output',
+    'peak RSS',
+    'time vs reference',
+    ...optional.map((column) => column.title),
+  ];
   const lines = [];
   for (const group of [...new Set(rows.map((row) => row.group))]) {
     const members = rows.filter((row) => row.group === group);

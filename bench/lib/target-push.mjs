@@ -10,7 +10,13 @@ const [pluginDir, optionsJson, runDir] = process.argv.slice(2);
 const plugin = (await import(pathToFileURL(resolve(pluginDir, 'dist/index.js')).href)).default;
 const logger = await createLogger({ quiet: true });
 const manifest = JSON.parse(await readFile(resolve(runDir, MANIFEST_FILE), 'utf8'));
-const run = { runId: manifest.runId, dir: resolve(runDir), files: manifestFiles(manifest), manifestFile: MANIFEST_FILE, manifest };
+const run = {
+  runId: manifest.runId,
+  dir: resolve(runDir),
+  files: manifestFiles(manifest),
+  manifestFile: MANIFEST_FILE,
+  manifest,
+};
 const result = await plugin.push({
   options: plugin.options.parse(JSON.parse(optionsJson)),
   name: 'bench',

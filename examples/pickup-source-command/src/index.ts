@@ -43,11 +43,14 @@ export default defineSource({
   /** Writes the output as the command printed it into the folder `to`. */
   async restore({ options: opts, files, to, force, signal }) {
     const stored = files.find((file) => file.path === storedName(opts));
-    if (!stored) throw new Error(`the backup holds no ${storedName(opts)} (it has: ${files.map((file) => file.path).join(', ')})`);
+    if (!stored)
+      throw new Error(`the backup holds no ${storedName(opts)} (it has: ${files.map((file) => file.path).join(', ')})`);
     const folder = resolve(to);
     await prepareRestoreFolder(folder, force);
     const steps = [createReadStream(stored.localPath), ...(opts.gzipLevel > 0 ? [createGunzip()] : [])];
-    await pipeline([...steps, createWriteStream(join(folder, opts.file), { flags: force ? 'w' : 'wx', mode: 0o600 })], { signal });
+    await pipeline([...steps, createWriteStream(join(folder, opts.file), { flags: force ? 'w' : 'wx', mode: 0o600 })], {
+      signal,
+    });
   },
 });
 

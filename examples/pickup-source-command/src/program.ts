@@ -10,9 +10,17 @@ import { OptionError } from '@pickup/core/plugin';
 export async function findProgram(program: string, resolvePath: (path: string) => string): Promise<string> {
   const candidates = program.includes('/')
     ? [resolvePath(program)]
-    : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((folder) => join(folder, program));
+    : (process.env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((folder) => join(folder, program));
   for (const candidate of candidates) if (await isExecutableFile(candidate)) return candidate;
-  throw new OptionError('command', program.includes('/') ? `${candidates[0]} is not an executable file` : `${program} was not found in PATH (${process.env.PATH ?? ''})`);
+  throw new OptionError(
+    'command',
+    program.includes('/')
+      ? `${candidates[0]} is not an executable file`
+      : `${program} was not found in PATH (${process.env.PATH ?? ''})`,
+  );
 }
 
 async function isExecutableFile(path: string): Promise<boolean> {

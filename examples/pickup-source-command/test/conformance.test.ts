@@ -6,7 +6,8 @@ import command, { type CommandSourceOptions } from '../src/index.js';
 
 // Prints a variable from `env`, the folder it runs in, and a few hundred kB of lines.
 const script = 'printf "%s\\n" "$GREETING"; pwd; seq 1 100000';
-const expected = (workDir: string) => `grüß dich\n${workDir}\n${Array.from({ length: 100000 }, (_, i) => `${i + 1}\n`).join('')}`;
+const expected = (workDir: string) =>
+  `grüß dich\n${workDir}\n${Array.from({ length: 100000 }, (_, i) => `${i + 1}\n`).join('')}`;
 
 for (const gzipLevel of [6, 0]) {
   describeSource(command, {
@@ -29,7 +30,10 @@ for (const gzipLevel of [6, 0]) {
 describeSource(command, {
   setup: (workDir) => ({
     options: { command: ['echo', 'hello'] },
-    restore: { to: join(workDir, 'restored'), verify: async (to) => expect(await readFile(join(to, 'output'), 'utf8')).toBe('hello\n') },
+    restore: {
+      to: join(workDir, 'restored'),
+      verify: async (to) => expect(await readFile(join(to, 'output'), 'utf8')).toBe('hello\n'),
+    },
   }),
   broken: () => ({ options: { command: ['no-such-program-anywhere'] } }),
 });
@@ -41,7 +45,11 @@ describe('pickup-source-command', () => {
       const warnings: string[] = [];
       await mkdir(join(harness.workDir, 'out'));
       const context = harness.context<CommandSourceOptions>(command, 'nothing', { command: ['true'] });
-      await command.backup({ ...context, dir: join(harness.workDir, 'out'), warn: (message) => warnings.push(message) });
+      await command.backup({
+        ...context,
+        dir: join(harness.workDir, 'out'),
+        warn: (message) => warnings.push(message),
+      });
       expect(warnings).toEqual(['true printed nothing; is that right?']);
     } finally {
       await harness.close();

@@ -102,7 +102,10 @@ export async function extractTarGz(archive: string, into: string, options: Extra
   const compression = await compressionOf(archive);
   const zstd = compression === 'zstd' ? zstdStream({ decompress: true }, options.signal) : undefined;
   const decompressing = compression === 'none' ? [] : [zstd ? zstd.stream : createGunzip()];
-  const reading = pipeline([createReadStream(archive), ...decompressing, extract], options.signal ? { signal: options.signal } : {});
+  const reading = pipeline(
+    [createReadStream(archive), ...decompressing, extract],
+    options.signal ? { signal: options.signal } : {},
+  );
   await Promise.all([reading.then(() => zstd?.finished), consume]);
   // Folders last, deepest first: writing into a folder changes its mtime, and a read-only one would refuse.
   for (const folder of folders.reverse()) {
@@ -117,7 +120,13 @@ export async function extractTarGz(archive: string, into: string, options: Extra
 function safeRelative(name: string): string {
   const trimmed = name.replace(/\/+$/, '');
   const normal = posix.normalize(trimmed);
-  if (trimmed === '' || posix.isAbsolute(trimmed) || normal === '..' || normal.startsWith('../') || trimmed.split('/').includes('..')) {
+  if (
+    trimmed === '' ||
+    posix.isAbsolute(trimmed) ||
+    normal === '..' ||
+    normal.startsWith('../') ||
+    trimmed.split('/').includes('..')
+  ) {
     throw new Error(`the archive entry "${name}" points outside the destination; refusing to restore it`);
   }
   return normal;
@@ -137,7 +146,8 @@ async function ensureParents(into: string, relative: string): Promise<void> {
     current = join(current, part);
     const stats = await lstat(current).catch(() => undefined);
     if (!stats) await mkdir(current, { mode: 0o700 });
-    else if (stats.isSymbolicLink()) throw new Error(`the archive entry "${relative}" would be written through the symlink ${current}; refusing`);
+    else if (stats.isSymbolicLink())
+      throw new Error(`the archive entry "${relative}" would be written through the symlink ${current}; refusing`);
     else if (!stats.isDirectory()) throw new Error(`the archive entry "${relative}" needs ${current} to be a folder`);
   }
 }

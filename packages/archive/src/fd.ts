@@ -15,10 +15,13 @@ export const lstatPath = (path: string): Stats => lstatSync(path);
 /** Reads all of a small file into `buffer` (fewer bytes if it shrank); returns how many were read. */
 export function readSmall(fd: number, buffer: Buffer): number {
   let filled = 0;
-  for (let read = -1; read !== 0 && filled < buffer.length; filled += read) read = readSync(fd, buffer, filled, buffer.length - filled, filled);
+  for (let read = -1; read !== 0 && filled < buffer.length; filled += read)
+    read = readSync(fd, buffer, filled, buffer.length - filled, filled);
   return filled;
 }
 
 /** One chunk of a big file, read on the thread pool. */
 export const readChunk = (fd: number, buffer: Buffer, position: number): Promise<number> =>
-  new Promise((resolve, reject) => read(fd, buffer, 0, buffer.length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
+  new Promise((resolve, reject) =>
+    read(fd, buffer, 0, buffer.length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))),
+  );

@@ -38,14 +38,22 @@ export interface ArchiveOptions {
  * Warns when the folder to back up is empty: an unmounted data disk looks just like that, and a
  * "good" empty backup would let retention remove the last real ones (a partial one never does).
  */
-export async function warnIfEmpty(root: string, options: ArchiveOptions, warn: (message: string) => void): Promise<void> {
+export async function warnIfEmpty(
+  root: string,
+  options: ArchiveOptions,
+  warn: (message: string) => void,
+): Promise<void> {
   if (!options.allowEmpty && (await readdir(root)).length === 0) {
     warn(`folder ${root} is empty (is its disk mounted?); set allowEmpty: true if it may be`);
   }
 }
 
 /** The `onProblem` of `writeTarGz` for these options: a warning (source partial), or the end of the backup. */
-export function problemHandler(root: string, options: ArchiveOptions, warn: (message: string) => void): (path: string, problem: string) => void {
+export function problemHandler(
+  root: string,
+  options: ArchiveOptions,
+  warn: (message: string) => void,
+): (path: string, problem: string) => void {
   return (path, problem) => {
     const message = `${join(root, path)} ${problem}`;
     if (options.onUnreadable === 'fail') throw new Error(`${message} (onUnreadable is "fail")`);

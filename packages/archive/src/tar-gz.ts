@@ -49,14 +49,16 @@ export async function writeTarGz(root: string, destination: string, options: Tar
     abort.abort(reason);
   };
   const onOuterAbort = () => stop(options.signal?.reason);
-  if (options.signal?.aborted) onOuterAbort(); // an abort event that already fired will not fire again
+  if (options.signal?.aborted)
+    onOuterAbort(); // an abort event that already fired will not fire again
   else options.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
   const pack = tar.pack();
   const output = createWriteStream(destination, { flags: 'wx', mode: 0o600 });
   const hashing = hashingStream(); // the manifest's sha256, without reading the archive again
   const zstd = options.compression === 'zstd' ? zstdStream({ level: options.zstdLevel ?? 3 }, abort.signal) : undefined;
-  const compressor = options.compression === 'none' ? undefined : zstd ? zstd.stream : createDeterministicGzip(options.gzipLevel ?? 6);
+  const compressor =
+    options.compression === 'none' ? undefined : zstd ? zstd.stream : createDeterministicGzip(options.gzipLevel ?? 6);
   const piping = compressor
     ? pipeline(pack, compressor, hashing.stream, output, { signal: abort.signal })
     : pipeline(pack, hashing.stream, output, { signal: abort.signal });
@@ -67,7 +69,11 @@ export async function writeTarGz(root: string, destination: string, options: Tar
   const packing: Packing = { pack, stats, onProblem: options.onProblem, onProgress, signal: abort.signal };
   const producing = (async () => {
     const onError = (path: string, error: NodeJS.ErrnoException) => options.onProblem(path, describeError(error));
-    const entries = walk(root, { exclude: options.exclude ?? [], onError, ...(options.only ? { only: options.only } : {}) });
+    const entries = walk(root, {
+      exclude: options.exclude ?? [],
+      onError,
+      ...(options.only ? { only: options.only } : {}),
+    });
     for await (const entry of entries) {
       abort.signal.throwIfAborted();
       if (await addEntry(packing, await prepareEntry(entry))) stats.entries++;
@@ -171,7 +177,8 @@ async function addEntry(packing: Packing, prepared: Prepared): Promise<boolean> 
     return false;
   }
   if (lstats.isDirectory()) return addHeader(pack, { ...headerOf(`${path}/`, lstats), type: 'directory' });
-  if (lstats.isSymbolicLink()) return addHeader(pack, { ...headerOf(path, lstats), type: 'symlink', linkname: prepared.linkname! });
+  if (lstats.isSymbolicLink())
+    return addHeader(pack, { ...headerOf(path, lstats), type: 'symlink', linkname: prepared.linkname! });
   if (lstats.isFile()) return addFile(packing, prepared);
   if (lstats.isFIFO()) return addHeader(pack, { ...headerOf(path, lstats), type: 'fifo' });
   if (lstats.isCharacterDevice() || lstats.isBlockDevice()) {
@@ -184,9 +191,11 @@ async function addEntry(packing: Packing, prepared: Prepared): Promise<boolean> 
 async function addFile({ pack, stats, onProblem, onProgress, signal }: Packing, prepared: Prepared): Promise<boolean> {
   const { entry, fd, content } = prepared;
   const size = prepared.stats!.size;
-  const onShrink = (missing: number) => onProblem(entry.path, `shrank by ${missing} bytes while being read; the rest was filled with zeros`);
+  const onShrink = (missing: number) =>
+    onProblem(entry.path, `shrank by ${missing} bytes while being read; the rest was filled with zeros`);
   try {
-    const data = fd !== undefined ? counted(readExactly(fd, size, onShrink), stats, onProgress) : padded(content!, size, onShrink);
+    const data =
+      fd !== undefined ? counted(readExactly(fd, size, onShrink), stats, onProgress) : padded(content!, size, onShrink);
     await writeEntry(pack, { ...headerOf(entry.path, prepared.stats!), type: 'file', size }, data, signal);
   } finally {
     await release(prepared);
@@ -197,7 +206,11 @@ async function addFile({ pack, stats, onProblem, onProgress, signal }: Packing, 
 }
 
 /** A big file's chunks, each reported as progress as it goes by. */
-async function* counted(chunks: AsyncIterable<Buffer>, stats: TarGzStats, onProgress: Packing['onProgress']): AsyncGenerator<Buffer> {
+async function* counted(
+  chunks: AsyncIterable<Buffer>,
+  stats: TarGzStats,
+  onProgress: Packing['onProgress'],
+): AsyncGenerator<Buffer> {
   let read = 0;
   for await (const chunk of chunks) {
     read += chunk.length;
@@ -242,7 +255,12 @@ interface EntrySink {
 }
 
 /** Streams `content` into a new entry, waiting whenever the archive's reader is behind. */
-async function writeEntry(pack: tar.Pack, header: TarHeader, content: AsyncIterable<Buffer>, signal: AbortSignal): Promise<void> {
+async function writeEntry(
+  pack: tar.Pack,
+  header: TarHeader,
+  content: AsyncIterable<Buffer>,
+  signal: AbortSignal,
+): Promise<void> {
   let sink!: EntrySink;
   const done = new Promise<void>((resolve, reject) => {
     sink = pack.entry(header, (error) => (error ? reject(error) : resolve())) as unknown as EntrySink;

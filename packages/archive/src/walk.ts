@@ -71,7 +71,10 @@ async function listNames(folder: string, prefix: string, onError: WalkOptions['o
     if (Buffer.from(name, 'utf8').equals(raw)) names.push(name);
     else {
       const shown = prefix ? `${prefix}/${escapeName(raw)}` : escapeName(raw);
-      onError(shown, Object.assign(new Error('its name is not valid UTF-8; rename it to back it up'), { code: 'EILSEQ' }));
+      onError(
+        shown,
+        Object.assign(new Error('its name is not valid UTF-8; rename it to back it up'), { code: 'EILSEQ' }),
+      );
     }
   }
   return names;
@@ -81,7 +84,8 @@ async function listNames(folder: string, prefix: string, onError: WalkOptions['o
 export function escapeName(raw: Buffer): string {
   let text = '';
   const decoded = raw.toString('latin1');
-  for (let i = 0; i < raw.length; i++) text += raw[i]! < 0x20 || raw[i]! >= 0x7f ? `\\x${raw[i]!.toString(16).padStart(2, '0')}` : decoded[i];
+  for (let i = 0; i < raw.length; i++)
+    text += raw[i]! < 0x20 || raw[i]! >= 0x7f ? `\\x${raw[i]!.toString(16).padStart(2, '0')}` : decoded[i];
   return text;
 }
 

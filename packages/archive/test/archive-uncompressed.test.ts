@@ -1,6 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { lstat, lutimes, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import {
+  lstat,
+  lutimes,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeFiles } from '@pickup/core';
@@ -23,10 +35,13 @@ async function tree(root: string): Promise<void> {
   await mkdir(join(root, 'b'), { recursive: true });
   await writeFile(join(root, 'a/x.txt'), 'text\n');
   await writeFile(join(root, 'a/binary.bin'), Buffer.from([0, 1, 2, 0x1f, 0x8b, 0xff]));
-  await writeFile(join(root, 'b/big.bin'), createHash('sha512').update('seed').digest().toString('hex').repeat(20000), { mode: 0o640 });
+  await writeFile(join(root, 'b/big.bin'), createHash('sha512').update('seed').digest().toString('hex').repeat(20000), {
+    mode: 0o640,
+  });
   await writeFile(join(root, 'Zoë.txt'), 'ünïcödé');
   await symlink('a/x.txt', join(root, 'link'));
-  for (const path of ['a/x.txt', 'a/binary.bin', 'b/big.bin', 'Zoë.txt', 'a/empty', 'a', 'b']) await utimes(join(root, path), when, when);
+  for (const path of ['a/x.txt', 'a/binary.bin', 'b/big.bin', 'Zoë.txt', 'a/empty', 'a', 'b'])
+    await utimes(join(root, path), when, when);
   await lutimes(join(root, 'link'), when, when);
 }
 
@@ -39,7 +54,12 @@ async function describeTree(root: string, prefix = ''): Promise<string[]> {
     const mode = (stats.mode & 0o7777).toString(8);
     if (stats.isSymbolicLink()) lines.push(`${path} -> ${await readlink(join(root, path))}`);
     else if (stats.isDirectory()) lines.push(`${path}/ ${mode} ${stats.mtimeMs}`, ...(await describeTree(root, path)));
-    else lines.push(`${path} ${mode} ${stats.mtimeMs} ${createHash('sha256').update(await readFile(join(root, path))).digest('hex')}`);
+    else
+      lines.push(
+        `${path} ${mode} ${stats.mtimeMs} ${createHash('sha256')
+          .update(await readFile(join(root, path)))
+          .digest('hex')}`,
+      );
   }
   return lines;
 }
@@ -49,8 +69,14 @@ async function expectPlainTar(path: string): Promise<void> {
   expect((await readFile(path)).subarray(257, 262).toString()).toBe('ustar');
 }
 
-const sha = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
-const none = { compression: 'none' as const, onProblem: (path: string, problem: string) => expect.fail(`${path} ${problem}`) };
+const sha = async (path: string) =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
+const none = {
+  compression: 'none' as const,
+  onProblem: (path: string, problem: string) => expect.fail(`${path} ${problem}`),
+};
 const extracting = { onSkip: (path: string, why: string) => expect.fail(`${path} ${why}`) };
 
 describe("compression: 'none'", () => {
@@ -131,6 +157,8 @@ describe("compression: 'none'", () => {
   it('extractTarGz refuses a file that is no archive with a clear error', async () => {
     await writeFile(join(dir, 'garbage.tar'), 'this is not an archive at all, only text '.repeat(30));
     await mkdir(join(dir, 'into'));
-    await expect(extractTarGz(join(dir, 'garbage.tar'), join(dir, 'into'), extracting)).rejects.toThrow(/Invalid tar header/);
+    await expect(extractTarGz(join(dir, 'garbage.tar'), join(dir, 'into'), extracting)).rejects.toThrow(
+      /Invalid tar header/,
+    );
   });
 });

@@ -26,20 +26,34 @@ async function tree(root: string) {
 }
 
 const listing = (archive: string) => execFileSync('tar', ['-tzf', archive], { encoding: 'utf8' }).trim().split('\n');
-const sha = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+const sha = async (path: string) =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 
 describe('walk', () => {
   it('yields every entry in byte order of names, a folder before its contents, links not followed', async () => {
     await tree(dir);
     const paths: string[] = [];
     for await (const entry of walk(dir, { exclude: [], onError: () => {} })) paths.push(entry.path);
-    expect(paths).toEqual(['Z upper', 'a', 'a/x.log', 'a/x.txt', 'b', 'b/cache', 'b/cache/drop.bin', 'b/keep.txt', 'link']);
+    expect(paths).toEqual([
+      'Z upper',
+      'a',
+      'a/x.log',
+      'a/x.txt',
+      'b',
+      'b/cache',
+      'b/cache/drop.bin',
+      'b/keep.txt',
+      'link',
+    ]);
   });
 
   it('leaves out excluded paths: a pattern without / at any depth, with / from the root, folders whole', async () => {
     await tree(dir);
     const paths: string[] = [];
-    for await (const entry of walk(dir, { exclude: ['*.log', '**/cache/**', 'Z*'], onError: () => {} })) paths.push(entry.path);
+    for await (const entry of walk(dir, { exclude: ['*.log', '**/cache/**', 'Z*'], onError: () => {} }))
+      paths.push(entry.path);
     expect(paths).toEqual(['a', 'a/x.txt', 'b', 'b/keep.txt', 'link']);
   });
 });
@@ -53,7 +67,8 @@ describe('writeTarGz', () => {
     // Same contents and mtimes, made at different moments in different folders.
     const when = new Date('2024-05-06T07:08:09Z');
     for (const root of [first, second]) {
-      for (const path of ['b/cache/drop.bin', 'b/keep.txt', 'a/x.log', 'a/x.txt', 'Z upper', 'b/cache', 'a', 'b']) await utimes(join(root, path), when, when);
+      for (const path of ['b/cache/drop.bin', 'b/keep.txt', 'a/x.log', 'a/x.txt', 'Z upper', 'b/cache', 'a', 'b'])
+        await utimes(join(root, path), when, when);
       await lutimes(join(root, 'link'), when, when); // the link's own time: the two trees may be made in different seconds
     }
     const problems: string[] = [];
@@ -69,22 +84,36 @@ describe('writeTarGz', () => {
 
   it('writes zstd that GNU tar and zstd read, the same bytes every time', async () => {
     await tree(join(dir, 'src'));
-    for (const name of ['one.tar.zst', 'two.tar.zst']) await writeTarGz(join(dir, 'src'), join(dir, name), { compression: 'zstd', onProblem: () => {} });
+    for (const name of ['one.tar.zst', 'two.tar.zst'])
+      await writeTarGz(join(dir, 'src'), join(dir, name), { compression: 'zstd', onProblem: () => {} });
     expect(await sha(join(dir, 'one.tar.zst'))).toBe(await sha(join(dir, 'two.tar.zst')));
-    const listed = execFileSync('tar', ['--zstd', '-tf', join(dir, 'one.tar.zst')], { encoding: 'utf8' }).trim().split('\n');
+    const listed = execFileSync('tar', ['--zstd', '-tf', join(dir, 'one.tar.zst')], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
     expect(listed).toContain('b/keep.txt');
   });
 
   it('stores folders with a trailing slash, files and links under paths relative to the root', async () => {
     await tree(join(dir, 't'));
     await writeTarGz(join(dir, 't'), join(dir, 'out.tar.gz'), { exclude: ['*.log'], onProblem: () => {} });
-    expect(listing(join(dir, 'out.tar.gz'))).toEqual(['Z upper', 'a/', 'a/x.txt', 'b/', 'b/cache/', 'b/cache/drop.bin', 'b/keep.txt', 'link']);
+    expect(listing(join(dir, 'out.tar.gz'))).toEqual([
+      'Z upper',
+      'a/',
+      'a/x.txt',
+      'b/',
+      'b/cache/',
+      'b/cache/drop.bin',
+      'b/keep.txt',
+      'link',
+    ]);
   });
 
   it('refuses to overwrite an existing file', async () => {
     await mkdir(join(dir, 't'));
     await writeFile(join(dir, 'out.tar.gz'), 'precious');
-    await expect(writeTarGz(join(dir, 't'), join(dir, 'out.tar.gz'), { onProblem: () => {} })).rejects.toThrow(/EEXIST/);
+    await expect(writeTarGz(join(dir, 't'), join(dir, 'out.tar.gz'), { onProblem: () => {} })).rejects.toThrow(
+      /EEXIST/,
+    );
     expect(await readFile(join(dir, 'out.tar.gz'), 'utf8')).toBe('precious');
   });
 
@@ -93,8 +122,12 @@ describe('writeTarGz', () => {
 
   it('pads a file that shrinks while being read, reports it, and goes on with the rest', async () => {
     const problems: string[] = [];
-    await writeTarGz(sysfs, join(dir, 'out.tar.gz'), { onProblem: (path, problem) => problems.push(`${path} ${problem}`) });
-    expect(problems).toContainEqual(expect.stringMatching(/^enabled shrank by \d+ bytes while being read; the rest was filled with zeros$/));
+    await writeTarGz(sysfs, join(dir, 'out.tar.gz'), {
+      onProblem: (path, problem) => problems.push(`${path} ${problem}`),
+    });
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^enabled shrank by \d+ bytes while being read; the rest was filled with zeros$/),
+    );
     const names = listing(join(dir, 'out.tar.gz'));
     expect(names).toContain('enabled');
     expect(names).toContain('defrag');
@@ -116,8 +149,18 @@ describe('writeTarGz', () => {
 describe('exclude patterns, as in .gitignore', () => {
   it('anchor with a leading or inner /, match folders only with a trailing /, anywhere otherwise', async () => {
     const root = join(dir, 'g');
-    for (const folder of ['build', 'src/build', 'docs/tmp', 'cache', 'src/cache']) await mkdir(join(root, folder), { recursive: true });
-    for (const file of ['build/out.js', 'src/build/keep.js', 'docs/tmp/x', 'src/tmp', 'cache/a', 'src/cache/b', 'src/x.log', 'notcache']) {
+    for (const folder of ['build', 'src/build', 'docs/tmp', 'cache', 'src/cache'])
+      await mkdir(join(root, folder), { recursive: true });
+    for (const file of [
+      'build/out.js',
+      'src/build/keep.js',
+      'docs/tmp/x',
+      'src/tmp',
+      'cache/a',
+      'src/cache/b',
+      'src/x.log',
+      'notcache',
+    ]) {
       await writeFile(join(root, file), file);
     }
     await writeFile(join(root, 'logfile'), 'a file, not a folder');

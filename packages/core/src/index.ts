@@ -32,7 +32,16 @@ export { describePlanned } from './runtime/context.js';
 export { logDirOf, runBackup, type RunOptions, type RunReport } from './pipeline/run.js';
 export { lockConfig, stagingRootOf, type ConfigLock } from './runtime/config-lock.js';
 export type { ProgressEvent, ProgressListener } from './model/progress.js';
-export { exitMeaning, summarizeFailure, summarizeRun, summaryOf, SUMMARY_FORMAT, type RunSummary, type SourceSummary, type TargetSummary } from './report/summary.js';
+export {
+  exitMeaning,
+  summarizeFailure,
+  summarizeRun,
+  summaryOf,
+  SUMMARY_FORMAT,
+  type RunSummary,
+  type SourceSummary,
+  type TargetSummary,
+} from './report/summary.js';
 export { formatSummary } from './report/format.js';
 export { formatDuration, formatTable } from './report/table.js';
 export { notifyEnd, notifyStart } from './notify/notify.js';
@@ -44,7 +53,14 @@ export { describeFiles, manifestFiles, writeManifest } from './model/manifest.js
 export { listInstalledPlugins, pluginKindOf, type InstalledPlugin } from './plugin/discover.js';
 export { applyRetention, retentionSchema, type RetentionDecision, type RetentionPolicy } from './model/retention.js';
 export { parseDuration } from './model/duration.js';
-export { findBackup, handleOf, selectTargets, targetHandle, type StoredBackup, type TargetHandle } from './backups/stored.js';
+export {
+  findBackup,
+  handleOf,
+  selectTargets,
+  targetHandle,
+  type StoredBackup,
+  type TargetHandle,
+} from './backups/stored.js';
 export { planPrune, pruneTarget, type PrunePlan, type PruneResult } from './backups/prune.js';
 export { verifyBackup, type VerifyResult } from './lifecycle/verify.js';
 export { restoreBackup, type RestoreRequest } from './lifecycle/restore.js';

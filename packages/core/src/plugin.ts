@@ -28,7 +28,14 @@ export {
   type TargetPushContext,
   type TargetReadContext,
 } from './plugin/types.js';
-export type { InitAnswers, InitFile, InitOption, InitQuestion, InitTemplate, InitValue } from './plugin/init-template.js';
+export type {
+  InitAnswers,
+  InitFile,
+  InitOption,
+  InitQuestion,
+  InitTemplate,
+  InitValue,
+} from './plugin/init-template.js';
 export type { PluginLogger as Logger } from './log/plugin-logger.js';
 export type { ProgressUpdate } from './model/progress.js';
 export type { Manifest, ManifestEncryption, ManifestFile, ManifestSource, SourceStatus } from './model/manifest.js';

@@ -52,18 +52,25 @@ describe('age files made and opened by age-stream', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it.each(SIZES)('%i bytes: the age command, age-encryption and pickup all decrypt them to the same bytes', async (size) => {
-    const plain = randomBytes(size);
-    const sealed = await encrypt(plain, { recipients: [recipient] });
-    const file = join(dir, `${size}.age`);
-    await writeFile(file, sealed);
-    expect(execFileSync('age', ['--decrypt', '--identity', identityFile, file], { maxBuffer: 16 * 1024 * 1024 }).equals(plain)).toBe(true);
-    expect(Buffer.from(await decrypter.decrypt(new Uint8Array(sealed))).equals(plain)).toBe(true);
-    expect((await decrypt(sealed, decrypter)).equals(plain)).toBe(true);
-    // Header, nonce, then each chunk with its 16-byte tag: nothing more, nothing less.
-    const chunks = Math.max(1, Math.ceil(size / CHUNK));
-    expect(sealed.length).toBe((await createDecryptor(sealed, decrypter)).payloadStart + size + 16 * chunks);
-  });
+  it.each(SIZES)(
+    '%i bytes: the age command, age-encryption and pickup all decrypt them to the same bytes',
+    async (size) => {
+      const plain = randomBytes(size);
+      const sealed = await encrypt(plain, { recipients: [recipient] });
+      const file = join(dir, `${size}.age`);
+      await writeFile(file, sealed);
+      expect(
+        execFileSync('age', ['--decrypt', '--identity', identityFile, file], { maxBuffer: 16 * 1024 * 1024 }).equals(
+          plain,
+        ),
+      ).toBe(true);
+      expect(Buffer.from(await decrypter.decrypt(new Uint8Array(sealed))).equals(plain)).toBe(true);
+      expect((await decrypt(sealed, decrypter)).equals(plain)).toBe(true);
+      // Header, nonce, then each chunk with its 16-byte tag: nothing more, nothing less.
+      const chunks = Math.max(1, Math.ceil(size / CHUNK));
+      expect(sealed.length).toBe((await createDecryptor(sealed, decrypter)).payloadStart + size + 16 * chunks);
+    },
+  );
 
   it('pickup opens what the age command sealed', async () => {
     const plain = randomBytes(2 * CHUNK + 3);
@@ -75,8 +82,14 @@ describe('age files made and opened by age-stream', () => {
 
   it('each file gets a file key of its own', async () => {
     const plain = randomBytes(10);
-    const [a, b] = await Promise.all([encrypt(plain, { recipients: [recipient] }), encrypt(plain, { recipients: [recipient] })]);
-    const keyOf = async (sealed: Buffer) => Buffer.from(await decrypter.decryptHeader(sealed.subarray(0, sealed.indexOf(0x0a, sealed.indexOf('\n--- ') + 1) + 1)));
+    const [a, b] = await Promise.all([
+      encrypt(plain, { recipients: [recipient] }),
+      encrypt(plain, { recipients: [recipient] }),
+    ]);
+    const keyOf = async (sealed: Buffer) =>
+      Buffer.from(
+        await decrypter.decryptHeader(sealed.subarray(0, sealed.indexOf(0x0a, sealed.indexOf('\n--- ') + 1) + 1)),
+      );
     expect((await keyOf(a)).equals(await keyOf(b))).toBe(false);
   });
 
@@ -86,10 +99,17 @@ describe('age files made and opened by age-stream', () => {
     flipped[flipped.length - 50]! ^= 1;
     const cut = sealed.subarray(0, sealed.length - 10);
     const dropped = sealed.subarray(0, sealed.length - 116); // just the two full chunks: the end is missing
-    for (const [name, damaged] of [['flipped', flipped], ['cut', cut], ['dropped', dropped]] as const) {
+    for (const [name, damaged] of [
+      ['flipped', flipped],
+      ['cut', cut],
+      ['dropped', dropped],
+    ] as const) {
       const file = join(dir, `${name}.age`);
       await writeFile(file, damaged);
-      expect(() => execFileSync('age', ['--decrypt', '--identity', identityFile, file], { stdio: 'pipe' }), name).toThrow();
+      expect(
+        () => execFileSync('age', ['--decrypt', '--identity', identityFile, file], { stdio: 'pipe' }),
+        name,
+      ).toThrow();
       await expect(decrypt(damaged, decrypter), name).rejects.toThrow(/does not authenticate|cut short|damaged/);
     }
   });
@@ -101,7 +121,11 @@ describe('age files made and opened by age-stream', () => {
     await writeFile(file, sealed);
     // age reads a passphrase from the terminal only: script gives it one, fed from our stdin.
     const out = join(dir, 'passphrase.out');
-    execFileSync('script', ['--quiet', '--return', '--command', `age --decrypt --output '${out}' '${file}'`, '/dev/null'], { input: 'correct horse battery staple\n' });
+    execFileSync(
+      'script',
+      ['--quiet', '--return', '--command', `age --decrypt --output '${out}' '${file}'`, '/dev/null'],
+      { input: 'correct horse battery staple\n' },
+    );
     const { readFile } = await import('node:fs/promises');
     expect((await readFile(out)).equals(plain)).toBe(true);
     const right = new Decrypter();

@@ -19,9 +19,13 @@ async function run(script: string, keep = 4000) {
 
 describe('what a child leaves for its messages', () => {
   it('says how it exited and ends with its last line, as pg_dump or sendmail fail', async () => {
-    const { end, tail, logged } = await run('echo one >&2; echo >&2; echo two >&2; printf "three, no newline" >&2; exit 3');
+    const { end, tail, logged } = await run(
+      'echo one >&2; echo >&2; echo two >&2; printf "three, no newline" >&2; exit 3',
+    );
     expect(end).toEqual({ code: 3, signal: null });
-    expect(failureMessage('tool', howItEnded(end), tail.lastLines(1)[0])).toBe('tool exited with code 3: three, no newline');
+    expect(failureMessage('tool', howItEnded(end), tail.lastLines(1)[0])).toBe(
+      'tool exited with code 3: three, no newline',
+    );
     expect(tail.lastLines(3)).toEqual(['', 'two', 'three, no newline']);
     expect(logged).toEqual(['one', 'two', 'three, no newline']);
   });

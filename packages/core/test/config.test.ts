@@ -24,7 +24,9 @@ describe('finding the config', () => {
   });
 
   it('says where it looked when there is none', () => {
-    expect(() => findConfigFile({ env: {}, cwd: '/proc/self' })).toThrow(/no config file in \/proc\/self .*pass --config FILE or set PICKUP_CONFIG/);
+    expect(() => findConfigFile({ env: {}, cwd: '/proc/self' })).toThrow(
+      /no config file in \/proc\/self .*pass --config FILE or set PICKUP_CONFIG/,
+    );
   });
 });
 
@@ -33,13 +35,25 @@ describe('loading the config', () => {
     const dir = await mkdtemp(join(tmpdir(), 'pickup-config-'));
     try {
       const file = join(dir, 'pickup.config.json');
-      await writeFile(file, JSON.stringify({ sources: [{ name: 'a', use: 'folder' }], targets: [{ name: 'b', use: 'folder' }] }));
+      await writeFile(
+        file,
+        JSON.stringify({ sources: [{ name: 'a', use: 'folder' }], targets: [{ name: 'b', use: 'folder' }] }),
+      );
       const loaded = await loadConfig(file);
       expect(loaded.dir).toBe(dir);
-      expect(loaded.config).toMatchObject({ concurrency: 1, log: { maxSize: '10m', maxFiles: 5 }, sources: [{ with: {} }] });
+      expect(loaded.config).toMatchObject({
+        concurrency: 1,
+        log: { maxSize: '10m', maxFiles: 5 },
+        sources: [{ with: {} }],
+      });
 
-      await writeFile(file, JSON.stringify({ sources: [{ name: '../x', use: 'folder' }], targets: [], concurrency: 0 }));
-      const error = await loadConfig(file).catch((caught: unknown) => caught as { problems: string[]; exitCode: number });
+      await writeFile(
+        file,
+        JSON.stringify({ sources: [{ name: '../x', use: 'folder' }], targets: [], concurrency: 0 }),
+      );
+      const error = await loadConfig(file).catch(
+        (caught: unknown) => caught as { problems: string[]; exitCode: number },
+      );
       expect(error.exitCode).toBe(2);
       // The three fields, and in the same round the plugin entry, whose plugin is not installed here.
       expect(error.problems).toHaveLength(4);

@@ -25,7 +25,9 @@ function input(): Buffer {
 }
 
 async function gzip(data: Buffer, level: number, file: string): Promise<Buffer> {
-  const chunks = Array.from({ length: Math.ceil(data.length / 77777) }, (_, i) => data.subarray(i * 77777, (i + 1) * 77777));
+  const chunks = Array.from({ length: Math.ceil(data.length / 77777) }, (_, i) =>
+    data.subarray(i * 77777, (i + 1) * 77777),
+  );
   await pipeline(Readable.from(chunks), createDeterministicGzip(level), createWriteStream(file));
   return readFile(file);
 }
@@ -74,6 +76,8 @@ describe('digests remembered while writing', () => {
 
     await rememberDigest(file, 'digest taken while writing');
     await appendFile(file, ' changed afterwards');
-    expect(await digestOf(file, await stat(file, { bigint: true }))).toBe(createHash('sha256').update('content changed afterwards').digest('hex'));
+    expect(await digestOf(file, await stat(file, { bigint: true }))).toBe(
+      createHash('sha256').update('content changed afterwards').digest('hex'),
+    );
   });
 });

@@ -15,13 +15,25 @@ const summary: RunSummary = {
   finishedAt: '2026-11-27T02:16:00.000Z',
   durationMs: 60_000,
   problems: [],
-  sources: [{ name: 'www', status: 'partial', files: 1, bytes: 10, durationMs: 1000, problems: [`cannot read ${'Ünïcödé/🌉'.repeat(200)}`] }],
+  sources: [
+    {
+      name: 'www',
+      status: 'partial',
+      files: 1,
+      bytes: 10,
+      durationMs: 1000,
+      problems: [`cannot read ${'Ünïcödé/🌉'.repeat(200)}`],
+    },
+  ],
   targets: [],
 };
 
 describe('the mail about a run', () => {
   it('keeps every line within 998 bytes, cut between characters, and loses no character', () => {
-    const mail = composeMail({ type: 'mail', to: 'root@localhost', sendmail: '/usr/sbin/sendmail', on: ['partial'], retries: 0, timeout: 10 }, summary);
+    const mail = composeMail(
+      { type: 'mail', to: 'root@localhost', sendmail: '/usr/sbin/sendmail', on: ['partial'], retries: 0, timeout: 10 },
+      summary,
+    );
     const lines = mail.split('\n');
     expect(Math.max(...lines.map((line) => Buffer.byteLength(line)))).toBeLessThanOrEqual(998);
     expect(mail).not.toContain('\uFFFD');
@@ -31,7 +43,17 @@ describe('the mail about a run', () => {
   });
 
   it('names the recipients in the headers, the outcome in the subject', () => {
-    const mail = composeMail({ type: 'mail', to: ['root@localhost', 'ops@example.com'], sendmail: '/usr/sbin/sendmail', on: ['partial'], retries: 0, timeout: 10 }, summary);
+    const mail = composeMail(
+      {
+        type: 'mail',
+        to: ['root@localhost', 'ops@example.com'],
+        sendmail: '/usr/sbin/sendmail',
+        on: ['partial'],
+        retries: 0,
+        timeout: 10,
+      },
+      summary,
+    );
     expect(mail).toMatch(/^To: root@localhost, ops@example\.com\nSubject: pickup on web1: backup partly failed\n/);
   });
 });

@@ -9,7 +9,10 @@ const extractor = join(core, '../../node_modules/.bin/api-extractor');
 describe('the plugin API', () => {
   it('is what packages/core/api/plugin.api.md says: a change of it shows in review (pnpm api-report updates the file)', () => {
     // Checks the built declarations of @pickup/core/plugin against the committed report; fails when they differ.
-    const result = spawnSync(extractor, ['run', '--config', join(core, 'api-extractor.json')], { cwd: core, encoding: 'utf8' });
+    const result = spawnSync(extractor, ['run', '--config', join(core, 'api-extractor.json')], {
+      cwd: core,
+      encoding: 'utf8',
+    });
     expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
   }, 60_000);
 });

@@ -3,15 +3,31 @@ import { collectSecrets, isSecretKey, secretScrubber } from '../src/log/redact.j
 
 describe('secrets', () => {
   it('are the values of options named like passwords, secrets, tokens and keys, not of the files that hold them', () => {
-    for (const key of ['password', 'dbPassword', 'passphrase', 'secret', 'clientSecret', 'token', 'apiKey', 'secretAccessKey', 'key']) {
+    for (const key of [
+      'password',
+      'dbPassword',
+      'passphrase',
+      'secret',
+      'clientSecret',
+      'token',
+      'apiKey',
+      'secretAccessKey',
+      'key',
+    ]) {
       expect(isSecretKey(key), key).toBe(true);
     }
-    for (const key of ['passwordFile', 'keyFile', 'path', 'user', 'host', 'monkey']) expect(isSecretKey(key), key).toBe(false);
+    for (const key of ['passwordFile', 'keyFile', 'path', 'user', 'host', 'monkey'])
+      expect(isSecretKey(key), key).toBe(false);
   });
 
   it('are collected from anywhere in a config', () => {
     const config = {
-      sources: [{ name: 'db', with: { password: 'pw1', nested: { token: 'tok' }, passwordFile: '/etc/pw', list: [{ secret: 's3' }] } }],
+      sources: [
+        {
+          name: 'db',
+          with: { password: 'pw1', nested: { token: 'tok' }, passwordFile: '/etc/pw', list: [{ secret: 's3' }] },
+        },
+      ],
     };
     expect([...collectSecrets(config)].sort()).toEqual(['pw1', 's3', 'tok']);
   });

@@ -31,7 +31,11 @@ describe('plugin package names', () => {
       await mkdir(join(pkg, 'lib'), { recursive: true });
       await writeFile(
         join(pkg, 'package.json'),
-        JSON.stringify({ name: 'pickup-source-x', version: '2.0.0', exports: { '.': { require: './cjs.js', import: './lib/esm.js' } } }),
+        JSON.stringify({
+          name: 'pickup-source-x',
+          version: '2.0.0',
+          exports: { '.': { require: './cjs.js', import: './lib/esm.js' } },
+        }),
       );
       await mkdir(join(root, 'etc/pickup'), { recursive: true });
       const found = findPackage('pickup-source-x', join(root, 'etc/pickup'));

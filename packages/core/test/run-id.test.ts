@@ -7,7 +7,13 @@ describe('run ids', () => {
   });
 
   it('sort as text in time order, and two runs in the same second differ', () => {
-    const times = ['2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.001Z', '2026-01-01T00:00:59.999Z', '2026-12-31T23:59:59.999Z', '2027-01-01T00:00:00.000Z'];
+    const times = [
+      '2026-01-01T00:00:00.000Z',
+      '2026-01-01T00:00:00.001Z',
+      '2026-01-01T00:00:59.999Z',
+      '2026-12-31T23:59:59.999Z',
+      '2027-01-01T00:00:00.000Z',
+    ];
     const ids = times.map((time) => makeRunId(new Date(time)));
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);

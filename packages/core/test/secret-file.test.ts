@@ -28,9 +28,16 @@ describe('secret files', () => {
   });
 
   it('refuse an empty or missing file with a message saying what to do, as an OptionError when an option is named', async () => {
-    await expect(readSecretFile(await file('empty', '\r\n'), { what: 'password' })).rejects.toThrow(/empty is empty; write the password on its first line/);
-    await expect(readSecretFile(join(dir, 'nope'), { what: 'password' })).rejects.toThrow(/nope does not exist; create it with the password on its first line/);
-    await expect(readSecretFile(join(dir, 'nope'), { option: 'passwordFile' })).rejects.toMatchObject({ name: 'OptionError', option: 'passwordFile' });
+    await expect(readSecretFile(await file('empty', '\r\n'), { what: 'password' })).rejects.toThrow(
+      /empty is empty; write the password on its first line/,
+    );
+    await expect(readSecretFile(join(dir, 'nope'), { what: 'password' })).rejects.toThrow(
+      /nope does not exist; create it with the password on its first line/,
+    );
+    await expect(readSecretFile(join(dir, 'nope'), { option: 'passwordFile' })).rejects.toMatchObject({
+      name: 'OptionError',
+      option: 'passwordFile',
+    });
   });
 
   it('warn once about a file others may read, and have every logger blank the secret from then on', async () => {
@@ -54,7 +61,9 @@ describe('secret files', () => {
 describe('blanking short secrets', () => {
   it('a secret shorter than six characters is blanked only where it stands alone, not inside words', () => {
     const scrub = secretScrubber(['b', 'x7']);
-    expect(scrub('backup of www by bob: password b rejected')).toBe('backup of www by bob: password [redacted] rejected');
+    expect(scrub('backup of www by bob: password b rejected')).toBe(
+      'backup of www by bob: password [redacted] rejected',
+    );
     expect(scrub('postgres://u:x7@host/db, x7y, ax7')).toBe('postgres://u:[redacted]@host/db, x7y, ax7');
   });
 

@@ -16,7 +16,12 @@ describe('databasesToDump', () => {
 
   it('dumps the named databases that exist, warns about the others, and never a schema of the server', () => {
     const warnings: string[] = [];
-    const options = { where: 'root@db1', warn: (message: string) => warnings.push(message), never: ['information_schema'], onlyWhenNamed: ['mysql'] };
+    const options = {
+      where: 'root@db1',
+      warn: (message: string) => warnings.push(message),
+      never: ['information_schema'],
+      onlyWhenNamed: ['mysql'],
+    };
     const selection = { databases: ['blog', 'gone', 'mysql', 'information_schema', 'old'], exclude: ['old'] };
     expect(databasesToDump(selection, existing, options)).toEqual(['blog', 'mysql']);
     expect(warnings).toEqual(['database gone does not exist at root@db1; the others are dumped']);
@@ -34,7 +39,11 @@ describe('checkDatabasesExist', () => {
         return caught as { name: string; option: string; message: string };
       }
     })();
-    expect(error).toMatchObject({ name: 'OptionError', option: 'databases', message: 'no database gone, lost at root@db1' });
+    expect(error).toMatchObject({
+      name: 'OptionError',
+      option: 'databases',
+      message: 'no database gone, lost at root@db1',
+    });
   });
 });
 
@@ -49,7 +58,9 @@ describe('databaseToRestore', () => {
   it('takes the other part by its name, before a database of that name, only when the backup holds it', () => {
     expect(databaseToRestore(['globals'], ['shop', 'globals'], globals)).toBe('globals');
     expect(databaseToRestore(['globals'], ['shop', 'globals'])).toBe('globals');
-    expect(() => databaseToRestore(['globals'], ['shop'])).toThrow('--only globals: no such database in this backup (it has: shop)');
+    expect(() => databaseToRestore(['globals'], ['shop'])).toThrow(
+      '--only globals: no such database in this backup (it has: shop)',
+    );
   });
 
   it('lists what the backup has when none or several are named, or the named one is not there', () => {
@@ -59,6 +70,8 @@ describe('databaseToRestore', () => {
     expect(() => databaseToRestore(['shop', 'blog'], ['shop', 'blog'])).toThrow(
       'choose one database to restore with --only NAME (this backup has: shop, blog)',
     );
-    expect(() => databaseToRestore(['nope'], ['shop'], globals)).toThrow('--only nope: no such database in this backup (it has: shop)');
+    expect(() => databaseToRestore(['nope'], ['shop'], globals)).toThrow(
+      '--only nope: no such database in this backup (it has: shop)',
+    );
   });
 });

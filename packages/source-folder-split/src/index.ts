@@ -75,7 +75,13 @@ export default defineSource({
               running.set(job.file, stats);
               report();
             };
-            const archiving = { ...opts, only: job.only, signal: stopping, onProblem, ...(progress ? { onProgress } : {}) };
+            const archiving = {
+              ...opts,
+              only: job.only,
+              signal: stopping,
+              onProblem,
+              ...(progress ? { onProgress } : {}),
+            };
             const stats = await writeTarGz(root, join(dir, job.file), archiving);
             running.delete(job.file);
             done.files += stats.files;
@@ -96,10 +102,14 @@ export default defineSource({
 
   filesToRestore(only, paths) {
     if (only.length === 0) return [...paths];
-    const folders = new Map(paths.flatMap((path) => (folderOf(path) === undefined ? [] : [[folderOf(path)!, path] as const])));
+    const folders = new Map(
+      paths.flatMap((path) => (folderOf(path) === undefined ? [] : [[folderOf(path)!, path] as const])),
+    );
     const missing = only.filter((name) => !folders.has(name));
     if (missing.length > 0) {
-      throw new Error(`--only ${missing.join(', ')}: no such folder in this backup (it has: ${[...folders.keys()].join(', ')})`);
+      throw new Error(
+        `--only ${missing.join(', ')}: no such folder in this backup (it has: ${[...folders.keys()].join(', ')})`,
+      );
     }
     return only.map((name) => folders.get(name)!);
   },
@@ -109,7 +119,10 @@ export default defineSource({
     const into = resolve(to); // --to is relative to where the user runs pickup
     await prepareRestoreFolder(into, force);
     for (const file of files) {
-      const stats = await extractTarGz(file.localPath, into, { signal, onSkip: (path, why) => log.warn(`${path} ${why}`) });
+      const stats = await extractTarGz(file.localPath, into, {
+        signal,
+        onSkip: (path, why) => log.warn(`${path} ${why}`),
+      });
       log.debug(`${file.path}: extracted ${stats.entries} entries, ${stats.bytes} bytes into ${into}`);
     }
   },
@@ -119,7 +132,10 @@ export default defineSource({
  * The top-level folders (each gets an archive) and the other top-level entries (together in one).
  * A symlink to a folder is not a folder here: it is stored as the link it is.
  */
-async function topLevel(root: string, onProblem: (path: string, problem: string) => void): Promise<{ folders: string[]; loose: string[] }> {
+async function topLevel(
+  root: string,
+  onProblem: (path: string, problem: string) => void,
+): Promise<{ folders: string[]; loose: string[] }> {
   const folders: string[] = [];
   const loose: string[] = [];
   for (const entry of await readdir(root, { withFileTypes: true, encoding: 'buffer' })) {

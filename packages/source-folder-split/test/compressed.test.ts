@@ -13,7 +13,10 @@ describe('filesToRestore', () => {
   it('finds each folder by its archive, whichever the compression, a name ending in .tar.gz included', () => {
     const paths = ['folders/alice.tar', 'folders/carol%20smith.tar', 'folders/x.tar.gz.tar', 'top-level-files.tar'];
     expect(folderSplit.filesToRestore!(['carol smith'], paths)).toEqual(['folders/carol%20smith.tar']);
-    expect(folderSplit.filesToRestore!(['x.tar.gz', 'alice'], paths)).toEqual(['folders/x.tar.gz.tar', 'folders/alice.tar']);
+    expect(folderSplit.filesToRestore!(['x.tar.gz', 'alice'], paths)).toEqual([
+      'folders/x.tar.gz.tar',
+      'folders/alice.tar',
+    ]);
     expect(folderSplit.filesToRestore!(['bob'], ['folders/bob.tar.zst'])).toEqual(['folders/bob.tar.zst']);
     expect(() => folderSplit.filesToRestore!(['dave'], paths)).toThrow(
       '--only dave: no such folder in this backup (it has: alice, carol smith, x.tar.gz)',

@@ -30,7 +30,8 @@ for (const compression of ['gzip', 'zstd'] as const) {
     async slow(workDir) {
       for (const folder of ['alice', 'bob', 'carol', 'dave']) {
         await mkdir(join(workDir, 'home', folder), { recursive: true });
-        for (let i = 0; i < 2; i++) await writeRandomFile(join(workDir, 'home', folder, `random-${i}.bin`), 8 * 1024 * 1024);
+        for (let i = 0; i < 2; i++)
+          await writeRandomFile(join(workDir, 'home', folder, `random-${i}.bin`), 8 * 1024 * 1024);
       }
       await writeFile(join(workDir, 'home/loose file.txt'), 'a file beside the subfolders\n');
       return { options: { path: 'home', compression } };

@@ -40,7 +40,12 @@ export default defineSource({
     await warnIfEmpty(root, opts, warn);
     const archive = join(dir, `${name}${archiveExtension(opts)}`);
     const onProgress = progress && ((stats: TarGzStats) => progress({ files: stats.files, bytes: stats.bytes }));
-    const stats = await writeTarGz(root, archive, { ...opts, signal, onProblem: problemHandler(root, opts, warn), ...(onProgress ? { onProgress } : {}) });
+    const stats = await writeTarGz(root, archive, {
+      ...opts,
+      signal,
+      onProblem: problemHandler(root, opts, warn),
+      ...(onProgress ? { onProgress } : {}),
+    });
     log.debug(`archived ${stats.entries} entries, ${stats.files} files, ${stats.bytes} bytes from ${root}`);
   },
 
@@ -52,7 +57,10 @@ export default defineSource({
   async restore({ name, files, to, force, only, log, signal }) {
     // Whichever compression the backup was made with, not the one the config says now.
     const archive = files.find((file) => ARCHIVE_EXTENSIONS.some((extension) => file.path === `${name}${extension}`));
-    if (!archive) throw new Error(`the backup holds no ${name}.tar.gz, .tar.zst or .tar (it has: ${files.map((file) => file.path).join(', ')})`);
+    if (!archive)
+      throw new Error(
+        `the backup holds no ${name}.tar.gz, .tar.zst or .tar (it has: ${files.map((file) => file.path).join(', ')})`,
+      );
     const into = resolve(to); // --to is relative to where the user runs pickup
     await prepareRestoreFolder(into, force);
     const stats = await extractTarGz(archive.localPath, into, {
@@ -62,6 +70,7 @@ export default defineSource({
     });
     log.debug(`extracted ${stats.entries} entries, ${stats.bytes} bytes into ${into}`);
     const missing = only.filter((entry) => !stats.topLevel.has(entry));
-    if (missing.length > 0) throw new Error(`--only ${missing.join(', ')}: no such top-level entry in the backup of ${name}`);
+    if (missing.length > 0)
+      throw new Error(`--only ${missing.join(', ')}: no such top-level entry in the backup of ${name}`);
   },
 });

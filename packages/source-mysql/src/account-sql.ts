@@ -31,7 +31,8 @@ export function createWithoutSecrets(statement: string): WithoutSecrets {
   const clause = findClause(tokens);
   if (!clause || clause.ways.every((way) => !way.secret)) return { statement, leftOut: false, mustLock: false };
   const kept = clause.allNeeded ? [] : clause.ways.filter((way) => !way.secret);
-  const identified = kept.length > 0 ? ` IDENTIFIED ${clause.keyword} ${kept.map((way) => way.plugin).join(' OR ')}` : '';
+  const identified =
+    kept.length > 0 ? ` IDENTIFIED ${clause.keyword} ${kept.map((way) => way.plugin).join(' OR ')}` : '';
   return { statement: splice(tokens, clause, identified), leftOut: true, mustLock: kept.length === 0 };
 }
 
@@ -54,7 +55,11 @@ export function withAccountLock(statement: string): string {
 }
 
 function splice(tokens: Token[], clause: Clause, replacement: string): string {
-  const text = (from: number, to?: number) => tokens.slice(from, to).map((token) => token.text).join('');
+  const text = (from: number, to?: number) =>
+    tokens
+      .slice(from, to)
+      .map((token) => token.text)
+      .join('');
   return `${text(0, clause.start).trimEnd()}${replacement}${text(clause.end)}`;
 }
 
@@ -73,7 +78,8 @@ function findClause(tokens: Token[]): Clause | undefined {
   };
   const value = (index: number) => {
     const token = tokens[index];
-    if (token?.kind === 'string' || (token?.kind === 'word' && /^0x[0-9a-f]*$/i.test(token.text))) return token.text !== "''" && token.text !== '0x';
+    if (token?.kind === 'string' || (token?.kind === 'word' && /^0x[0-9a-f]*$/i.test(token.text)))
+      return token.text !== "''" && token.text !== '0x';
     throw new UnreadableClause('its IDENTIFIED clause has a form pickup does not know');
   };
   let at = next(start);
@@ -83,12 +89,14 @@ function findClause(tokens: Token[]): Clause | undefined {
     return { start, end: at + 1, ways: [{ secret: value(at) }], allNeeded: false };
   }
   const keyword = tokens[at]?.text;
-  if (!isWord(tokens[at], 'VIA') && !isWord(tokens[at], 'WITH')) throw new UnreadableClause('its IDENTIFIED clause has a form pickup does not know');
+  if (!isWord(tokens[at], 'VIA') && !isWord(tokens[at], 'WITH'))
+    throw new UnreadableClause('its IDENTIFIED clause has a form pickup does not know');
   const ways: Clause['ways'] = [];
   let allNeeded = false;
   for (at = next(at); ; ) {
     const plugin = tokens[at];
-    if (!plugin || plugin.kind === 'space' || plugin.kind === 'other') throw new UnreadableClause('its IDENTIFIED clause names no plugin');
+    if (!plugin || plugin.kind === 'space' || plugin.kind === 'other')
+      throw new UnreadableClause('its IDENTIFIED clause names no plugin');
     let end = at + 1;
     let secret = false;
     let after = next(at);
@@ -100,7 +108,11 @@ function findClause(tokens: Token[]): Clause | undefined {
     ways.push({ plugin: plugin.text, secret });
     if (isWord(tokens[after], 'OR')) {
       at = next(after);
-    } else if (isWord(tokens[after], 'AND') && isWord(tokens[next(after)], 'IDENTIFIED') && isWord(tokens[next(next(after))], 'WITH')) {
+    } else if (
+      isWord(tokens[after], 'AND') &&
+      isWord(tokens[next(after)], 'IDENTIFIED') &&
+      isWord(tokens[next(next(after))], 'WITH')
+    ) {
       allNeeded = true;
       at = next(next(next(after)));
     } else {

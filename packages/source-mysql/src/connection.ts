@@ -16,14 +16,25 @@ export interface Connection {
   tls: MysqlOptions['tls'];
 }
 
-export async function resolveConnection(options: MysqlOptions, resolvePath: (path: string) => string, log?: Logger): Promise<Connection> {
+export async function resolveConnection(
+  options: MysqlOptions,
+  resolvePath: (path: string) => string,
+  log?: Logger,
+): Promise<Connection> {
   let password = options.password;
   let passwordFrom = password === undefined ? 'no password' : 'password in the config';
   if (options.passwordFile) {
-    password = await readSecretFile(resolvePath(options.passwordFile), { option: 'passwordFile', log, what: 'password' });
+    password = await readSecretFile(resolvePath(options.passwordFile), {
+      option: 'passwordFile',
+      log,
+      what: 'password',
+    });
     passwordFrom = `password from passwordFile ${options.passwordFile}`;
   }
-  const tls = typeof options.tls === 'object' && options.tls.ca ? { ...options.tls, ca: resolvePath(options.tls.ca) } : options.tls;
+  const tls =
+    typeof options.tls === 'object' && options.tls.ca
+      ? { ...options.tls, ca: resolvePath(options.tls.ca) }
+      : options.tls;
   const socket = options.socket && resolvePath(options.socket);
   return { host: options.host, port: options.port, socket, user: options.user, password, passwordFrom, tls };
 }
@@ -31,7 +42,8 @@ export async function resolveConnection(options: MysqlOptions, resolvePath: (pat
 /** The same server as another user (`pickup restore --as USER --password-file FILE`). */
 export function asLogin(connection: Connection, login: RestoreLogin | undefined): Connection {
   if (!login) return connection;
-  const passwordFrom = login.password === undefined ? 'no password' : `password from ${login.passwordFrom ?? 'a password file'}`;
+  const passwordFrom =
+    login.password === undefined ? 'no password' : `password from ${login.passwordFrom ?? 'a password file'}`;
   return { ...connection, user: login.user, password: login.password, passwordFrom };
 }
 
@@ -51,7 +63,12 @@ export async function connect(connection: Connection, database?: string): Promis
       password: connection.password,
       database,
       connectTimeout: 15_000,
-      ssl: tls === false ? undefined : tls === true ? {} : { ca: tls.ca ? await readFile(tls.ca, 'utf8') : undefined, rejectUnauthorized: !tls.insecure },
+      ssl:
+        tls === false
+          ? undefined
+          : tls === true
+            ? {}
+            : { ca: tls.ca ? await readFile(tls.ca, 'utf8') : undefined, rejectUnauthorized: !tls.insecure },
     });
   } catch (error) {
     const what = `${describeConnection(connection)} (${connection.passwordFrom})${database ? `, database ${database}` : ''}`;
@@ -60,7 +77,10 @@ export async function connect(connection: Connection, database?: string): Promis
 }
 
 /** Runs `work` with a client of the server, closed afterwards. */
-export async function withClient<T>(connection: Connection, work: (client: mysql.Connection) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  connection: Connection,
+  work: (client: mysql.Connection) => Promise<T>,
+): Promise<T> {
   const client = await connect(connection);
   try {
     return await work(client);
@@ -79,7 +99,11 @@ export function inspectServer(connection: Connection): Promise<ServerFacts> {
   return withClient(connection, async (client) => {
     const [[row]] = (await client.query('SELECT VERSION() AS version')) as unknown as [[{ version: string }]];
     const [rows] = (await client.query('SHOW DATABASES')) as unknown as [{ Database: string }[]];
-    return { flavour: /mariadb/i.test(row.version) ? 'MariaDB' : 'MySQL', version: row.version, databases: rows.map((r) => r.Database) };
+    return {
+      flavour: /mariadb/i.test(row.version) ? 'MariaDB' : 'MySQL',
+      version: row.version,
+      databases: rows.map((r) => r.Database),
+    };
   });
 }
 
@@ -87,12 +111,22 @@ export function inspectServer(connection: Connection): Promise<ServerFacts> {
 export function findProgram(explicit: string | undefined, candidates: string[], option: string): string {
   if (explicit && !explicit.includes('/')) return findProgram(undefined, [explicit], option);
   if (explicit) {
-    if (!existsSync(explicit)) throw new OptionError(option, `${explicit} does not exist; install mariadb-client or mysql-client, or fix ${option}`);
+    if (!existsSync(explicit))
+      throw new OptionError(
+        option,
+        `${explicit} does not exist; install mariadb-client or mysql-client, or fix ${option}`,
+      );
     return explicit;
   }
   for (const name of candidates) {
-    const found = (process.env.PATH ?? '').split(':').map((dir) => join(dir, name)).find((path) => existsSync(path));
+    const found = (process.env.PATH ?? '')
+      .split(':')
+      .map((dir) => join(dir, name))
+      .find((path) => existsSync(path));
     if (found) return found;
   }
-  throw new OptionError(option, `no ${candidates.join(' or ')} found in $PATH; install mariadb-client or mysql-client, or set ${option}`);
+  throw new OptionError(
+    option,
+    `no ${candidates.join(' or ')} found in $PATH; install mariadb-client or mysql-client, or set ${option}`,
+  );
 }

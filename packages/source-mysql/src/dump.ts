@@ -27,7 +27,13 @@ export async function dumpDatabase(context: DumpContext, database: string, where
   const { compression, gzipLevel } = context.options;
   const output = join(context.dir, dumpName(database, compression));
   // --defaults-extra-file must come first; the database name after `--` can never be taken for a flag.
-  const args = [`--defaults-extra-file=${context.optionFile}`, ...CONSISTENT, ...context.options.dumpArgs, '--', database];
+  const args = [
+    `--defaults-extra-file=${context.optionFile}`,
+    ...CONSISTENT,
+    ...context.options.dumpArgs,
+    '--',
+    database,
+  ];
   try {
     await saveDefinition(context.connection, database, context.dir);
     await runTool(context.dumpTool, args, {
@@ -48,9 +54,10 @@ export async function dumpDatabase(context: DumpContext, database: string, where
 /** The tables `--single-transaction` cannot make consistent. */
 export function nonTransactionalTables(connection: Connection, database: string): Promise<string[]> {
   return withClient(connection, async (client) => {
-    const [rows] = (await client.query("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND engine IN ('MyISAM', 'Aria', 'MEMORY', 'CSV', 'ARCHIVE')", [
-      database,
-    ])) as unknown as [{ name: string }[]];
+    const [rows] = (await client.query(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND engine IN ('MyISAM', 'Aria', 'MEMORY', 'CSV', 'ARCHIVE')",
+      [database],
+    )) as unknown as [{ name: string }[]];
     return rows.map((row) => row.name);
   });
 }

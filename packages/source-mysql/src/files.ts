@@ -37,7 +37,9 @@ export function databaseOf(path: string): string | undefined {
 
 /** The files a restore of `only` needs: the one database's dump and its definition, or `users.sql`. */
 export function filesToRestore(only: readonly string[], paths: readonly string[]): string[] {
-  const databases = new Map(paths.flatMap((path) => (databaseOf(path) === undefined ? [] : [[databaseOf(path)!, path] as const])));
+  const databases = new Map(
+    paths.flatMap((path) => (databaseOf(path) === undefined ? [] : [[databaseOf(path)!, path] as const])),
+  );
   const hasUsers = paths.includes(USERS_FILE);
   const name = databaseToRestore(only, [...databases.keys()], hasUsers ? USERS_PART : undefined);
   if (hasUsers && name === USERS_PART.name) return [USERS_FILE];

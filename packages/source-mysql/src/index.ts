@@ -47,14 +47,18 @@ export default defineSource({
     await withOptionFile(connection, async (optionFile) => {
       const context: DumpContext = { connection, dumpTool, optionFile, options: opts, dir, log, signal };
       if (opts.users) {
-        await dumpUsers(connection, dir, opts.userPasswords).catch((error: unknown) => leaveOut(error, `users and grants at ${where}: `));
+        await dumpUsers(connection, dir, opts.userPasswords).catch((error: unknown) =>
+          leaveOut(error, `users and grants at ${where}: `),
+        );
       }
       let dumped = 0;
       for (const database of wanted) {
         signal.throwIfAborted();
         const loose = await nonTransactionalTables(connection, database).catch(() => []);
         if (loose.length > 0) {
-          log.warn(`database ${database}: ${loose.join(', ')} are not transactional (MyISAM...): their dump may not be consistent with the rest`);
+          log.warn(
+            `database ${database}: ${loose.join(', ')} are not transactional (MyISAM...): their dump may not be consistent with the rest`,
+          );
         }
         try {
           await dumpDatabase(context, database, where);
@@ -64,7 +68,9 @@ export default defineSource({
         }
       }
       if (wanted.length > 0 && dumped === 0) throw new Error(`no database could be dumped at ${where}`);
-      log.debug(`dumped ${dumped} of ${wanted.length} database(s) from ${server.flavour} ${server.version} at ${where}`);
+      log.debug(
+        `dumped ${dumped} of ${wanted.length} database(s) from ${server.flavour} ${server.version} at ${where}`,
+      );
     });
   },
 

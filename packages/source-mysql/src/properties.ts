@@ -12,7 +12,9 @@ const HEADER = [
 /** Writes the database's definition (character set, collation, comment) beside its dump; returns its path. */
 export async function saveDefinition(connection: Connection, database: string, dir: string): Promise<string> {
   const statement = await withClient(connection, async (client) => {
-    const [rows] = (await client.query(`SHOW CREATE DATABASE ${quoteName(database)}`)) as unknown as [Record<string, string>[]];
+    const [rows] = (await client.query(`SHOW CREATE DATABASE ${quoteName(database)}`)) as unknown as [
+      Record<string, string>[],
+    ];
     return rows[0]!['Create Database']!;
   });
   const path = join(dir, propertiesPath(database));
@@ -29,6 +31,7 @@ export function createStatement(name: string, saved: string | undefined): string
   if (saved === undefined) return `CREATE DATABASE ${quoteName(name)}`;
   // The name is quoted unless the server has sql_quote_show_create off.
   const options = /^CREATE DATABASE (?:`(?:[^`]|``)+`|[^\s`]+)(.*?);?$/m.exec(saved)?.[1];
-  if (options === undefined) throw new Error(`the backup's definition of the database holds no CREATE DATABASE statement`);
+  if (options === undefined)
+    throw new Error(`the backup's definition of the database holds no CREATE DATABASE statement`);
   return `CREATE DATABASE ${quoteName(name)}${options}`;
 }

@@ -1,5 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { ExitCode, PickupError, messageOf, runTool, type Logger, type RestoreFile, type RunToolOptions } from '@pickup/core/plugin';
+import {
+  ExitCode,
+  PickupError,
+  messageOf,
+  runTool,
+  type Logger,
+  type RestoreFile,
+  type RunToolOptions,
+} from '@pickup/core/plugin';
 import { describeConnection, withClient, type Connection } from './connection.js';
 import { databaseOf, isGzipped, propertiesPath } from './files.js';
 import { withOptionFile } from './option-file.js';
@@ -42,7 +50,11 @@ export async function restoreDatabase(job: RestoreJob): Promise<void> {
     );
   }
   try {
-    const sql = { stdinFile: dump.localPath, gunzipStdin: isGzipped(dump.path), stdinTransforms: [retargetCollationSwitches(original, job.to)] };
+    const sql = {
+      stdinFile: dump.localPath,
+      gunzipStdin: isGzipped(dump.path),
+      stdinTransforms: [retargetCollationSwitches(original, job.to)],
+    };
     await runSql(job, sql, job.to);
   } catch (error) {
     const aftermath = created
@@ -63,7 +75,10 @@ export async function restoreUsers(job: RestoreJob): Promise<void> {
     await runSql(job, { stdinFile: users.localPath });
   } catch (error) {
     const aftermath = 'the accounts and grants before the failing statement were created or granted, the rest were not';
-    throw new PickupError(`restoring users at ${where} failed: ${messageOf(error)}${hint(error, job)}; ${aftermath}`, ExitCode.partial);
+    throw new PickupError(
+      `restoring users at ${where} failed: ${messageOf(error)}${hint(error, job)}; ${aftermath}`,
+      ExitCode.partial,
+    );
   }
   job.log.info(`restored accounts and grants at ${where}`);
   const locked = lockedAccounts(await readFile(users.localPath, 'utf8'));
@@ -77,7 +92,11 @@ export async function restoreUsers(job: RestoreJob): Promise<void> {
 }
 
 /** Runs the client on the SQL of a file (in `database`), logged in with a temporary option file. */
-function runSql(job: RestoreJob, sql: Pick<RunToolOptions, 'stdinFile' | 'gunzipStdin' | 'stdinTransforms'>, database?: string): Promise<void> {
+function runSql(
+  job: RestoreJob,
+  sql: Pick<RunToolOptions, 'stdinFile' | 'gunzipStdin' | 'stdinTransforms'>,
+  database?: string,
+): Promise<void> {
   const args = database === undefined ? [] : ['--', database];
   return withOptionFile(job.connection, async (optionFile) => {
     // The password is in the option file only.
@@ -96,17 +115,24 @@ function clientFailure(stderr: string): string {
 /** Creates the database if missing (returns true); one that holds tables is refused unless `force`. */
 async function prepareDatabase(job: RestoreJob, create: string, where: string): Promise<boolean> {
   return withClient(job.connection, async (client) => {
-    const count = async (sql: string) => Number(((await client.query(sql, [job.to])) as unknown as [{ n: number }[]])[0][0]!.n);
+    const count = async (sql: string) =>
+      Number(((await client.query(sql, [job.to])) as unknown as [{ n: number }[]])[0][0]!.n);
     if ((await count('SELECT COUNT(*) AS n FROM information_schema.schemata WHERE schema_name = ?')) === 0) {
       await client.query(create).catch((error: unknown) => {
-        throw new PickupError(`cannot create database ${job.to} at ${where}: ${messageOf(error)}${hint(error, job)}`, ExitCode.partial);
+        throw new PickupError(
+          `cannot create database ${job.to} at ${where}: ${messageOf(error)}${hint(error, job)}`,
+          ExitCode.partial,
+        );
       });
       job.log.info(`created database ${job.to} at ${where}`);
       return true;
     }
     if (!job.force && (await count('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ?')) > 0) {
       const what = `database ${job.to} at ${where} already holds tables`;
-      throw new PickupError(`${what}; restore into a new database name, or add --force to write over it`, ExitCode.usage);
+      throw new PickupError(
+        `${what}; restore into a new database name, or add --force to write over it`,
+        ExitCode.usage,
+      );
     }
     return false;
   });

@@ -10,7 +10,8 @@ export interface Token {
   kind: 'space' | 'string' | 'name' | 'word' | 'other';
 }
 
-const TOKEN = /(\s+)|('(?:[^'\\]|\\[\s\S]|'')*'|"(?:[^"\\]|\\[\s\S]|"")*")|(`(?:[^`]|``)*`)|([A-Za-z0-9_$]+)|([\s\S])/gy;
+const TOKEN =
+  /(\s+)|('(?:[^'\\]|\\[\s\S]|'')*'|"(?:[^"\\]|\\[\s\S]|"")*")|(`(?:[^`]|``)*`)|([A-Za-z0-9_$]+)|([\s\S])/gy;
 
 /** A statement's tokens; joined again, their texts give the statement back unchanged. */
 export function tokenize(sql: string): Token[] {

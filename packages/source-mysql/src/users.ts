@@ -33,14 +33,17 @@ export function dumpUsers(connection: Connection, dir: string, passwords: boolea
     const accounts = await listAccounts(client);
     for (const account of accounts) {
       const name = `${client.escape(account.user)}@${client.escape(account.host)}`;
-      const create = account.isRole ? `CREATE ROLE IF NOT EXISTS ${quoteName(account.user)}` : await showCreateUser(client, name);
+      const create = account.isRole
+        ? `CREATE ROLE IF NOT EXISTS ${quoteName(account.user)}`
+        : await showCreateUser(client, name);
       const stripped = passwords ? { statement: create, mustLock: false } : withoutSecrets(create, name);
       const statement = stripped.mustLock ? withAccountLock(stripped.statement) : stripped.statement;
       creates.push(`${statement};`);
       if (statement !== stripped.statement) locked.push(name);
       const grantee = account.isRole ? client.escape(account.user) : name;
       const [rows] = (await client.query(`SHOW GRANTS FOR ${grantee}`)) as unknown as [Record<string, string>[]];
-      for (const row of rows) grants.push(`${passwords ? Object.values(row)[0] : grantWithoutSecrets(Object.values(row)[0]!)};`);
+      for (const row of rows)
+        grants.push(`${passwords ? Object.values(row)[0] : grantWithoutSecrets(Object.values(row)[0]!)};`);
     }
     const header = ['-- Accounts and grants, by pickup: SHOW CREATE USER and SHOW GRANTS of each.'];
     if (!passwords) {
@@ -58,7 +61,9 @@ function withoutSecrets(create: string, name: string): { statement: string; must
   try {
     return createWithoutSecrets(create);
   } catch (error) {
-    throw new Error(`account ${name}: ${messageOf(error)}, so its password cannot be left out; users.sql is not written`);
+    throw new Error(
+      `account ${name}: ${messageOf(error)}, so its password cannot be left out; users.sql is not written`,
+    );
   }
 }
 

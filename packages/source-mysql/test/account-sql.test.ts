@@ -11,20 +11,31 @@ describe('leaving the password hashes out of account statements', () => {
     const stripped = createWithoutSecrets(create);
     const statement = 'CREATE USER IF NOT EXISTS `shop`@`%` REQUIRE SSL WITH MAX_QUERIES_PER_HOUR 10';
     expect(stripped).toEqual({ statement, leftOut: true, mustLock: true });
-    expect(withAccountLock(stripped.statement)).toBe('CREATE USER IF NOT EXISTS `shop`@`%` REQUIRE SSL WITH MAX_QUERIES_PER_HOUR 10 ACCOUNT LOCK');
+    expect(withAccountLock(stripped.statement)).toBe(
+      'CREATE USER IF NOT EXISTS `shop`@`%` REQUIRE SSL WITH MAX_QUERIES_PER_HOUR 10 ACCOUNT LOCK',
+    );
   });
 
   it("MariaDB's alternatives: those with a secret go, unix_socket stays and the account needs no lock", () => {
-    const create = "CREATE USER `root`@`localhost` IDENTIFIED VIA mysql_native_password USING 'invalid' OR unix_socket ACCOUNT LOCK";
+    const create =
+      "CREATE USER `root`@`localhost` IDENTIFIED VIA mysql_native_password USING 'invalid' OR unix_socket ACCOUNT LOCK";
     const statement = 'CREATE USER `root`@`localhost` IDENTIFIED VIA unix_socket ACCOUNT LOCK';
     expect(createWithoutSecrets(create)).toEqual({ statement, leftOut: true, mustLock: false });
-    expect(createWithoutSecrets('CREATE USER `sock`@`localhost` IDENTIFIED VIA unix_socket')).toMatchObject({ leftOut: false, mustLock: false });
-    expect(createWithoutSecrets('CREATE USER `open`@`h`')).toMatchObject({ statement: 'CREATE USER `open`@`h`', leftOut: false });
+    expect(createWithoutSecrets('CREATE USER `sock`@`localhost` IDENTIFIED VIA unix_socket')).toMatchObject({
+      leftOut: false,
+      mustLock: false,
+    });
+    expect(createWithoutSecrets('CREATE USER `open`@`h`')).toMatchObject({
+      statement: 'CREATE USER `open`@`h`',
+      leftOut: false,
+    });
   });
 
   it('quotes and backslashes inside the names and the secret do not confuse it', () => {
     const create = "CREATE USER `it``s IDENTIFIED`@`h` IDENTIFIED VIA ed25519 USING 'a\\'b'' OR c' OR unix_socket";
-    expect(createWithoutSecrets(create).statement).toBe('CREATE USER `it``s IDENTIFIED`@`h` IDENTIFIED VIA unix_socket');
+    expect(createWithoutSecrets(create).statement).toBe(
+      'CREATE USER `it``s IDENTIFIED`@`h` IDENTIFIED VIA unix_socket',
+    );
   });
 
   it("MySQL 8's hash, as text or in hex: left out, ACCOUNT UNLOCK turned into ACCOUNT LOCK", () => {
@@ -33,18 +44,26 @@ describe('leaving the password hashes out of account statements', () => {
       const create = `CREATE USER \`app\`@\`%\` IDENTIFIED WITH 'caching_sha2_password' AS ${hash} ${options}`;
       const stripped = createWithoutSecrets(create);
       expect(stripped).toMatchObject({ leftOut: true, mustLock: true });
-      expect(withAccountLock(stripped.statement)).toBe(`CREATE USER \`app\`@\`%\` ${options.replace('UNLOCK', 'LOCK')}`);
+      expect(withAccountLock(stripped.statement)).toBe(
+        `CREATE USER \`app\`@\`%\` ${options.replace('UNLOCK', 'LOCK')}`,
+      );
     }
   });
 
   it("MySQL's multi-factor accounts need every factor: one with a secret takes them all out", () => {
     const factors = "IDENTIFIED WITH 'caching_sha2_password' AS '$A$005$xyz' AND IDENTIFIED WITH 'authentication_fido'";
     const create = `CREATE USER \`mfa\`@\`%\` ${factors} REQUIRE NONE`;
-    expect(createWithoutSecrets(create)).toEqual({ statement: 'CREATE USER `mfa`@`%` REQUIRE NONE', leftOut: true, mustLock: true });
+    expect(createWithoutSecrets(create)).toEqual({
+      statement: 'CREATE USER `mfa`@`%` REQUIRE NONE',
+      leftOut: true,
+      mustLock: true,
+    });
   });
 
   it('an account already locked stays as it is', () => {
-    expect(withAccountLock('CREATE USER `a`@`h` ACCOUNT LOCK PASSWORD EXPIRE')).toBe('CREATE USER `a`@`h` ACCOUNT LOCK PASSWORD EXPIRE');
+    expect(withAccountLock('CREATE USER `a`@`h` ACCOUNT LOCK PASSWORD EXPIRE')).toBe(
+      'CREATE USER `a`@`h` ACCOUNT LOCK PASSWORD EXPIRE',
+    );
   });
 
   it('a GRANT loses its whole IDENTIFIED clause', () => {
@@ -56,6 +75,8 @@ describe('leaving the password hashes out of account statements', () => {
   });
 
   it('a clause in a form it does not know is refused rather than kept with its secret', () => {
-    expect(() => createWithoutSecrets("CREATE USER `a`@`h` IDENTIFIED VIA ed25519 USING PASSWORD('secret')")).toThrow(UnreadableClause);
+    expect(() => createWithoutSecrets("CREATE USER `a`@`h` IDENTIFIED VIA ed25519 USING PASSWORD('secret')")).toThrow(
+      UnreadableClause,
+    );
   });
 });

@@ -32,6 +32,8 @@ describe('compression', () => {
     const uncompressed = ['properties/shop.sql', 'shop.sql', 'users.sql'];
     expect(filesToRestore([], uncompressed)).toEqual(['shop.sql', 'properties/shop.sql']);
     expect(filesToRestore(['users'], uncompressed)).toEqual(['users.sql']);
-    expect(() => filesToRestore(['nope'], uncompressed)).toThrow('--only nope: no such database in this backup (it has: shop)');
+    expect(() => filesToRestore(['nope'], uncompressed)).toThrow(
+      '--only nope: no such database in this backup (it has: shop)',
+    );
   });
 });

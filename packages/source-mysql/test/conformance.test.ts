@@ -8,17 +8,23 @@ import { mariadb } from '../../../test/servers.js';
 import mysqlSource from '../src/index.js';
 
 const my = mariadb();
-const contents = (database: string) => my.sql('SELECT id, name FROM people ORDER BY id', database) + my.sql('CHECKSUM TABLE people', database).split('\t')[1];
+const contents = (database: string) =>
+  my.sql('SELECT id, name FROM people ORDER BY id', database) +
+  my.sql('CHECKSUM TABLE people', database).split('\t')[1];
 
 /** A new database of three people; its name. */
 function peopleDatabase(): string {
   const db = `pickup_kit_${randomBytes(4).toString('hex')}`;
   my.sql(`CREATE DATABASE ${db} CHARACTER SET utf8mb4`);
-  my.sql("CREATE TABLE people (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50)) ENGINE=InnoDB; INSERT INTO people (name) VALUES ('Zoë'), ('日本'), ('O''Brien')", db);
+  my.sql(
+    "CREATE TABLE people (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50)) ENGINE=InnoDB; INSERT INTO people (name) VALUES ('Zoë'), ('日本'), ('O''Brien')",
+    db,
+  );
   return db;
 }
 
-const drop = (...databases: string[]) => void my.sql(databases.map((name) => `DROP DATABASE IF EXISTS ${name};`).join(' '));
+const drop = (...databases: string[]) =>
+  void my.sql(databases.map((name) => `DROP DATABASE IF EXISTS ${name};`).join(' '));
 
 async function passwordFile(workDir: string, password = my.password): Promise<string> {
   await writeFile(join(workDir, 'password'), `${password}\n`, { mode: 0o600 });

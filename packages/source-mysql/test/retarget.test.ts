@@ -6,7 +6,9 @@ import { retargetCollationSwitches } from '../src/retarget.js';
 /** The stream's output for `input` cut into chunks of `size` bytes. */
 async function through(input: string, size: number, from = 'shop', to = 'shop copy'): Promise<string> {
   const bytes = Buffer.from(input);
-  const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+  const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) =>
+    bytes.subarray(i * size, (i + 1) * size),
+  );
   return text(Readable.from(chunks).pipe(retargetCollationSwitches(from, to)));
 }
 
@@ -43,11 +45,14 @@ const expected = [
 
 describe('rewriting the collation switches of a dump to the database restored into', () => {
   it('rewrites whole switch lines naming the dumped database, and nothing else, however the input is cut', async () => {
-    for (const size of [1, 2, 3, 7, 64, 4096, 1 << 20]) expect(await through(dump, size), `chunks of ${size}`).toBe(expected);
+    for (const size of [1, 2, 3, 7, 64, 4096, 1 << 20])
+      expect(await through(dump, size), `chunks of ${size}`).toBe(expected);
   });
 
   it('quotes the names as the dump tool does', async () => {
     const line = 'ALTER DATABASE `it``s` CHARACTER SET latin1 COLLATE latin1_swedish_ci ;;\n';
-    expect(await through(line, 5, 'it`s', 'new`one')).toBe('ALTER DATABASE `new``one` CHARACTER SET latin1 COLLATE latin1_swedish_ci ;;\n');
+    expect(await through(line, 5, 'it`s', 'new`one')).toBe(
+      'ALTER DATABASE `new``one` CHARACTER SET latin1 COLLATE latin1_swedish_ci ;;\n',
+    );
   });
 });

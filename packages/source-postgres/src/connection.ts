@@ -14,7 +14,11 @@ export interface Connection {
 }
 
 /** The connection the options describe: the URI first, the single fields over it, the password file last. */
-export async function resolveConnection(options: PostgresOptions, resolvePath: (path: string) => string, log?: Logger): Promise<Connection> {
+export async function resolveConnection(
+  options: PostgresOptions,
+  resolvePath: (path: string) => string,
+  log?: Logger,
+): Promise<Connection> {
   const connection: Connection = { passwordFrom: libpqPasswordFrom() };
   if (options.connectionString) {
     let url: URL;
@@ -42,7 +46,11 @@ export async function resolveConnection(options: PostgresOptions, resolvePath: (
   }
   if (options.sslmode) connection.sslmode = options.sslmode;
   if (options.passwordFile) {
-    connection.password = await readSecretFile(resolvePath(options.passwordFile), { option: 'passwordFile', log, what: 'password' });
+    connection.password = await readSecretFile(resolvePath(options.passwordFile), {
+      option: 'passwordFile',
+      log,
+      what: 'password',
+    });
     connection.passwordFrom = `passwordFile ${options.passwordFile}`;
   }
   return connection;
@@ -130,7 +138,11 @@ export async function inspectServer(connection: Connection, database: string): P
           "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser, has_table_privilege('pg_authid', 'SELECT') AS reads",
       )
     ).rows[0]!;
-    const rows = (await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname')).rows;
+    const rows = (
+      await client.query<{ datname: string }>(
+        'SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname',
+      )
+    ).rows;
     return {
       version: facts.server_version,
       major: Number.parseInt(facts.server_version, 10),

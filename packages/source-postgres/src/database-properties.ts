@@ -47,14 +47,17 @@ const NAME = String.raw`(?:[a-z_][a-z0-9_$]*|"(?:[^"]|"")*")`;
  * is refused rather than run against the original database.
  */
 export function renameDatabase(script: string, from: string, to: string): PropertiesScript {
-  if (/[\r\n]/.test(to)) throw new Error(`the database name ${JSON.stringify(to)} holds a line break; choose another name`);
+  if (/[\r\n]/.test(to))
+    throw new Error(`the database name ${JSON.stringify(to)} holds a line break; choose another name`);
   const encoding = /^SET client_encoding = '([A-Za-z0-9_]+)';$/m.exec(script)?.[1] ?? 'UTF8';
   const oldName = alternatives(identifierForms(from, encoding));
   const newName = quoteIdentifier(inEncoding(to, encoding));
   const name = `(?<name>${oldName})`;
   const statements = [
     new RegExp(`^(?<prefix>CREATE DATABASE )${name}(?= WITH |;)`),
-    new RegExp(`^(?<prefix>ALTER DATABASE )${name}(?= (OWNER TO|SET|RESET|CONNECTION LIMIT|IS_TEMPLATE|ALLOW_CONNECTIONS) )`),
+    new RegExp(
+      `^(?<prefix>ALTER DATABASE )${name}(?= (OWNER TO|SET|RESET|CONNECTION LIMIT|IS_TEMPLATE|ALLOW_CONNECTIONS) )`,
+    ),
     new RegExp(`^(?<prefix>ALTER ROLE ${NAME} IN DATABASE )${name}(?= (SET|RESET) )`),
     new RegExp(`^(?<prefix>COMMENT ON DATABASE )${name}(?= IS )`),
     new RegExp(`^(?<prefix>SECURITY LABEL FOR ${NAME} ON DATABASE )${name}(?= IS )`),
@@ -68,7 +71,8 @@ export function renameDatabase(script: string, from: string, to: string): Proper
     if (piece.kind === 'text') return piece.text;
     if (piece.kind === 'meta') {
       if (/^\\(restrict|unrestrict|encoding) /.test(piece.text)) return piece.text;
-      if (!oldConnects.includes(piece.text)) throw new Error(`unexpected psql command in the database's properties: ${piece.text.slice(0, 80)}`);
+      if (!oldConnects.includes(piece.text))
+        throw new Error(`unexpected psql command in the database's properties: ${piece.text.slice(0, 80)}`);
       split ??= index;
       return psqlConnect(to);
     }
@@ -81,7 +85,8 @@ export function renameDatabase(script: string, from: string, to: string): Proper
     }
     throw new Error(`unexpected statement in the database's properties: ${piece.text.slice(0, 80)}`);
   });
-  if (creates !== 1 || split === undefined) throw new Error(`pg_restore printed no CREATE DATABASE ${from} followed by \\connect`);
+  if (creates !== 1 || split === undefined)
+    throw new Error(`pg_restore printed no CREATE DATABASE ${from} followed by \\connect`);
   return { create: pieces.slice(0, split).join(''), finish: pieces.slice(split).join('') };
 }
 
@@ -92,14 +97,19 @@ export function quoteIdentifier(name: string): string {
 
 /** How fmtId may have written a name: plain if it can be (unless it is a keyword, which we do not know), else quoted. */
 function identifierForms(name: string, encoding: string): string[] {
-  const bytes = [...new Set([inEncoding(name, 'UTF8'), inEncoding(name, encoding, false)].filter((form) => form !== undefined))];
-  return bytes.flatMap((form) => (/^[a-z_][a-z0-9_]*$/.test(form) ? [form, quoteIdentifier(form)] : [quoteIdentifier(form)]));
+  const bytes = [
+    ...new Set([inEncoding(name, 'UTF8'), inEncoding(name, encoding, false)].filter((form) => form !== undefined)),
+  ];
+  return bytes.flatMap((form) =>
+    /^[a-z_][a-z0-9_]*$/.test(form) ? [form, quoteIdentifier(form)] : [quoteIdentifier(form)],
+  );
 }
 
 /** `\connect` as pg_restore writes it for a database (appendPsqlMetaConnect): the name as the server stores it, UTF-8. */
 export function psqlConnect(name: string): string {
   const bytes = inEncoding(name, 'UTF8');
-  if (/^[A-Za-z0-9_.]+$/.test(bytes)) return `\\connect ${/^[a-z_][a-z0-9_]*$/.test(bytes) ? bytes : quoteIdentifier(bytes)}`;
+  if (/^[A-Za-z0-9_.]+$/.test(bytes))
+    return `\\connect ${/^[a-z_][a-z0-9_]*$/.test(bytes) ? bytes : quoteIdentifier(bytes)}`;
   return `\\connect -reuse-previous=on ${quoteIdentifier(`dbname='${bytes.replace(/['\\]/g, '\\$&')}'`)}`;
 }
 
@@ -114,11 +124,14 @@ function inEncoding(name: string, encoding: string, strict?: true): string;
 function inEncoding(name: string, encoding: string, strict: false): string | undefined;
 function inEncoding(name: string, encoding: string, strict = true): string | undefined {
   const upper = encoding.toUpperCase();
-  if (upper === 'UTF8' || upper === 'SQL_ASCII' || /^[\x20-\x7e]*$/.test(name)) return Buffer.from(name, 'utf8').toString('latin1');
+  if (upper === 'UTF8' || upper === 'SQL_ASCII' || /^[\x20-\x7e]*$/.test(name))
+    return Buffer.from(name, 'utf8').toString('latin1');
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the whole latin1 range
   if (upper === 'LATIN1' && /^[\x00-\xff]*$/.test(name)) return name;
   if (!strict) return undefined;
-  throw new Error(`the database name ${name} cannot be written in the dump's encoding ${encoding}; restore into a name of ASCII characters`);
+  throw new Error(
+    `the database name ${name} cannot be written in the dump's encoding ${encoding}; restore into a name of ASCII characters`,
+  );
 }
 
 function alternatives(forms: string[]): string {

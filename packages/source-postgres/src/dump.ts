@@ -41,7 +41,12 @@ export async function dumpDatabase(context: DumpContext, database: string, where
     dbnameArg(database),
   ];
   try {
-    await runTool(context.pgDump, args, { env: context.client.env, log: context.log, signal: context.signal, ...(toFolder ? {} : { stdoutFile: output }) });
+    await runTool(context.pgDump, args, {
+      env: context.client.env,
+      log: context.log,
+      signal: context.signal,
+      ...(toFolder ? {} : { stdoutFile: output }),
+    });
   } catch (error) {
     await rm(output, { recursive: true, force: true });
     throw new Error(`database ${database} at ${where}: ${messageOf(error)}`);
@@ -55,7 +60,14 @@ export async function dumpDatabase(context: DumpContext, database: string, where
 export async function dumpDatabaseProperties(context: DumpContext, database: string, where: string): Promise<void> {
   const output = join(context.dir, propertiesPath(database));
   await mkdir(dirname(output), { recursive: true, mode: 0o700 });
-  const args = [...context.client.args, '--format=custom', '--schema-only', '--exclude-schema=*', `--file=${output}`, dbnameArg(database)];
+  const args = [
+    ...context.client.args,
+    '--format=custom',
+    '--schema-only',
+    '--exclude-schema=*',
+    `--file=${output}`,
+    dbnameArg(database),
+  ];
   try {
     await runTool(context.pgDump, args, { env: context.client.env, log: context.log, signal: context.signal });
   } catch (error) {
@@ -72,11 +84,15 @@ export async function dumpGlobals(context: DumpContext, where: string, rolePassw
   const output = join(context.dir, GLOBALS_FILE);
   const args = [...context.client.args, '--globals-only', ...(rolePasswords ? [] : ['--no-role-passwords'])];
   try {
-    await runTool(context.pgDumpAll, [...args, `--file=${output}`, `--database=${context.options.maintenanceDatabase}`], {
-      env: context.client.env,
-      log: context.log,
-      signal: context.signal,
-    });
+    await runTool(
+      context.pgDumpAll,
+      [...args, `--file=${output}`, `--database=${context.options.maintenanceDatabase}`],
+      {
+        env: context.client.env,
+        log: context.log,
+        signal: context.signal,
+      },
+    );
   } catch (error) {
     await rm(output, { force: true });
     throw new Error(`roles and tablespaces (pg_dumpall --globals-only) at ${where}: ${messageOf(error)}`);

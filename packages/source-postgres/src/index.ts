@@ -26,7 +26,8 @@ export default defineSource({
   name: '@pickup/source-postgres',
   init,
   options,
-  describe: (opts) => `PostgreSQL databases ${opts.databases === 'all' ? 'all' : opts.databases.join(', ')}${opts.globals ? ', with roles' : ''}`,
+  describe: (opts) =>
+    `PostgreSQL databases ${opts.databases === 'all' ? 'all' : opts.databases.join(', ')}${opts.globals ? ', with roles' : ''}`,
   restoreLogin: true,
 
   async check({ options: opts, resolvePath, log }) {
@@ -83,7 +84,9 @@ export default defineSource({
 
   filesToRestore(only, paths) {
     // A directory dump is many files: the database's dump is the folder that holds them.
-    const dumps = paths.filter((path) => path !== GLOBALS_FILE && !isPropertiesPath(path)).map((path) => path.split('/')[0]!);
+    const dumps = paths
+      .filter((path) => path !== GLOBALS_FILE && !isPropertiesPath(path))
+      .map((path) => path.split('/')[0]!);
     const databases = new Map(dumps.map((dump) => [fromSafeFileName(dump.replace(/\.(dump|sql|dir)$/, '')), dump]));
     const hasGlobals = paths.includes(GLOBALS_FILE);
     const name = databaseToRestore(only, [...databases.keys()], hasGlobals ? GLOBALS_PART : undefined);
@@ -95,11 +98,20 @@ export default defineSource({
   async restore({ options: opts, files, to, force, only, login, resolvePath, log, signal }) {
     // As another user (--as), the configured user's password is neither read nor used.
     const connection = login
-      ? loginConnection(await resolveConnection({ ...opts, password: undefined, passwordFile: undefined }, resolvePath), login)
+      ? loginConnection(
+          await resolveConnection({ ...opts, password: undefined, passwordFile: undefined }, resolvePath),
+          login,
+        )
       : await resolveConnection(opts, resolvePath, log);
     const binDir = findBinDir(opts.binDir && resolvePath(opts.binDir));
     const client = await clientSetup(connection);
-    const tools = { pgRestore: tool(binDir, 'pg_restore', !!opts.binDir), psql: tool(binDir, 'psql', !!opts.binDir), client, log, signal };
+    const tools = {
+      pgRestore: tool(binDir, 'pg_restore', !!opts.binDir),
+      psql: tool(binDir, 'psql', !!opts.binDir),
+      client,
+      log,
+      signal,
+    };
     try {
       if (only[0] === 'globals' && files.length === 1 && files[0]!.path === GLOBALS_FILE) {
         await restoreGlobals(tools, files[0]!.localPath, opts.maintenanceDatabase);
@@ -117,19 +129,27 @@ export default defineSource({
 function dumpToRestore(files: readonly RestoreFile[]): DumpToRestore {
   const first = files.find((file) => !isPropertiesPath(file.path))!;
   const format = first.path.endsWith('.sql') ? 'plain' : first.path.includes('.dir/') ? 'directory' : 'custom';
-  const path = format === 'directory' ? first.localPath.slice(0, first.localPath.indexOf('.dir/') + 4) : first.localPath;
+  const path =
+    format === 'directory' ? first.localPath.slice(0, first.localPath.indexOf('.dir/') + 4) : first.localPath;
   const database = fromSafeFileName(first.path.replace(/\.(dump|sql|dir)(\/.*)?$/, ''));
   const sidecar = files.find((file) => isPropertiesPath(file.path))?.localPath;
   return { path, format, database, properties: format === 'plain' ? sidecar : path };
 }
 
 /** pg_dump and pg_dumpall, as new as the server: an older pg_dump cannot dump a newer server. */
-async function checkPgDump(opts: PostgresOptions, serverMajor: number, resolvePath: (path: string) => string): Promise<{ pgDump: string; pgDumpAll: string }> {
+async function checkPgDump(
+  opts: PostgresOptions,
+  serverMajor: number,
+  resolvePath: (path: string) => string,
+): Promise<{ pgDump: string; pgDumpAll: string }> {
   const binDir = findBinDir(opts.binDir && resolvePath(opts.binDir));
   const pgDump = tool(binDir, 'pg_dump', !!opts.binDir);
   const major = await toolMajor(pgDump);
   if (major < serverMajor) {
-    throw new OptionError('binDir', `${pgDump} is version ${major}, older than the server (${serverMajor}); install postgresql-client-${serverMajor} or set binDir to its bin folder`);
+    throw new OptionError(
+      'binDir',
+      `${pgDump} is version ${major}, older than the server (${serverMajor}); install postgresql-client-${serverMajor} or set binDir to its bin folder`,
+    );
   }
   return { pgDump, pgDumpAll: tool(binDir, 'pg_dumpall', !!opts.binDir) };
 }

@@ -21,6 +21,10 @@ export async function readPropertiesScript(
   if (list === undefined) return undefined;
   await writeFile(join(workDir, 'properties.list'), list, { encoding: 'latin1', mode: 0o600 });
   const script = join(workDir, 'properties.sql');
-  await runTool(tools.pgRestore, ['--create', '--schema-only', `--use-list=${join(workDir, 'properties.list')}`, `--file=${script}`, archive], run);
+  await runTool(
+    tools.pgRestore,
+    ['--create', '--schema-only', `--use-list=${join(workDir, 'properties.list')}`, `--file=${script}`, archive],
+    run,
+  );
   return renameDatabase(await readFile(script, 'latin1'), names.from, names.to);
 }

@@ -57,10 +57,13 @@ export async function restoreDatabase(
   try {
     let properties: PropertiesScript | undefined;
     if (!exists) {
-      if (dump.properties) properties = await readPropertiesScript(tools, dump.properties, { from: dump.database, to: database }, workDir);
+      if (dump.properties)
+        properties = await readPropertiesScript(tools, dump.properties, { from: dump.database, to: database }, workDir);
       if (properties) {
         await psqlScript('create.sql', properties.create);
-        tools.log.info(`created database ${database} at ${where} with the encoding, locale and owner of database ${dump.database}`);
+        tools.log.info(
+          `created database ${database} at ${where} with the encoding, locale and owner of database ${dump.database}`,
+        );
       } else {
         await createPlainDatabase(connection, maintenanceDatabase, database);
         tools.log.info(
@@ -76,7 +79,9 @@ export async function restoreDatabase(
       await psqlScript('finish.sql', properties.finish);
     }
   } catch (error) {
-    const outcome = exists ? changedByFailure(dump.format, database, force) : await removeCreated(connection, maintenanceDatabase, database);
+    const outcome = exists
+      ? changedByFailure(dump.format, database, force)
+      : await removeCreated(connection, maintenanceDatabase, database);
     // psql names the temporary script's path and line: noise to the user.
     const message = messageOf(error)
       .replace(/psql:\S+\/(create|finish)\.sql:\d+: /g, '')
@@ -88,11 +93,20 @@ export async function restoreDatabase(
 }
 
 /** The dump's objects and data, into an existing database. */
-async function restoreContents(tools: RestoreTools, dump: DumpToRestore, database: string, force: boolean): Promise<void> {
+async function restoreContents(
+  tools: RestoreTools,
+  dump: DumpToRestore,
+  database: string,
+  force: boolean,
+): Promise<void> {
   const target = dbnameArg(database);
   const run = { env: tools.client.env, log: tools.log, signal: tools.signal };
   if (dump.format === 'plain') {
-    await runTool(tools.psql, [...tools.client.args, target, '--no-psqlrc', '--quiet', '--set=ON_ERROR_STOP=1', `--file=${dump.path}`], run);
+    await runTool(
+      tools.psql,
+      [...tools.client.args, target, '--no-psqlrc', '--quiet', '--set=ON_ERROR_STOP=1', `--file=${dump.path}`],
+      run,
+    );
   } else {
     const clean = force ? ['--clean', '--if-exists'] : [];
     await runTool(tools.pgRestore, [...tools.client.args, target, '--exit-on-error', ...clean, dump.path], run);
@@ -101,7 +115,8 @@ async function restoreContents(tools: RestoreTools, dump: DumpToRestore, databas
 
 /** What a failed restore did to a database that existed before it. */
 function changedByFailure(format: DumpToRestore['format'], database: string, force: boolean): string {
-  if (!force) return `database ${database} existed before and is left as the error found it, holding what was restored until then`;
+  if (!force)
+    return `database ${database} existed before and is left as the error found it, holding what was restored until then`;
   if (format === 'plain') {
     return `database ${database} existed before: the dump's statements before the error were run in it, so it may hold part of the dump now`;
   }
@@ -116,8 +131,11 @@ async function removeCreated(connection: Connection, maintenanceDatabase: string
   try {
     const admin = await connect(connection, maintenanceDatabase);
     try {
-      if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount === 0) return `database ${database} was not created`;
-      const major = Number((await admin.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]!.v) / 10_000;
+      if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount === 0)
+        return `database ${database} was not created`;
+      const major =
+        Number((await admin.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]!.v) /
+        10_000;
       await admin.query(`DROP DATABASE ${quoteIdentifier(database)}${major >= 13 ? ' WITH (FORCE)' : ''}`);
       return `the new database ${database} was removed again`;
     } finally {
@@ -130,7 +148,8 @@ async function removeCreated(connection: Connection, maintenanceDatabase: string
 
 /** What to do when the restoring user lacks a right. */
 function rightsHint(message: string): string {
-  if (!/permission denied|must be (owner|member|able to SET ROLE)|must have (CREATEDB|privileges)/i.test(message)) return '';
+  if (!/permission denied|must be (owner|member|able to SET ROLE)|must have (CREATEDB|privileges)/i.test(message))
+    return '';
   return (
     '; restore as a user that may create the database and own its objects, ' +
     'a superuser or one with CREATEDB and membership in the owning roles (pickup restore ... --as USER --password-file FILE)'
@@ -146,7 +165,11 @@ async function databaseExists(connection: Connection, maintenanceDatabase: strin
   }
 }
 
-async function createPlainDatabase(connection: Connection, maintenanceDatabase: string, database: string): Promise<void> {
+async function createPlainDatabase(
+  connection: Connection,
+  maintenanceDatabase: string,
+  database: string,
+): Promise<void> {
   const admin = await connect(connection, maintenanceDatabase);
   try {
     await admin.query(`CREATE DATABASE ${quoteIdentifier(database)}`);

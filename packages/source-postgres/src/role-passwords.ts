@@ -9,7 +9,11 @@ export function dumpsRolePasswords(options: PostgresOptions, superuser: boolean)
 }
 
 /** The password hashes a backup with these options holds, asking the server whether the role is a superuser when it matters. */
-export async function credentialsHeld({ options, resolvePath, log }: PluginContext<PostgresOptions>): Promise<CredentialsAtRest | undefined> {
+export async function credentialsHeld({
+  options,
+  resolvePath,
+  log,
+}: PluginContext<PostgresOptions>): Promise<CredentialsAtRest | undefined> {
   if (!options.globals || options.rolePasswords === false) return undefined;
   if (options.rolePasswords === undefined) {
     const superuser = await resolveConnection(options, resolvePath, log)

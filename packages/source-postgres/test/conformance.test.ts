@@ -8,13 +8,18 @@ import { postgres } from '../../../test/servers.js';
 import postgresSource from '../src/index.js';
 
 const pg = postgres();
-const contents = (database: string) => pg.sql(database, 'SELECT id, name FROM people ORDER BY id') + pg.sql(database, 'SELECT last_value FROM people_id_seq');
+const contents = (database: string) =>
+  pg.sql(database, 'SELECT id, name FROM people ORDER BY id') +
+  pg.sql(database, 'SELECT last_value FROM people_id_seq');
 
 /** A new database of three people; its name. */
 function peopleDatabase(): string {
   const db = `pickup_kit_${randomBytes(4).toString('hex')}`;
   pg.sql('postgres', `CREATE DATABASE ${db}`);
-  pg.sql(db, "CREATE TABLE people (id serial PRIMARY KEY, name text); INSERT INTO people (name) VALUES ('Zoë'), ('日本'), ('O''Brien')");
+  pg.sql(
+    db,
+    "CREATE TABLE people (id serial PRIMARY KEY, name text); INSERT INTO people (name) VALUES ('Zoë'), ('日本'), ('O''Brien')",
+  );
   return db;
 }
 
@@ -53,11 +58,15 @@ describeSource(postgresSource, {
     const big = `${small}_big`;
     pg.sql('postgres', `CREATE DATABASE ${big}`);
     pg.sql(big, 'CREATE TABLE rows (id int PRIMARY KEY, a text, b text)');
-    pg.sql(big, 'INSERT INTO rows SELECT i, md5(i::text), md5((i * 7)::text) || md5(i::text) FROM generate_series(1, 400000) i');
+    pg.sql(
+      big,
+      'INSERT INTO rows SELECT i, md5(i::text), md5((i * 7)::text) || md5(i::text) FROM generate_series(1, 400000) i',
+    );
     return {
       options: { ...server(), passwordFile: await passwordFile(workDir), databases: [small, big] },
       secrets: [pg.password],
-      fingerprint: () => contents(small) + pg.sql(big, "SELECT count(*), md5(string_agg(a || b, ',' ORDER BY id)) FROM rows"),
+      fingerprint: () =>
+        contents(small) + pg.sql(big, "SELECT count(*), md5(string_agg(a || b, ',' ORDER BY id)) FROM rows"),
       cleanup: () => drop(small, big),
     };
   },

@@ -28,7 +28,8 @@ describe('postgres source: logging in', () => {
     await harness.close();
   });
 
-  const check = (options: Record<string, unknown>) => postgresSource.check!(harness.context(postgresSource, 'db', { databases: ['postgres'], ...options }));
+  const check = (options: Record<string, unknown>) =>
+    postgresSource.check!(harness.context(postgresSource, 'db', { databases: ['postgres'], ...options }));
   const server = () => ({ host: pg.host, port: pg.port, user: pg.user });
 
   it('reads the password file as every part of Pickup does: a line ending of an editor on Windows is not part of it', async () => {
@@ -42,13 +43,23 @@ describe('postgres source: logging in', () => {
     ['the connectionString', { connectionString: `postgres://${'u'}:wrong-in-uri@127.0.0.1/postgres` }, undefined],
     ['\\$PGPASSWORD', {}, 'wrong-in-env'],
     ['~/.pgpass or none', {}, undefined],
-  ])('a failed login says where the password came from (%s), never the password', async (from, options, environment) => {
-    await writeFile(join(harness.workDir, 'wrong-password'), 'wrong-in-file\n', { mode: 0o600 });
-    delete process.env.PGPASSWORD;
-    if (environment) process.env.PGPASSWORD = environment;
-    const message = await check({ ...server(), ...options }).then(() => 'it connected', (error: Error) => error.message);
-    const where = `127\\.0\\.0\\.1:${pg.port} as ${pg.user}`;
-    expect(message).toMatch(new RegExp(`^cannot connect to PostgreSQL at ${where} \\(database postgres; password from ${from.replace(/[.~]/g, '\\$&')}\\): `));
-    expect(message).not.toMatch(/wrong-in/);
-  });
+  ])(
+    'a failed login says where the password came from (%s), never the password',
+    async (from, options, environment) => {
+      await writeFile(join(harness.workDir, 'wrong-password'), 'wrong-in-file\n', { mode: 0o600 });
+      delete process.env.PGPASSWORD;
+      if (environment) process.env.PGPASSWORD = environment;
+      const message = await check({ ...server(), ...options }).then(
+        () => 'it connected',
+        (error: Error) => error.message,
+      );
+      const where = `127\\.0\\.0\\.1:${pg.port} as ${pg.user}`;
+      expect(message).toMatch(
+        new RegExp(
+          `^cannot connect to PostgreSQL at ${where} \\(database postgres; password from ${from.replace(/[.~]/g, '\\$&')}\\): `,
+        ),
+      );
+      expect(message).not.toMatch(/wrong-in/);
+    },
+  );
 });

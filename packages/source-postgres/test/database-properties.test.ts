@@ -32,7 +32,9 @@ const bytes = (text: string, encoding: BufferEncoding = 'utf8') => Buffer.from(t
 describe('renameDatabase', () => {
   it('puts the new name, quoted, in every statement that names the database, and splits before \\connect', () => {
     const { create, finish } = renameDatabase(shopScript, 'xp Shop', 'Restored "X" 1');
-    expect(create).toContain(`CREATE DATABASE "Restored ""X"" 1" WITH TEMPLATE = template0 ENCODING = 'LATIN1' LOCALE_PROVIDER = libc LOCALE = 'C';`);
+    expect(create).toContain(
+      `CREATE DATABASE "Restored ""X"" 1" WITH TEMPLATE = template0 ENCODING = 'LATIN1' LOCALE_PROVIDER = libc LOCALE = 'C';`,
+    );
     expect(create).toContain('ALTER DATABASE "Restored ""X"" 1" OWNER TO xp_owner;');
     expect(create).not.toContain('\\connect');
     expect(finish.startsWith(`\\connect -reuse-previous=on "dbname='Restored ""X"" 1'"\n`)).toBe(true);
@@ -46,7 +48,9 @@ describe('renameDatabase', () => {
     ]) {
       expect(finish).toContain(statement);
     }
-    expect((create + finish).split('\n').filter((line) => !line.startsWith('--'))).not.toContainEqual(expect.stringContaining('xp Shop'));
+    expect((create + finish).split('\n').filter((line) => !line.startsWith('--'))).not.toContainEqual(
+      expect.stringContaining('xp Shop'),
+    );
     // Nothing else changed: the \restrict pairs, the preamble, the comments.
     const back = (create + finish).replaceAll('"Restored ""X"" 1"', '"xp Shop"');
     expect(back.replace(/\\connect .*/, `\\connect -reuse-previous=on "dbname='xp Shop'"`)).toBe(shopScript);
@@ -63,7 +67,9 @@ describe('renameDatabase', () => {
     ].join('\n');
     const { create, finish } = renameDatabase(script, 'select', 'shop_copy');
     expect(create).toContain('CREATE DATABASE "shop_copy" WITH');
-    expect(finish).toBe(`\\connect shop_copy\nCOMMENT ON DATABASE "shop_copy" IS 'multi\nALTER DATABASE "select" SET x TO 1;\nline';\n`);
+    expect(finish).toBe(
+      `\\connect shop_copy\nCOMMENT ON DATABASE "shop_copy" IS 'multi\nALTER DATABASE "select" SET x TO 1;\nline';\n`,
+    );
   });
 
   it('writes the name in the script encoding for SQL and in UTF-8 for \\connect', () => {
@@ -80,17 +86,33 @@ describe('renameDatabase', () => {
     expect(create).toContain(`CREATE DATABASE ${bytes('"Crème"', 'latin1')} WITH`);
     expect(finish).toContain(`\\connect -reuse-previous=on "dbname='${bytes('Crème')}'"`);
     expect(finish).toContain(`COMMENT ON DATABASE ${bytes('"Crème"', 'latin1')} IS '${bytes('é')}';`);
-    expect(() => renameDatabase(script, `Café's "db"\\x`, '日本')).toThrow(/cannot be written in the dump's encoding LATIN1/);
+    expect(() => renameDatabase(script, `Café's "db"\\x`, '日本')).toThrow(
+      /cannot be written in the dump's encoding LATIN1/,
+    );
   });
 
   it('refuses what it does not know rather than run it against the original database', () => {
-    const base = [preamble('UTF8'), "CREATE DATABASE shop WITH TEMPLATE = template0 ENCODING = 'UTF8';", '\\connect shop'];
+    const base = [
+      preamble('UTF8'),
+      "CREATE DATABASE shop WITH TEMPLATE = template0 ENCODING = 'UTF8';",
+      '\\connect shop',
+    ];
     expect(renameDatabase([...base, ''].join('\n'), 'shop', 'new').finish).toBe('\\connect new\n');
-    expect(() => renameDatabase([...base, 'ALTER DATABASE shop2 SET x TO 1;'].join('\n'), 'shop', 'new')).toThrow(/unexpected statement .*shop2/);
-    expect(() => renameDatabase([...base, 'GRANT CONNECT ON DATABASE other TO x;'].join('\n'), 'shop', 'new')).toThrow(/unexpected statement/);
-    expect(() => renameDatabase([...base, 'DROP DATABASE shop;'].join('\n'), 'shop', 'new')).toThrow(/unexpected statement/);
-    expect(() => renameDatabase([...base, '\\! rm -rf /'].join('\n'), 'shop', 'new')).toThrow(/unexpected psql command/);
-    expect(() => renameDatabase([preamble('UTF8'), '\\connect shop', ''].join('\n'), 'shop', 'new')).toThrow(/no CREATE DATABASE shop/);
+    expect(() => renameDatabase([...base, 'ALTER DATABASE shop2 SET x TO 1;'].join('\n'), 'shop', 'new')).toThrow(
+      /unexpected statement .*shop2/,
+    );
+    expect(() => renameDatabase([...base, 'GRANT CONNECT ON DATABASE other TO x;'].join('\n'), 'shop', 'new')).toThrow(
+      /unexpected statement/,
+    );
+    expect(() => renameDatabase([...base, 'DROP DATABASE shop;'].join('\n'), 'shop', 'new')).toThrow(
+      /unexpected statement/,
+    );
+    expect(() => renameDatabase([...base, '\\! rm -rf /'].join('\n'), 'shop', 'new')).toThrow(
+      /unexpected psql command/,
+    );
+    expect(() => renameDatabase([preamble('UTF8'), '\\connect shop', ''].join('\n'), 'shop', 'new')).toThrow(
+      /no CREATE DATABASE shop/,
+    );
     expect(() => renameDatabase([...base, ''].join('\n'), 'shop', 'a\nb')).toThrow(/line break/);
   });
 });
@@ -116,7 +138,11 @@ describe('propertiesList', () => {
       '215; 1259 16460 TABLE public DATABASE xp_owner',
       '',
     ].join('\n');
-    expect(propertiesList(toc)?.split('\n').map((line) => line.split(';')[0])).toEqual(['3339', '3340', '3341', '3342', '']);
+    expect(
+      propertiesList(toc)
+        ?.split('\n')
+        .map((line) => line.split(';')[0]),
+    ).toEqual(['3339', '3340', '3341', '3342', '']);
     expect(propertiesList(toc.replace('3339; 1262 16450 DATABASE - xp Shop xp_owner\n', ''))).toBeUndefined();
   });
 

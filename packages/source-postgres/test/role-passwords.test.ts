@@ -29,7 +29,13 @@ describe("postgres source: whether a backup holds the roles' password hashes (cr
 
   const as = (who: 'superuser' | 'reader', extra: Record<string, unknown> = {}) =>
     postgresSource.credentials!(
-      harness.context(postgresSource, 'db', { host: pg.host, port: pg.port, user: who === 'superuser' ? pg.user : reader, passwordFile: who, ...extra }),
+      harness.context(postgresSource, 'db', {
+        host: pg.host,
+        port: pg.port,
+        user: who === 'superuser' ? pg.user : reader,
+        passwordFile: who,
+        ...extra,
+      }),
     );
 
   it.each([

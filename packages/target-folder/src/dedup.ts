@@ -1,6 +1,13 @@
 import { link, lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MANIFEST_FILE, errnoCode, parseManifest, sha256File, type Manifest, type ManifestFile } from '@pickup/core/plugin';
+import {
+  MANIFEST_FILE,
+  errnoCode,
+  parseManifest,
+  sha256File,
+  type Manifest,
+  type ManifestFile,
+} from '@pickup/core/plugin';
 import { listRuns } from './stored.js';
 
 /** Finds, for a file of a new backup, an identical file in the newest complete backup at the target. */
@@ -13,9 +20,7 @@ export type PreviousCopies = (file: ManifestFile) => Promise<string | undefined>
  * linking: then nothing is linked, everything is copied.
  */
 export async function previousCopies(root: string): Promise<PreviousCopies> {
-  const newest = (await listRuns(root))
-    .filter((entry) => entry.complete)
-    .sort((a, b) => (a.id < b.id ? 1 : -1))[0];
+  const newest = (await listRuns(root)).filter((entry) => entry.complete).sort((a, b) => (a.id < b.id ? 1 : -1))[0];
   if (!newest) return async () => undefined;
   let manifest: Manifest;
   try {
@@ -24,7 +29,8 @@ export async function previousCopies(root: string): Promise<PreviousCopies> {
     return async () => undefined;
   }
   const index = new Map<string, string>();
-  for (const file of manifest.sources.flatMap((source) => source.files)) index.set(keyOf(file), join(root, newest.id, file.path));
+  for (const file of manifest.sources.flatMap((source) => source.files))
+    index.set(keyOf(file), join(root, newest.id, file.path));
   return async (file) => {
     const candidate = index.get(keyOf(file));
     if (!candidate) return undefined;

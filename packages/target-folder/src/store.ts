@@ -3,7 +3,16 @@ import { chmod, copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { previousCopies, tryLink } from './dedup.js';
 import { syncPath } from './sync.js';
-import { PARTIAL_SUFFIX, errnoCode, exists, messageOf, nearestExisting, OptionError, probeWritable, type StagedRun } from '@pickup/core/plugin';
+import {
+  PARTIAL_SUFFIX,
+  errnoCode,
+  exists,
+  messageOf,
+  nearestExisting,
+  OptionError,
+  probeWritable,
+  type StagedRun,
+} from '@pickup/core/plugin';
 
 /** Modes of what a backup holds, whatever the staged modes and the umask: readable by the owner only. */
 const STORED_FILE_MODE = 0o600;
@@ -82,7 +91,12 @@ async function makeFolderFor(file: string, folders: Set<string>): Promise<void> 
   folders.add(folder);
 }
 
-async function copyDurably(from: string, to: string, expectedSize: number | undefined, folders: Set<string>): Promise<void> {
+async function copyDurably(
+  from: string,
+  to: string,
+  expectedSize: number | undefined,
+  folders: Set<string>,
+): Promise<void> {
   await makeFolderFor(to, folders);
   await copyFile(from, to, constants.COPYFILE_EXCL);
   // copyFile keeps the staged mode (0644 for some tools' output): a stored file is private whatever it was.
@@ -123,7 +137,10 @@ export async function assertWritableFolder(root: string, create: boolean, mode: 
     isFolder = (await stat(folder)).isDirectory();
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') {
-      throw new OptionError('path', `target folder ${root} does not exist (is its disk mounted?); create it, or set createPath: true`);
+      throw new OptionError(
+        'path',
+        `target folder ${root} does not exist (is its disk mounted?); create it, or set createPath: true`,
+      );
     }
     throw new OptionError('path', `target folder ${root} cannot be used: ${describeWriteError(error)}`);
   }

@@ -2,7 +2,14 @@ import { createReadStream } from 'node:fs';
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { checkedBackupId, checkedBackupPath, OptionError, PARTIAL_SUFFIX, runFolderEntry, type StoredEntry } from '@pickup/core/plugin';
+import {
+  checkedBackupId,
+  checkedBackupPath,
+  OptionError,
+  PARTIAL_SUFFIX,
+  runFolderEntry,
+  type StoredEntry,
+} from '@pickup/core/plugin';
 import { syncPath } from './sync.js';
 
 /**
@@ -51,5 +58,6 @@ async function assertFolder(root: string): Promise<void> {
     (stats) => stats.isDirectory(),
     () => false,
   );
-  if (!isFolder) throw new OptionError('path', `target folder ${root} does not exist or is not a folder (is its disk mounted?)`);
+  if (!isFolder)
+    throw new OptionError('path', `target folder ${root} does not exist or is not a folder (is its disk mounted?)`);
 }

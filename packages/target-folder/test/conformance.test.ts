@@ -9,5 +9,8 @@ describeTarget(folder, {
     await mkdir(join(workDir, 'backups'));
     return { options: { path: 'backups' }, contents: () => pathsUnder(join(workDir, 'backups')) };
   },
-  broken: (workDir) => ({ options: { path: 'no-such-folder' }, contents: () => pathsUnder(join(workDir, 'no-such-folder')) }),
+  broken: (workDir) => ({
+    options: { path: 'no-such-folder' },
+    contents: () => pathsUnder(join(workDir, 'no-such-folder')),
+  }),
 });

@@ -43,7 +43,9 @@ describe('storing a run in a folder', () => {
   it('leaves nothing behind when a file fails midway', async () => {
     const target = join(dir, 'target');
     await mkdir(target);
-    await expect(storeRun(target, await stage('2026-01-01T000000.000Z', { missing: true }), new AbortController().signal)).rejects.toThrow(/ENOENT/);
+    await expect(
+      storeRun(target, await stage('2026-01-01T000000.000Z', { missing: true }), new AbortController().signal),
+    ).rejects.toThrow(/ENOENT/);
     expect(await readdir(target)).toEqual([]);
   });
 
@@ -60,7 +62,9 @@ describe('storing a run in a folder', () => {
     const target = join(dir, 'target');
     await mkdir(join(target, '2026-01-01T000000.000Z'), { recursive: true });
     await writeFile(join(target, '2026-01-01T000000.000Z/manifest.json'), 'the old one');
-    await expect(storeRun(target, await stage('2026-01-01T000000.000Z'), new AbortController().signal)).rejects.toThrow(/already exists/);
+    await expect(storeRun(target, await stage('2026-01-01T000000.000Z'), new AbortController().signal)).rejects.toThrow(
+      /already exists/,
+    );
     expect(await readFile(join(target, '2026-01-01T000000.000Z/manifest.json'), 'utf8')).toBe('the old one');
     expect(await readdir(target)).toEqual(['2026-01-01T000000.000Z']);
   });

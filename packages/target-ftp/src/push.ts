@@ -13,9 +13,14 @@ import { isMissing, type FtpSession } from './session.js';
  * server holds. A push that fails (or is interrupted) removes its `.partial` folder, if the server
  * lets it; what is left is listed as incomplete, for retention.
  */
-export async function pushRun(session: FtpSession, run: StagedRun, progress?: (update: { bytes: number; files: number }) => void): Promise<void> {
+export async function pushRun(
+  session: FtpSession,
+  run: StagedRun,
+  progress?: (update: { bytes: number; files: number }) => void,
+): Promise<void> {
   const existing = await session.attempt('listing the backups', (client) => listRuns(client, session.root));
-  if (existing.some((entry) => entry.id === run.runId)) throw new Error(`backup ${run.runId} already exists there; a backup is never overwritten`);
+  if (existing.some((entry) => entry.id === run.runId))
+    throw new Error(`backup ${run.runId} already exists there; a backup is never overwritten`);
   try {
     await uploadRun(session, run, progress);
   } catch (error) {
@@ -24,7 +29,11 @@ export async function pushRun(session: FtpSession, run: StagedRun, progress?: (u
   }
 }
 
-async function uploadRun(session: FtpSession, run: StagedRun, progress?: (update: { bytes: number; files: number }) => void): Promise<void> {
+async function uploadRun(
+  session: FtpSession,
+  run: StagedRun,
+  progress?: (update: { bytes: number; files: number }) => void,
+): Promise<void> {
   const partial = () => `${session.root}/${run.runId}${PARTIAL_SUFFIX}`;
   await session.attempt('preparing the upload folder', async (client) => {
     if ((await foldersIn(client, session.root)).has(`${run.runId}${PARTIAL_SUFFIX}`)) await client.removeDir(partial());
@@ -41,14 +50,21 @@ async function uploadRun(session: FtpSession, run: StagedRun, progress?: (update
         made.add(folder);
       }
       const local = join(run.dir, path);
-      if (progress && counted) client.trackProgress((info) => progress({ bytes: sent.bytes + info.bytes, files: sent.files }));
+      if (progress && counted)
+        client.trackProgress((info) => progress({ bytes: sent.bytes + info.bytes, files: sent.files }));
       try {
-        await client.uploadFrom((await stat(local)).size === 0 ? emptyContent() : createReadStream(local, { highWaterMark: 1024 * 1024 }), remote);
+        await client.uploadFrom(
+          (await stat(local)).size === 0 ? emptyContent() : createReadStream(local, { highWaterMark: 1024 * 1024 }),
+          remote,
+        );
       } finally {
         client.trackProgress();
       }
       const stored = await client.size(remote);
-      if (stored !== size) throw Object.assign(new Error(`${path} has ${stored} bytes on the server after upload, expected ${size}`), { code: 'ESIZE' });
+      if (stored !== size)
+        throw Object.assign(new Error(`${path} has ${stored} bytes on the server after upload, expected ${size}`), {
+          code: 'ESIZE',
+        });
     });
   for (const file of run.files) {
     await upload(file.path, file.size, true);

@@ -13,9 +13,17 @@ export function readRunFile(session: FtpSession, id: string, path: string): Read
   const file = `${checkedBackupId(id)}/${checkedBackupPath(path)}`;
   session
     // basic-ftp ends the stream it writes to, even after a failure: each try writes through one of its own.
-    .attempt(`reading ${id}/${path}`, (client) => client.downloadTo(forwardTo(stream, () => (delivered = true)), `${session.root}/${file}`), {
-      retryable: () => !delivered,
-    })
+    .attempt(
+      `reading ${id}/${path}`,
+      (client) =>
+        client.downloadTo(
+          forwardTo(stream, () => (delivered = true)),
+          `${session.root}/${file}`,
+        ),
+      {
+        retryable: () => !delivered,
+      },
+    )
     .then(
       () => stream.end(),
       (error: Error) => stream.destroy(Object.assign(error, /\b550\b/.test(error.message) ? { code: 'ENOENT' } : {})),

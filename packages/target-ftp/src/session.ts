@@ -2,7 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { posix } from 'node:path';
 import { Client, FTPError } from 'basic-ftp';
-import { messageOf, OptionError, readSecretFile, RetriesExhaustedError, withRetries, type Logger } from '@pickup/core/plugin';
+import {
+  messageOf,
+  OptionError,
+  readSecretFile,
+  RetriesExhaustedError,
+  withRetries,
+  type Logger,
+} from '@pickup/core/plugin';
 import type { FtpOptions } from './options.js';
 
 const TLS_TRUST_ERRORS = new Set([
@@ -22,12 +29,17 @@ export interface FtpSettings {
   ca?: string | undefined;
 }
 
-export async function settingsOf(options: FtpOptions, resolvePath: (path: string) => string, log: Logger): Promise<FtpSettings> {
+export async function settingsOf(
+  options: FtpOptions,
+  resolvePath: (path: string) => string,
+  log: Logger,
+): Promise<FtpSettings> {
   const readCa = async (file: string) =>
     readFile(resolvePath(file), 'utf8').catch((error: unknown) => {
       throw new OptionError('ca', `${resolvePath(file)} cannot be read: ${messageOf(error)}`);
     });
-  const readPassword = (file: string) => readSecretFile(resolvePath(file), { option: 'passwordFile', log, what: 'password' });
+  const readPassword = (file: string) =>
+    readSecretFile(resolvePath(file), { option: 'passwordFile', log, what: 'password' });
   return {
     options,
     password: options.passwordFile ? await readPassword(options.passwordFile) : options.password,
@@ -66,7 +78,11 @@ export class FtpSession {
     private readonly signal?: AbortSignal,
   ) {}
 
-  async attempt<T>(what: string, step: (client: Client) => Promise<T>, { retryFor, retryable }: AttemptOptions = {}): Promise<T> {
+  async attempt<T>(
+    what: string,
+    step: (client: Client) => Promise<T>,
+    { retryFor, retryable }: AttemptOptions = {},
+  ): Promise<T> {
     const { options } = this.settings;
     const started = Date.now();
     let attempts = 0;
@@ -80,7 +96,10 @@ export class FtpSession {
         },
         {
           retryFor: retryFor ?? options.retryFor,
-          transient: (error) => isTransient(error) && (retryable?.() ?? true) && (options.retries === undefined || attempts <= options.retries),
+          transient: (error) =>
+            isTransient(error) &&
+            (retryable?.() ?? true) &&
+            (options.retries === undefined || attempts <= options.retries),
           describe: describeError,
           log: this.log,
           signal: this.signal,
@@ -90,7 +109,8 @@ export class FtpSession {
     } catch (error) {
       if (this.signal?.aborted) throw this.signal.reason;
       const last = error instanceof RetriesExhaustedError ? error.last : error;
-      const tried = attempts > 1 ? ` (tried ${attempts} times over ${Math.round((Date.now() - started) / 1000)} s)` : '';
+      const tried =
+        attempts > 1 ? ` (tried ${attempts} times over ${Math.round((Date.now() - started) / 1000)} s)` : '';
       throw new Error(`${what} at ${describeServer(options)}: ${describeError(last)}${tried}`);
     }
   }
@@ -118,7 +138,11 @@ export class FtpSession {
         password,
         secure: options.secure,
         // A certificate is checked against the host name; for an IP address Node checks the IP itself.
-        secureOptions: { ca, rejectUnauthorized: !options.allowUntrusted, ...(isIP(options.host) ? {} : { servername: options.host }) },
+        secureOptions: {
+          ca,
+          rejectUnauthorized: !options.allowUntrusted,
+          ...(isIP(options.host) ? {} : { servername: options.host }),
+        },
       });
       this.root = posix.resolve(await client.pwd(), options.path);
     } catch (error) {

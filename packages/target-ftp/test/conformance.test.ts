@@ -13,7 +13,15 @@ async function fixture(workDir: string, password: string, extra: Record<string, 
   const folder = `pickup-kit-${randomBytes(4).toString('hex')}`;
   await writeFile(join(workDir, 'password'), `${password}\n`, { mode: 0o600 });
   return {
-    options: { host: server.host, port: server.port, user: server.user, passwordFile: 'password', path: `${folder}/backups`, retries: 0, ...extra },
+    options: {
+      host: server.host,
+      port: server.port,
+      user: server.user,
+      passwordFile: 'password',
+      path: `${folder}/backups`,
+      retries: 0,
+      ...extra,
+    },
     secrets: [server.password, password],
     contents: () => pathsUnder(join(server.home, folder, 'backups')),
     cleanup: () => rm(join(server.home, folder), { recursive: true, force: true }),

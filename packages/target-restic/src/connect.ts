@@ -28,7 +28,8 @@ export async function connect({ options, resolvePath, log, signal }: Context): P
   if (repository.sftp) repository.keyscan = keyscanLine(repository.sftp, options.sftp, resolvePath);
   const env: Record<string, string> = {};
   // restic's own variables from the environment Pickup runs in would override the config: none pass.
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('RESTIC_') && value !== undefined) env[name] = value;
+  for (const [name, value] of Object.entries(process.env))
+    if (!name.startsWith('RESTIC_') && value !== undefined) env[name] = value;
   // Times given with --time and shown in messages are UTC, as run ids are.
   env.TZ = 'UTC';
   Object.assign(env, options.env);
@@ -38,7 +39,10 @@ export async function connect({ options, resolvePath, log, signal }: Context): P
     await readSecretFile(file, { option: 'passwordFile', log, what: 'repository password' });
     // restic reads the whole file, trimmed: a second line would be part of the password.
     if ((await readFile(file, 'utf8')).trim().includes('\n')) {
-      throw new OptionError('passwordFile', `${file} has more than one line; restic reads the whole file as the password: keep only the password in it`);
+      throw new OptionError(
+        'passwordFile',
+        `${file} has more than one line; restic reads the whole file as the password: keep only the password in it`,
+      );
     }
     env.RESTIC_PASSWORD_FILE = file;
   } else {
@@ -53,10 +57,20 @@ export async function connect({ options, resolvePath, log, signal }: Context): P
   env.RESTIC_REPOSITORY = repository.location;
   const globalArgs = options.compression === 'auto' ? [] : ['--compression', options.compression];
   if (options.limitUpload) globalArgs.push('--limit-upload', String(options.limitUpload));
-  if (repository.sftp) globalArgs.push('--option', `sftp.command=${sftpCommand(repository.sftp, options.sftp, resolvePath)}`);
+  if (repository.sftp)
+    globalArgs.push('--option', `sftp.command=${sftpCommand(repository.sftp, options.sftp, resolvePath)}`);
   globalArgs.push(...options.resticArgs);
   const passwordOption = options.passwordFile ? 'passwordFile' : 'passwordCommand';
-  const restic = new Restic({ program: options.restic, repository, env, globalArgs, secrets, passwordOption, log, signal });
+  const restic = new Restic({
+    program: options.restic,
+    repository,
+    env,
+    globalArgs,
+    secrets,
+    passwordOption,
+    log,
+    signal,
+  });
   await assertVersion(restic); // missing or too old: said before anything else
   return restic;
 }

@@ -26,18 +26,23 @@ export class RepositoryLockedError extends ToolError {
 
 const NO_REPOSITORY = /Is there a repository at the following location\?/;
 /** What a backend says when the repository's config is simply not there (as opposed to unreachable). */
-const NOT_THERE = /no such file or directory|file does not exist|key does not exist|NoSuchKey|NoSuchBucket|bucket does not exist|404/i;
+const NOT_THERE =
+  /no such file or directory|file does not exist|key does not exist|NoSuchKey|NoSuchBucket|bucket does not exist|404/i;
 const WRONG_PASSWORD = /wrong password or no key found/;
 const LOCKED = /repository is already locked(?: exclusively)? by (.*)/;
 const NOT_IN_SNAPSHOT = /path "[^"]*" not found in snapshot/;
-const SSH_FAILED = /ssh command exited|unable to start the sftp session|Host key verification failed|Permission denied \(|Connection refused|Could not resolve hostname/;
+const SSH_FAILED =
+  /ssh command exited|unable to start the sftp session|Host key verification failed|Permission denied \(|Connection refused|Could not resolve hostname/;
 
 /** restic's failure as one line that says what to do; an error the core and the caller can tell apart. */
 export function explain(failure: Failure): Error {
   const { command, code, killedBy, stderr, repository } = failure;
   const fatal = fatalLines(stderr);
   if (WRONG_PASSWORD.test(stderr)) {
-    return new OptionError(failure.passwordOption, `restic refused the password of repository ${repository.shown}: wrong password or no key for it`);
+    return new OptionError(
+      failure.passwordOption,
+      `restic refused the password of repository ${repository.shown}: wrong password or no key for it`,
+    );
   }
   if (/Resolving password failed/.test(stderr) && failure.passwordOption === 'passwordCommand') {
     return new OptionError('passwordCommand', `the password command failed: ${reason(fatal, stderr)}`);
@@ -54,7 +59,10 @@ export function explain(failure: Failure): Error {
   }
   const ssh = sshRefusal(stderr, repository);
   if (ssh) return new ToolError(ssh, code, stderr);
-  if (NO_REPOSITORY.test(stderr) || /unable to open config file|unable to start the sftp session|unable to open repository/.test(stderr)) {
+  if (
+    NO_REPOSITORY.test(stderr) ||
+    /unable to open config file|unable to start the sftp session|unable to open repository/.test(stderr)
+  ) {
     if (NOT_THERE.test(stderr) && !SSH_FAILED.test(stderr)) {
       return new NoRepositoryError(
         'repository',
@@ -63,7 +71,8 @@ export function explain(failure: Failure): Error {
     }
     return new ToolError(`cannot reach restic repository ${repository.shown}: ${reason(fatal, stderr)}`, code, stderr);
   }
-  if (NOT_IN_SNAPSHOT.test(stderr)) return Object.assign(new ToolError(NOT_IN_SNAPSHOT.exec(stderr)![0], code, stderr), { code: 'ENOENT' });
+  if (NOT_IN_SNAPSHOT.test(stderr))
+    return Object.assign(new ToolError(NOT_IN_SNAPSHOT.exec(stderr)![0], code, stderr), { code: 'ENOENT' });
   const how = killedBy ? `was killed by ${killedBy}` : `failed (exit code ${code})`;
   return new ToolError(`restic ${command} ${how}: ${reason(fatal, stderr)}`, code, stderr);
 }
@@ -95,7 +104,8 @@ function sshRefusal(stderr: string, repository: Repository): string | undefined 
   if (/Host key verification failed|No .* host key is known/i.test(stderr)) {
     return `the sftp server's host key is not known (strict host key checking is on); add it after checking its fingerprint: ${repository.keyscan}`;
   }
-  if (/Permission denied \(/.test(stderr)) return 'ssh refused the login to the sftp server: permission denied (wrong key or user)';
+  if (/Permission denied \(/.test(stderr))
+    return 'ssh refused the login to the sftp server: permission denied (wrong key or user)';
   return undefined;
 }
 

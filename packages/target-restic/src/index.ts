@@ -15,7 +15,8 @@ export default defineTarget({
   name: '@pickup/target-restic',
   init,
   options,
-  describe: (opts, resolvePath) => `restic repository ${parseRepository(opts, resolvePath).shown}, snapshots of host ${hostOf(opts)}`,
+  describe: (opts, resolvePath) =>
+    `restic repository ${parseRepository(opts, resolvePath).shown}, snapshots of host ${hostOf(opts)}`,
   remote: (opts) => parseRepository(opts, (path) => path).kind !== 'local',
   // restic encrypts every repository with its password.
   encrypts: () => true,
@@ -25,13 +26,21 @@ export default defineTarget({
     // Reads only: the version, the repository's config with the password; no lock is taken.
     if (await repositoryExists(restic)) return;
     if (!context.options.init) await listSnapshots(restic, hostOf(context.options)); // throws: no repository there
-    context.log.info(`there is no restic repository at ${restic.repository.shown} yet; the first push creates it (init: true)`);
+    context.log.info(
+      `there is no restic repository at ${restic.repository.shown} yet; the first push creates it (init: true)`,
+    );
   },
 
   async push(context) {
     const restic = await connect(context);
     const { init, lockWait } = context.options;
-    return pushRun(restic, { run: context.run, host: hostOf(context.options), init, lockWait, progress: context.progress });
+    return pushRun(restic, {
+      run: context.run,
+      host: hostOf(context.options),
+      init,
+      lockWait,
+      progress: context.progress,
+    });
   },
 
   async list(context) {
@@ -56,7 +65,9 @@ export default defineTarget({
     if (doomed.length === 0) return; // not there (any more): nothing of it is left
     // One forget of every snapshot of the run: a snapshot file deleted is a backup gone whole. Its data
     // stays until `reclaim` (restic prune), once per retention pass.
-    await despiteLocks(restic, context.options.lockWait, () => restic.run(['forget', ...doomed.map((snapshot) => snapshot.id)]));
+    await despiteLocks(restic, context.options.lockWait, () =>
+      restic.run(['forget', ...doomed.map((snapshot) => snapshot.id)]),
+    );
     known.delete(cacheKey(restic, context.options, id));
   },
 
@@ -65,7 +76,10 @@ export default defineTarget({
     const id = checkedBackupId(context.id);
     const path = checkedBackupPath(context.path);
     const [snapshot] = await snapshotsOf(restic, context.options, id);
-    if (!snapshot) throw Object.assign(new Error(`no snapshot of backup ${id} in restic repository ${restic.repository.shown}`), { code: 'ENOENT' });
+    if (!snapshot)
+      throw Object.assign(new Error(`no snapshot of backup ${id} in restic repository ${restic.repository.shown}`), {
+        code: 'ENOENT',
+      });
     // Without a lock: reads take none, so many at once (the core reads every manifest) do not wait on each
     // other's lock files, and a repository this host may only read is read too.
     return restic.stream(['dump', '--no-lock', snapshot.id, `/${path}`]);
@@ -99,7 +113,10 @@ async function snapshotsOf(restic: Restic, options: ResticOptions, runId: string
 /** What a listing found, for the reads that follow it (the core reads each backup's manifest). */
 function remember(restic: Restic, options: ResticOptions, snapshots: readonly Snapshot[]): void {
   for (const runId of new Set(snapshots.map((snapshot) => snapshot.runId))) {
-    known.set(cacheKey(restic, options, runId), snapshots.filter((snapshot) => snapshot.runId === runId));
+    known.set(
+      cacheKey(restic, options, runId),
+      snapshots.filter((snapshot) => snapshot.runId === runId),
+    );
   }
 }
 

@@ -20,12 +20,16 @@ export const options = z
     /** A command that prints the repository's password (`pass show backup/restic`), run by restic. */
     passwordCommand: z.string().min(1).optional(),
     /** Backend settings that are not secret: `{ AWS_DEFAULT_REGION: 'eu-west-1', B2_ACCOUNT_ID: '...' }`. */
-    env: z.record(z.string().regex(ENV_NAME, 'must be an environment variable name (A-Z, 0-9, _)'), z.string()).default({}),
+    env: z
+      .record(z.string().regex(ENV_NAME, 'must be an environment variable name (A-Z, 0-9, _)'), z.string())
+      .default({}),
     /**
      * Backend credentials, each from a file whose first line is the value, relative to the config file:
      * `{ AWS_ACCESS_KEY_ID: 'secrets/s3-id', AWS_SECRET_ACCESS_KEY: 'secrets/s3-secret' }`.
      */
-    envFiles: z.record(z.string().regex(ENV_NAME, 'must be an environment variable name (A-Z, 0-9, _)'), z.string().min(1)).default({}),
+    envFiles: z
+      .record(z.string().regex(ENV_NAME, 'must be an environment variable name (A-Z, 0-9, _)'), z.string().min(1))
+      .default({}),
     /** The host name recorded in snapshots: each host lists and prunes only its own. Default: this machine's. */
     host: z.string().min(1).optional(),
     /** Create the repository (`restic init`) at the first push if there is none. Off: a missing repository is an error. */
@@ -62,17 +66,28 @@ export const options = z
   .strict()
   .superRefine((value, context) => {
     if ((value.passwordFile === undefined) === (value.passwordCommand === undefined)) {
-      context.addIssue({ code: 'custom', path: ['passwordFile'], message: 'give the repository password as passwordFile or passwordCommand (one of the two)' });
+      context.addIssue({
+        code: 'custom',
+        path: ['passwordFile'],
+        message: 'give the repository password as passwordFile or passwordCommand (one of the two)',
+      });
     }
     for (const name of Object.keys(value.env).filter((key) => SECRET_NAME.test(key) && !OWN_NAME.test(key))) {
-      context.addIssue({ code: 'custom', path: ['env', name], message: `${name} looks like a secret: put it in a file and name the file in envFiles` });
+      context.addIssue({
+        code: 'custom',
+        path: ['env', name],
+        message: `${name} looks like a secret: put it in a file and name the file in envFiles`,
+      });
     }
     for (const field of ['env', 'envFiles'] as const) {
       for (const name of Object.keys(value[field]).filter((key) => OWN_NAME.test(key))) {
-        context.addIssue({ code: 'custom', path: [field, name], message: `${name} is set from repository and passwordFile or passwordCommand: use those` });
+        context.addIssue({
+          code: 'custom',
+          path: [field, name],
+          message: `${name} is set from repository and passwordFile or passwordCommand: use those`,
+        });
       }
     }
   });
 
 export type ResticOptions = z.output<typeof options>;
-

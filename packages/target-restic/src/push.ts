@@ -50,10 +50,27 @@ export async function pushRun(restic: Restic, { run, host, init, lockWait, progr
     const message = parseMessage(line);
     if (message?.message_type === 'summary') summary = message;
     else if (message?.message_type === 'status') {
-      progress?.({ bytes: message.bytes_done ?? 0, files: message.files_done ?? 0, totalBytes: message.total_bytes, totalFiles: message.total_files });
+      progress?.({
+        bytes: message.bytes_done ?? 0,
+        files: message.files_done ?? 0,
+        totalBytes: message.total_bytes,
+        totalFiles: message.total_files,
+      });
     }
   };
-  const args = ['backup', '--json', '--host', host, '--tag', PICKUP_TAG, '--tag', runTag(run.runId), '--time', resticTime(run.manifest.startedAt), '.'];
+  const args = [
+    'backup',
+    '--json',
+    '--host',
+    host,
+    '--tag',
+    PICKUP_TAG,
+    '--tag',
+    runTag(run.runId),
+    '--time',
+    resticTime(run.manifest.startedAt),
+    '.',
+  ];
   try {
     // A stale lock (a killed prune's) is removed, a live one waited for: restic stops at once for either.
     await despiteLocks(restic, lockWait, () => restic.run(args, { onLine, cwd: run.dir }));
@@ -66,7 +83,9 @@ export async function pushRun(restic: Restic, { run, host, init, lockWait, progr
   const expected = run.files.length + 1; // and the manifest
   if (summary.total_files_processed !== expected) {
     await forgetQuietly(restic, summary.snapshot_id);
-    throw new Error(`restic stored ${summary.total_files_processed} files where the run has ${expected}: the staging folder changed during the push`);
+    throw new Error(
+      `restic stored ${summary.total_files_processed} files where the run has ${expected}: the staging folder changed during the push`,
+    );
   }
   return { linkedBytes: Math.max(0, summary.total_bytes_processed - summary.data_added) };
 }
@@ -96,7 +115,8 @@ async function assertStaged(run: StagedRun): Promise<void> {
       if (!stats.isFile()) throw new Error(`${path} is not a regular file`);
       size = stats.size;
     } catch (error) {
-      if (errnoCode(error) === 'ENOENT') throw new Error(`${file.path} of run ${run.runId} is missing from the staging folder ${run.dir}`);
+      if (errnoCode(error) === 'ENOENT')
+        throw new Error(`${file.path} of run ${run.runId} is missing from the staging folder ${run.dir}`);
       throw error;
     }
     if (file.size !== undefined && size !== file.size) {
@@ -108,7 +128,9 @@ async function assertStaged(run: StagedRun): Promise<void> {
 /** A snapshot made by a push that failed after all; a failure to forget it is left to a later removal. */
 async function forgetQuietly(restic: Restic, snapshotId: string): Promise<void> {
   await restic.run(['forget', snapshotId], { detached: true }).catch((error: unknown) => {
-    restic.setup.log.warn(`restic snapshot ${snapshotId} of a failed push could not be forgotten: ${(error as Error).message}`);
+    restic.setup.log.warn(
+      `restic snapshot ${snapshotId} of a failed push could not be forgotten: ${(error as Error).message}`,
+    );
   });
 }
 

@@ -19,7 +19,10 @@ export interface Repository {
   keyscan?: string | undefined;
 }
 
-export function parseRepository(options: Pick<ResticOptions, 'repository'>, resolvePath: (path: string) => string): Repository {
+export function parseRepository(
+  options: Pick<ResticOptions, 'repository'>,
+  resolvePath: (path: string) => string,
+): Repository {
   const { repository } = options;
   const kind = BACKENDS.find((backend) => repository.startsWith(`${backend}:`));
   if (!kind) {
@@ -28,7 +31,13 @@ export function parseRepository(options: Pick<ResticOptions, 'repository'>, reso
   }
   const password = urlPassword(repository);
   const shown = password === undefined ? repository : repository.replace(`:${password}@`, ':***@');
-  return { location: repository, kind, shown, urlPassword: password, sftp: kind === 'sftp' ? sftpLogin(repository) : undefined };
+  return {
+    location: repository,
+    kind,
+    shown,
+    urlPassword: password,
+    sftp: kind === 'sftp' ? sftpLogin(repository) : undefined,
+  };
 }
 
 /** `rest:https://user:secret@host/` carries a password (restic's REST server's basic auth). */
@@ -46,7 +55,12 @@ function urlPassword(repository: string): string | undefined {
 /** `sftp:user@host:/path` or `sftp://user@host:port//path` (restic's two spellings). */
 function sftpLogin(repository: string): Repository['sftp'] {
   const url = /^sftp:\/\/(?:([^@/]+)@)?([^/:]+)(?::(\d+))?\//.exec(repository);
-  if (url) return { login: url[1] ? `${url[1]}@${url[2]}` : url[2]!, host: url[2]!, port: url[3] ? Number(url[3]) : undefined };
+  if (url)
+    return {
+      login: url[1] ? `${url[1]}@${url[2]}` : url[2]!,
+      host: url[2]!,
+      port: url[3] ? Number(url[3]) : undefined,
+    };
   const short = /^sftp:(?:([^@/:]+)@)?([^/:]+):/.exec(repository);
   if (!short) return undefined;
   return { login: short[1] ? `${short[1]}@${short[2]}` : short[2]!, host: short[2]! };

@@ -63,10 +63,17 @@ export class Restic {
   private async spawn(args: readonly string[], output: PassThrough, options: RunOptions): Promise<void> {
     const { program, env, globalArgs, log } = this.setup;
     const argv = [...globalArgs, ...args];
-    const [command, commandArgs] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'KILL', '--', program, ...argv]] : [program, argv];
+    const [command, commandArgs] = SETPRIV
+      ? [SETPRIV, ['--pdeathsig', 'KILL', '--', program, ...argv]]
+      : [program, argv];
     const signal = options.detached ? undefined : this.setup.signal;
     signal?.throwIfAborted();
-    const child = spawnTracked(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: options.cwd, signal });
+    const child = spawnTracked(command, commandArgs, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env,
+      cwd: options.cwd,
+      signal,
+    });
     let pending = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       // At the reader's pace: `dump` of a large file must not fill memory.
@@ -82,7 +89,9 @@ export class Restic {
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8000)));
     const [code, killedBy] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-      child.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? missingProgram(program) : error));
+      child.once('error', (error: NodeJS.ErrnoException) =>
+        reject(error.code === 'ENOENT' ? missingProgram(program) : error),
+      );
       child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
     });
     if (pending && options.onLine) options.onLine(pending);
@@ -91,7 +100,15 @@ export class Restic {
     if (signal?.aborted) throw signal.reason;
     // setpriv could not start it: the program is not there.
     if (SETPRIV && code === 127 && /setpriv: failed to execute/.test(stderr)) throw missingProgram(program);
-    throw explain({ command: args[0]!, code, killedBy, stderr: this.blank(stderr), repository: this.repository, program, passwordOption: this.setup.passwordOption });
+    throw explain({
+      command: args[0]!,
+      code,
+      killedBy,
+      stderr: this.blank(stderr),
+      repository: this.repository,
+      program,
+      passwordOption: this.setup.passwordOption,
+    });
   }
 
   /** restic's words with every secret blanked (it prints the repository as given, password and all). */
@@ -103,7 +120,11 @@ export class Restic {
 }
 
 function missingProgram(program: string): ToolError {
-  return new ToolError(`${program} was not found; install restic ${MINIMUM_VERSION.join('.')} or newer (Debian: apt install restic)`, null, '');
+  return new ToolError(
+    `${program} was not found; install restic ${MINIMUM_VERSION.join('.')} or newer (Debian: apt install restic)`,
+    null,
+    '',
+  );
 }
 
 /** The oldest restic this target works with: repository format 2 (compression) and `backup --json` as used here. */

@@ -6,7 +6,11 @@ import type { Repository } from './repository.js';
  * connection timeout, the port, key and known hosts of the options, strict host key checking unless
  * turned off. restic splits it into words itself, honouring quotes.
  */
-export function sftpCommand(login: NonNullable<Repository['sftp']>, options: ResticOptions['sftp'], resolvePath: (path: string) => string): string {
+export function sftpCommand(
+  login: NonNullable<Repository['sftp']>,
+  options: ResticOptions['sftp'],
+  resolvePath: (path: string) => string,
+): string {
   const args = ['ssh', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${options.connectTimeout}`];
   const port = options.port ?? login.port;
   if (port) args.push('-p', String(port));
@@ -22,7 +26,11 @@ function quote(word: string): string {
 }
 
 /** The command that adds the server's key to the known hosts ssh uses here. */
-export function keyscanLine(login: NonNullable<Repository['sftp']>, options: ResticOptions['sftp'], resolvePath: (path: string) => string): string {
+export function keyscanLine(
+  login: NonNullable<Repository['sftp']>,
+  options: ResticOptions['sftp'],
+  resolvePath: (path: string) => string,
+): string {
   const knownHosts = options.knownHostsFile ? resolvePath(options.knownHostsFile) : '~/.ssh/known_hosts';
   const port = options.port ?? login.port;
   return `ssh-keyscan${port ? ` -p ${port}` : ''} ${login.host} >> ${knownHosts}`;

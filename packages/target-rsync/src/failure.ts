@@ -16,14 +16,16 @@ const LOGIN_REFUSED = /Permission denied \([a-z]/;
 /** ssh never got as far as a session. */
 const NOT_MADE = /ssh: connect to host|kex_exchange_identification|banner exchange|Could not resolve hostname/i;
 /** A session that was there and broke (rsync counts the bytes it had received by then). */
-const LOST = /closed by remote host|Broken pipe|Connection reset|client_loop:|not responding|connection unexpectedly closed \([1-9]/i;
+const LOST =
+  /closed by remote host|Broken pipe|Connection reset|client_loop:|not responding|connection unexpectedly closed \([1-9]/i;
 
 /** ssh refused to go on: the host key or the login. Trying again changes nothing. */
 export function sshRefusal(stderr: string, keyscan: string): string | undefined {
   if (UNKNOWN_HOST_KEY.test(stderr)) {
     return `the server's host key is not known (strict host key checking is on); add it after checking its fingerprint: ${keyscan}`;
   }
-  if (CHANGED_HOST_KEY.test(stderr)) return "the server's host key has CHANGED: someone may be impersonating it; check before you update known hosts";
+  if (CHANGED_HOST_KEY.test(stderr))
+    return "the server's host key has CHANGED: someone may be impersonating it; check before you update known hosts";
   if (LOGIN_REFUSED.test(stderr)) return 'ssh refused the login: permission denied (wrong key or user)';
   return undefined;
 }
@@ -38,7 +40,11 @@ export function explainSsh(stderr: string, keyscan: string): Explained {
   const refusal = sshRefusal(stderr, keyscan);
   if (refusal) return { message: refusal, transient: false };
   const lines = stderr.trim().split('\n');
-  if (connectionLost(stderr)) return { message: `the ssh connection was lost: ${lines.find((line) => LOST.test(line))!.trim()}`, transient: true };
+  if (connectionLost(stderr))
+    return {
+      message: `the ssh connection was lost: ${lines.find((line) => LOST.test(line))!.trim()}`,
+      transient: true,
+    };
   return { message: `ssh could not connect: ${lines.at(-1)?.trim() ?? ''}`, transient: true };
 }
 

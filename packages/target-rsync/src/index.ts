@@ -50,7 +50,9 @@ export default defineTarget({
     const { shell } = setup(context);
     const root = shell.destination.root;
     // Proves the folder can be written, over the same path a push uses; creates nothing that stays.
-    const folder = context.options.createPath ? await nearestExistingFolder(shell, root) : await assertDestination(shell, root);
+    const folder = context.options.createPath
+      ? await nearestExistingFolder(shell, root)
+      : await assertDestination(shell, root);
     const probe = posix.join(folder, `.pickup-probe-${process.pid}`);
     await shell.run(['mkdir', '--', probe]);
     await shell.run(['rmdir', '--', probe]);
@@ -74,7 +76,11 @@ export default defineTarget({
 
   async read(context) {
     const { shell } = setup(context);
-    return shell.stream(['cat', '--', posix.join(shell.destination.root, checkedBackupId(context.id), checkedBackupPath(context.path))]);
+    return shell.stream([
+      'cat',
+      '--',
+      posix.join(shell.destination.root, checkedBackupId(context.id), checkedBackupPath(context.path)),
+    ]);
   },
 });
 
@@ -84,11 +90,20 @@ export default defineTarget({
  * is tried again after a connection failure; the transfer goes on into the same `.partial` folder. A push
  * that fails (or is interrupted) removes its `.partial` folder.
  */
-async function pushRun(shell: Shell, call: RsyncCall, retry: Retry, run: StagedRun, createPath: boolean): Promise<void> {
+async function pushRun(
+  shell: Shell,
+  call: RsyncCall,
+  retry: Retry,
+  run: StagedRun,
+  createPath: boolean,
+): Promise<void> {
   const root = shell.destination.root;
-  await retry('checking the destination', () => (createPath ? shell.run(['mkdir', '-p', '-m', '700', '--', root]) : assertDestination(shell, root)));
+  await retry('checking the destination', () =>
+    createPath ? shell.run(['mkdir', '-p', '-m', '700', '--', root]) : assertDestination(shell, root),
+  );
   const existing = await retry('listing the backups', () => listRuns(shell));
-  if (existing.some((entry) => entry.id === run.runId)) throw new Error(`backup ${run.runId} already exists there; a backup is never overwritten`);
+  if (existing.some((entry) => entry.id === run.runId))
+    throw new Error(`backup ${run.runId} already exists there; a backup is never overwritten`);
   const newest = existing.filter((entry) => entry.complete).sort((a, b) => (a.id < b.id ? 1 : -1))[0];
   const partial = posix.join(root, `${run.runId}${PARTIAL_SUFFIX}`);
   const final = posix.join(root, run.runId);
@@ -100,7 +115,10 @@ async function pushRun(shell: Shell, call: RsyncCall, retry: Retry, run: StagedR
     await sendRun(shell, call, retry, run, { partial, final, common, linkDest: newest?.id });
   } catch (error) {
     // Tried once, not interrupted; what is left lists as incomplete, for retention.
-    await shell.detached().run(['rm', '-rf', '--', partial]).catch(() => {});
+    await shell
+      .detached()
+      .run(['rm', '-rf', '--', partial])
+      .catch(() => {});
     throw error;
   }
 }
@@ -113,7 +131,13 @@ interface SendPlan {
   linkDest: string | undefined;
 }
 
-async function sendRun(shell: Shell, call: RsyncCall, retry: Retry, run: StagedRun, { partial, final, common, linkDest }: SendPlan): Promise<void> {
+async function sendRun(
+  shell: Shell,
+  call: RsyncCall,
+  retry: Retry,
+  run: StagedRun,
+  { partial, final, common, linkDest }: SendPlan,
+): Promise<void> {
   await withFileLists(async (fileList) => {
     // Exactly the manifest's files: one that is missing must fail the push, not leave a backup without it.
     const data = await fileList(run.files.map((file) => file.path));
@@ -132,7 +156,14 @@ async function sendRun(shell: Shell, call: RsyncCall, retry: Retry, run: StagedR
     // The manifest, and the folder itself (`.`, not descended into): rsync made it with the remote umask's mode.
     const last = await fileList(['.', run.manifestFile]);
     await retry('sending the manifest', () =>
-      rsync(call, [...common, '--dirs', `--files-from=${last}`, '--from0', `${run.dir}/`, rsyncPath(shell.destination, `${partial}/`)]),
+      rsync(call, [
+        ...common,
+        '--dirs',
+        `--files-from=${last}`,
+        '--from0',
+        `${run.dir}/`,
+        rsyncPath(shell.destination, `${partial}/`),
+      ]),
     );
   });
   await retry('renaming the backup into place', (attempt) => rename(shell, partial, final, attempt));
@@ -169,7 +200,9 @@ async function removeRun(shell: Shell, id: string): Promise<void> {
  * Runs `use` with a way to write lists of paths into private temporary files, NUL-separated (rsync
  * --files-from --from0). Their folder is one the next run removes if this one is killed.
  */
-async function withFileLists<T>(use: (fileList: (paths: readonly string[]) => Promise<string>) => Promise<T>): Promise<T> {
+async function withFileLists<T>(
+  use: (fileList: (paths: readonly string[]) => Promise<string>) => Promise<T>,
+): Promise<T> {
   const folder = await privateTempDir('rsync-lists');
   let count = 0;
   try {
@@ -191,7 +224,10 @@ async function assertDestination(shell: Shell, root: string): Promise<string> {
   } catch (error) {
     // `test` says no with 1; anything else (ssh's 255: host key, login, connection) speaks for itself.
     if ((error as { exitCode?: number | null }).exitCode !== 1) throw error;
-    throw new OptionError('dest', `${describeDest(shell.destination)} does not exist or is not a folder (is its disk mounted?); create it, or set createPath: true`);
+    throw new OptionError(
+      'dest',
+      `${describeDest(shell.destination)} does not exist or is not a folder (is its disk mounted?); create it, or set createPath: true`,
+    );
   }
 }
 
@@ -213,10 +249,12 @@ async function isFolder(shell: Shell, path: string): Promise<boolean> {
 /** The run folders under the destination (see runFolderEntry). */
 async function listRuns(shell: Shell): Promise<StoredEntry[]> {
   const root = shell.destination.root;
-  const names = (await shell.run(['ls', '-1A', '--', root]).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return ''; // no folder yet: no backups yet
-    throw error;
-  }))
+  const names = (
+    await shell.run(['ls', '-1A', '--', root]).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return ''; // no folder yet: no backups yet
+      throw error;
+    })
+  )
     .split('\n')
     .filter(Boolean);
   return names.flatMap((name): StoredEntry[] => {

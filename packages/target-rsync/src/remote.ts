@@ -24,7 +24,11 @@ export function describeDest(destination: Destination): string {
 }
 
 /** The command that adds the server's key to the known hosts the target uses. */
-export function keyscanLine(destination: Destination, options: RsyncOptions, resolvePath: (path: string) => string): string {
+export function keyscanLine(
+  destination: Destination,
+  options: RsyncOptions,
+  resolvePath: (path: string) => string,
+): string {
   const knownHosts = options.knownHostsFile ? resolvePath(options.knownHostsFile) : '~/.ssh/known_hosts';
   return `ssh-keyscan${options.port ? ` -p ${options.port}` : ''} ${destination.host ?? 'HOST'} >> ${knownHosts}`;
 }
@@ -91,7 +95,14 @@ export class Shell {
  * it, and so does the next run when a killed one left it working. A failure of ssh itself (exit 255) is
  * explained and `transient` unless ssh refused the host key or the login.
  */
-async function runRaw(program: string, args: string[], output: PassThrough, log: Logger, keyscan: string, signal?: AbortSignal): Promise<void> {
+async function runRaw(
+  program: string,
+  args: string[],
+  output: PassThrough,
+  log: Logger,
+  keyscan: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const child = spawnTracked(program, args, { stdio: ['ignore', 'pipe', 'pipe'], signal });
   child.stdout!.pipe(output, { end: false });
   let stderr = '';
@@ -108,5 +119,9 @@ async function runRaw(program: string, args: string[], output: PassThrough, log:
   const how = killedBy ? `was killed by ${killedBy}` : `failed (exit code ${code})`;
   const message = ssh?.message ?? `${args.at(-1)} ${how}: ${stderr.trim().split('\n').slice(-2).join(' / ')}`;
   const missing = !ssh && /No such file or directory/.test(stderr);
-  throw Object.assign(new ToolError(message, code, stderr), { transient: ssh?.transient ?? false }, missing ? { code: 'ENOENT' } : {});
+  throw Object.assign(
+    new ToolError(message, code, stderr),
+    { transient: ssh?.transient ?? false },
+    missing ? { code: 'ENOENT' } : {},
+  );
 }

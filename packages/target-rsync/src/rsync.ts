@@ -36,6 +36,9 @@ export async function rsync(call: RsyncCall, args: string[]): Promise<void> {
     // The cause is usually the first line rsync printed ("mkdir ... failed: Permission denied"), the
     // summary ("rsync error: ...") the last. The remote side's lines may be lost when ssh is cut short.
     const cause = error.stderr.split('\n').find((line) => line.trim() !== '' && !/^rsync error:/.test(line));
-    throw Object.assign(new Error(`rsync exited with code ${error.exitCode}: ${message}${cause ? ` (${cause.trim()})` : ''}`), { transient });
+    throw Object.assign(
+      new Error(`rsync exited with code ${error.exitCode}: ${message}${cause ? ` (${cause.trim()})` : ''}`),
+      { transient },
+    );
   }
 }

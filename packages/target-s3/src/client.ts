@@ -12,7 +12,11 @@ export async function clientOf(opts: S3Options, resolvePath: (path: string) => s
   // mail every night. The pinned release runs on Node 20; docs/targets/s3.md says so once.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const secret = opts.secretAccessKeyFile
-    ? await readSecretFile(resolvePath(opts.secretAccessKeyFile), { option: 'secretAccessKeyFile', log, what: 'secret access key' })
+    ? await readSecretFile(resolvePath(opts.secretAccessKeyFile), {
+        option: 'secretAccessKeyFile',
+        log,
+        what: 'secret access key',
+      })
     : opts.secretAccessKey;
   return new S3Client({
     region: opts.region,
@@ -55,7 +59,11 @@ export function isTransient(error: unknown): boolean {
   const err = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
   const status = err.$metadata?.httpStatusCode;
   if (status !== undefined && (status >= 500 || status === 429)) return true;
-  if (err.name && (THROTTLING.has(err.name) || ['TimeoutError', 'RequestTimeout', 'RequestTimeoutException'].includes(err.name))) return true;
+  if (
+    err.name &&
+    (THROTTLING.has(err.name) || ['TimeoutError', 'RequestTimeout', 'RequestTimeoutException'].includes(err.name))
+  )
+    return true;
   return (err.code !== undefined && NETWORK_CODES.has(err.code)) || Boolean(err.$retryable);
 }
 

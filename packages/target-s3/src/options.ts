@@ -3,7 +3,10 @@ import { DEFAULT_RETRY_FOR, z } from '@pickup/core/plugin';
 
 /** `/a//b/` → `a/b`: the prefix is a folder-like key part, never doubled slashes, never a leading one. */
 export function normalizePrefix(prefix: string): string {
-  return prefix.split('/').filter((part) => part !== '').join('/');
+  return prefix
+    .split('/')
+    .filter((part) => part !== '')
+    .join('/');
 }
 
 export const options = z
@@ -30,7 +33,11 @@ export const options = z
     serverSideEncryption: z.enum(['AES256', 'aws:kms', 'aws:kms:dsse']).optional(),
     kmsKeyId: z.string().min(1).optional(),
     /** Bytes of each part of a multipart upload (at least 5 MiB). */
-    partSize: z.number().int().min(5 * 1024 * 1024).default(16 * 1024 * 1024),
+    partSize: z
+      .number()
+      .int()
+      .min(5 * 1024 * 1024)
+      .default(16 * 1024 * 1024),
     /** Parts uploaded at the same time, per file. */
     queueSize: z.number().int().min(1).max(32).default(4),
     /** Every object of a backup under retention until `days` after its push: it cannot be deleted before. */
@@ -51,9 +58,13 @@ export const options = z
     retryMode: z.enum(['standard', 'adaptive']).default('standard'),
   })
   .strict()
-  .refine((value) => !(value.secretAccessKey && value.secretAccessKeyFile), { message: 'give secretAccessKey or secretAccessKeyFile, not both', path: ['secretAccessKeyFile'] })
+  .refine((value) => !(value.secretAccessKey && value.secretAccessKeyFile), {
+    message: 'give secretAccessKey or secretAccessKeyFile, not both',
+    path: ['secretAccessKeyFile'],
+  })
   .refine((value) => !value.accessKeyId === !(value.secretAccessKey || value.secretAccessKeyFile), {
-    message: 'give accessKeyId together with secretAccessKey or secretAccessKeyFile (or neither, for the SDK\'s usual credentials)',
+    message:
+      "give accessKeyId together with secretAccessKey or secretAccessKeyFile (or neither, for the SDK's usual credentials)",
     path: ['accessKeyId'],
   });
 

@@ -27,7 +27,8 @@ type Progress = (update: { bytes: number; files: number }) => void;
  */
 export async function pushRun(session: S3Session, run: StagedRun, progress?: Progress): Promise<void> {
   // Before anything is written: a failed push removes what is under the run's prefix.
-  if (await manifestThere(session, run.runId)) throw new Error(`backup ${run.runId} already exists there; a backup is never overwritten`);
+  if (await manifestThere(session, run.runId))
+    throw new Error(`backup ${run.runId} already exists there; a backup is never overwritten`);
   const sent = { bytes: 0, files: 0 };
   // One date for the whole backup: its files must not come out of their lock before its manifest.
   const lockUntil = session.opts.lock ? new Date(Date.now() + session.opts.lock.days * 24 * 3600 * 1000) : undefined;
@@ -38,7 +39,11 @@ export async function pushRun(session: S3Session, run: StagedRun, progress?: Pro
       sent.bytes += file.size;
       sent.files++;
     }
-    await uploadFile(session, run, { path: run.manifestFile, size: (await stat(join(run.dir, run.manifestFile))).size, lockUntil });
+    await uploadFile(session, run, {
+      path: run.manifestFile,
+      size: (await stat(join(run.dir, run.manifestFile))).size,
+      lockUntil,
+    });
   } catch (error) {
     // Also after an interruption; tried once: the push has failed already. Locked objects stay; they never list as complete.
     await removeRun(session.with({ retryFor: 0, signal: new AbortController().signal }), run.runId).catch(() => {});
@@ -54,7 +59,9 @@ async function manifestThere(session: S3Session, runId: string): Promise<boolean
   const { client, opts, signal } = session;
   const key = objectKey(opts.prefix, runId, MANIFEST_FILE);
   const input = { Bucket: opts.bucket, Prefix: key, MaxKeys: 1 };
-  const page = await session.attempt(`looking for backup ${runId}`, () => client.send(new ListObjectsV2Command(input), { abortSignal: signal }));
+  const page = await session.attempt(`looking for backup ${runId}`, () =>
+    client.send(new ListObjectsV2Command(input), { abortSignal: signal }),
+  );
   return (page.Contents ?? []).some((object) => object.Key === key);
 }
 
@@ -67,7 +74,12 @@ interface FileToUpload {
   lockUntil: Date | undefined;
 }
 
-async function uploadFile(session: S3Session, run: StagedRun, file: FileToUpload, onProgress?: (loaded: number) => void): Promise<void> {
+async function uploadFile(
+  session: S3Session,
+  run: StagedRun,
+  file: FileToUpload,
+  onProgress?: (loaded: number) => void,
+): Promise<void> {
   const { client, opts, signal } = session;
   const key = objectKey(opts.prefix, run.runId, file.path);
   const partSize = Math.max(opts.partSize, Math.ceil(file.size / MAX_PARTS));
@@ -75,8 +87,16 @@ async function uploadFile(session: S3Session, run: StagedRun, file: FileToUpload
   try {
     if (file.size <= partSize) {
       const body = await readPart(handle, 0, file.size);
-      const input = { Bucket: opts.bucket, Key: key, Body: body, ContentLength: file.size, ...storageParams(opts, file.lockUntil) };
-      await session.attempt(`uploading ${file.path}`, () => client.send(new PutObjectCommand(input), { abortSignal: signal }));
+      const input = {
+        Bucket: opts.bucket,
+        Key: key,
+        Body: body,
+        ContentLength: file.size,
+        ...storageParams(opts, file.lockUntil),
+      };
+      await session.attempt(`uploading ${file.path}`, () =>
+        client.send(new PutObjectCommand(input), { abortSignal: signal }),
+      );
       onProgress?.(file.size);
     } else {
       await uploadInParts(session, key, file, handle, partSize, onProgress);
@@ -104,7 +124,9 @@ async function uploadInParts(
   const { client, opts, signal } = session;
   const target = { Bucket: opts.bucket, Key: key };
   const started = await session.attempt(`starting the upload of ${file.path}`, () =>
-    client.send(new CreateMultipartUploadCommand({ ...target, ...storageParams(opts, file.lockUntil) }), { abortSignal: signal }),
+    client.send(new CreateMultipartUploadCommand({ ...target, ...storageParams(opts, file.lockUntil) }), {
+      abortSignal: signal,
+    }),
   );
   const upload = { ...target, UploadId: started.UploadId! };
   const count = Math.ceil(file.size / partSize);
@@ -120,7 +142,9 @@ async function uploadInParts(
       const body = await readPart(handle, start, length);
       const what = `uploading ${file.path} (part ${number} of ${count})`;
       const answer = await session.attempt(what, () =>
-        client.send(new UploadPartCommand({ ...upload, PartNumber: number, Body: body, ContentLength: length }), { abortSignal: signal }),
+        client.send(new UploadPartCommand({ ...upload, PartNumber: number, Body: body, ContentLength: length }), {
+          abortSignal: signal,
+        }),
       );
       etags[number - 1] = answer.ETag!;
       loaded += length;
@@ -169,6 +193,11 @@ function storageParams(opts: S3Options, lockUntil: Date | undefined): Partial<Pu
     ...(opts.storageClass ? { StorageClass: opts.storageClass as PutObjectCommandInput['StorageClass'] } : {}),
     ...(opts.serverSideEncryption ? { ServerSideEncryption: opts.serverSideEncryption } : {}),
     ...(opts.kmsKeyId ? { SSEKMSKeyId: opts.kmsKeyId } : {}),
-    ...(opts.lock && lockUntil ? { ObjectLockMode: opts.lock.mode === 'governance' ? 'GOVERNANCE' : 'COMPLIANCE', ObjectLockRetainUntilDate: lockUntil } : {}),
+    ...(opts.lock && lockUntil
+      ? {
+          ObjectLockMode: opts.lock.mode === 'governance' ? 'GOVERNANCE' : 'COMPLIANCE',
+          ObjectLockRetainUntilDate: lockUntil,
+        }
+      : {}),
   };
 }

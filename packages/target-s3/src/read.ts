@@ -8,7 +8,9 @@ export async function readFile(session: S3Session, id: string, path: string): Pr
   const { client, opts, signal } = session;
   const input = { Bucket: opts.bucket, Key: objectKey(opts.prefix, id, path) };
   try {
-    const answer = await session.attempt(`reading ${id}/${path}`, () => client.send(new GetObjectCommand(input), { abortSignal: signal }));
+    const answer = await session.attempt(`reading ${id}/${path}`, () =>
+      client.send(new GetObjectCommand(input), { abortSignal: signal }),
+    );
     return answer.Body as Readable;
   } catch (error) {
     if ((error as { cause?: { name?: string } }).cause?.name === 'NoSuchKey') {

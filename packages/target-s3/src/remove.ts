@@ -46,7 +46,8 @@ export async function removeRun(session: S3Session, id: string): Promise<void> {
       client.send(new DeleteObjectsCommand(input), { abortSignal: signal }),
     );
     for (const error of answer.Errors ?? []) {
-      if (error.Code !== 'AccessDenied') throw new Error(`cannot remove ${error.Key}: ${error.Code} ${error.Message ?? ''}`.trim());
+      if (error.Code !== 'AccessDenied')
+        throw new Error(`cannot remove ${error.Key}: ${error.Code} ${error.Message ?? ''}`.trim());
       refused.push({ Key: error.Key!, VersionId: error.VersionId });
     }
     // A locked backup keeps its manifest, locked like the rest: nothing else is tried.
@@ -56,7 +57,9 @@ export async function removeRun(session: S3Session, id: string): Promise<void> {
   // Refused: by a lock still running, or for want of permission (which must not pass for a lock).
   const until = await lockedUntil(session, refused[0]!);
   if (until && until.getTime() > Date.now()) throw new BackupLockedError(id, until);
-  throw new Error(`cannot remove ${refused[0]!.Key}: access denied (the credentials need s3:DeleteObject and s3:DeleteObjectVersion on this prefix)`);
+  throw new Error(
+    `cannot remove ${refused[0]!.Key}: access denied (the credentials need s3:DeleteObject and s3:DeleteObjectVersion on this prefix)`,
+  );
 }
 
 async function allVersions(session: S3Session, prefix: string): Promise<ObjectIdentifier[]> {

@@ -24,7 +24,13 @@ export class S3Session {
 
   /** The same client, with other retries or no interruption (a cleanup must run after an interrupted push). */
   with(changes: { retryFor?: number; signal?: AbortSignal }): S3Session {
-    return new S3Session(this.client, this.opts, this.log, changes.signal ?? this.signal, changes.retryFor ?? this.retryFor);
+    return new S3Session(
+      this.client,
+      this.opts,
+      this.log,
+      changes.signal ?? this.signal,
+      changes.retryFor ?? this.retryFor,
+    );
   }
 
   /**
@@ -49,7 +55,8 @@ export class S3Session {
     } catch (error) {
       const last = error instanceof RetriesExhaustedError ? error.last : error;
       if (this.signal.aborted || !isServiceError(last)) throw last;
-      const tried = attempts > 1 ? ` (tried ${attempts} times over ${Math.round((Date.now() - started) / 1000)} s)` : '';
+      const tried =
+        attempts > 1 ? ` (tried ${attempts} times over ${Math.round((Date.now() - started) / 1000)} s)` : '';
       throw new S3RequestError(`${what}: ${describeS3Error(last)}${tried}`, { cause: last });
     }
   }

@@ -30,10 +30,14 @@ await admin.send(new CreateBucketCommand({ Bucket: bucket }));
 // The server keeps objects in memory: what the suites leave is removed at the end.
 afterAll(async () => {
   const uploads = await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
-  for (const { Key, UploadId } of uploads.Uploads ?? []) await admin.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }));
+  for (const { Key, UploadId } of uploads.Uploads ?? [])
+    await admin.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }));
   for (;;) {
     const page = await admin.send(new ListObjectVersionsCommand({ Bucket: bucket }));
-    const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
+    const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
+      Key: v.Key!,
+      VersionId: v.VersionId,
+    }));
     if (versions.length === 0) return;
     await admin.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: versions, Quiet: true } }));
   }

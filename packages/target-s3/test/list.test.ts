@@ -26,7 +26,9 @@ const keys = ['host/a', 'host/b', 'host/c/1', 'host/c/2', 'host/d', 'other/x'];
 for (const key of keys) await admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: key }));
 
 afterAll(async () => {
-  await admin.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
+  await admin.send(
+    new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
+  );
   await admin.send(new DeleteBucketCommand({ Bucket: bucket }));
 });
 

@@ -18,7 +18,11 @@ export interface ChildJob {
 }
 
 /** What the child tells: each log line, that the call begins, how it ended. */
-export type ChildReport = { type: 'log'; line: string } | { type: 'started' } | { type: 'done' } | { type: 'failed'; message: string };
+export type ChildReport =
+  | { type: 'log'; line: string }
+  | { type: 'started' }
+  | { type: 'done' }
+  | { type: 'failed'; message: string };
 
 export type ChildOutcome = { status: 'done' } | { status: 'failed'; message: string } | { status: 'killed' };
 
@@ -68,8 +72,12 @@ export class ChildCall {
       child.once('exit', (code, signal) => {
         this.finished = true;
         const silent = `the ${this.what} process ended (${signal ?? `exit code ${code}`}) without a word: ${this.stderr.trim()}`;
-        const ended: ChildOutcome = this.killedBySuite ? { status: 'killed' } : (outcome ?? { status: 'failed', message: silent });
-        failStart(new Error(ended.status === 'failed' ? ended.message : `the ${this.what} process ended before the call began`));
+        const ended: ChildOutcome = this.killedBySuite
+          ? { status: 'killed' }
+          : (outcome ?? { status: 'failed', message: silent });
+        failStart(
+          new Error(ended.status === 'failed' ? ended.message : `the ${this.what} process ended before the call began`),
+        );
         resolve(ended);
       });
     });
@@ -157,7 +165,12 @@ async function processTable(): Promise<ProcessEntry[]> {
       .trim()
       .split('\n')
       .map((line) => line.trim().split(/\s+/))
-      .map(([pid, ppid, pgid, stat]) => ({ pid: Number(pid), ppid: Number(ppid), pgid: Number(pgid), zombie: stat?.startsWith('Z') ?? false }));
+      .map(([pid, ppid, pgid, stat]) => ({
+        pid: Number(pid),
+        ppid: Number(ppid),
+        pgid: Number(pgid),
+        zombie: stat?.startsWith('Z') ?? false,
+      }));
   }
   const entries = await Promise.all(
     pids.map(async (pid) => {

@@ -15,7 +15,8 @@ const ready = (async () => {
   const plugin = ((await import(module)) as { default: Target<unknown> }).default;
   const sink = new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) process.send!({ type: 'log', line } satisfies ChildReport);
+      for (const line of String(chunk).split('\n').filter(Boolean))
+        process.send!({ type: 'log', line } satisfies ChildReport);
       callback();
     },
   });

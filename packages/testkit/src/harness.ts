@@ -35,7 +35,13 @@ export async function openHarness(): Promise<Harness> {
     log: logger.log,
     lines,
     context(plugin, name, options, signal = new AbortController().signal) {
-      return { options: parseOptions(plugin, options) as never, name, resolvePath, log: logger.log.child({ name }), signal };
+      return {
+        options: parseOptions(plugin, options) as never,
+        name,
+        resolvePath,
+        log: logger.log.child({ name }),
+        signal,
+      };
     },
     async close() {
       await logger.close();

@@ -16,7 +16,8 @@ const POLL_MS = 25;
  */
 export async function untilWellUnderWay(dir: string, settled: () => boolean): Promise<boolean> {
   const start = performance.now();
-  while (!settled() && performance.now() - start < ABORT_AT_THE_LATEST_MS && (await bytesIn(dir)) < ABORT_AFTER_BYTES) await sleep(POLL_MS);
+  while (!settled() && performance.now() - start < ABORT_AT_THE_LATEST_MS && (await bytesIn(dir)) < ABORT_AFTER_BYTES)
+    await sleep(POLL_MS);
   return !settled();
 }
 

@@ -79,7 +79,11 @@ export async function startBackup(setting: AttemptSetting, signal?: AbortSignal)
 }
 
 /** Looks at what the settled backup left, in its folder and around it. */
-export async function finishBackup(setting: AttemptSetting, started: StartedBackup, error: string | undefined): Promise<BackupAttempt> {
+export async function finishBackup(
+  setting: AttemptSetting,
+  started: StartedBackup,
+  error: string | undefined,
+): Promise<BackupAttempt> {
   const { dir, own } = started;
   const changes = await changesAround(await lookAround(setting.harness.workDir, own), started.before, own);
   const dataAfter = await setting.fingerprint?.();
@@ -92,7 +96,9 @@ export async function finishBackup(setting: AttemptSetting, started: StartedBack
     changes,
     dataBefore: started.dataBefore,
     dataAfter,
-    oddEntries: [...inside].filter(([, entry]) => entry.type !== 'file' && entry.type !== 'dir').map(([path, entry]) => `${path} (${entry.type})`),
+    oddEntries: [...inside]
+      .filter(([, entry]) => entry.type !== 'file' && entry.type !== 'dir')
+      .map(([path, entry]) => `${path} (${entry.type})`),
   };
 }
 

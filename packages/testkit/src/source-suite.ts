@@ -6,7 +6,14 @@ import type { RestoreFile, Source } from '@pickup/core';
 import { failureOf, parseOptions } from './harness.js';
 import { STOP_WITHIN_MS, untilWellUnderWay, within } from './interrupt.js';
 import { expectOneLineMessages, itIsAPluginOfThisCore, perTest, type Awaitable, type FixtureBase } from './per-test.js';
-import { finishBackup, listing, startBackup, type AttemptSetting, type BackupAttempt, type StartedBackup } from './source-attempt.js';
+import {
+  finishBackup,
+  listing,
+  startBackup,
+  type AttemptSetting,
+  type BackupAttempt,
+  type StartedBackup,
+} from './source-attempt.js';
 import { changesAround, describeChanges, lookAround, TEMP } from './surroundings.js';
 import { compareTrees, snapshotTree } from './tree.js';
 
@@ -90,10 +97,16 @@ export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
       return attempt;
     };
     /** Everything but `own` (relative to the work folder), and the data the fixture fingerprints. */
-    const lookAtAll = async (own?: string) => ({ around: await lookAround(t.harness.workDir, own), data: await t.fixture.fingerprint?.() });
+    const lookAtAll = async (own?: string) => ({
+      around: await lookAround(t.harness.workDir, own),
+      data: await t.fixture.fingerprint?.(),
+    });
     const expectUnchanged = async (before: Awaited<ReturnType<typeof lookAtAll>>, own?: string) => {
       const after = await lookAtAll(own);
-      expectNone(describeChanges(await changesAround(after.around, before.around, own)), 'changes outside where it may write');
+      expectNone(
+        describeChanges(await changesAround(after.around, before.around, own)),
+        'changes outside where it may write',
+      );
       expect(after.data, 'the data, by the fixture’s fingerprint').toEqual(before.data);
     };
 
@@ -193,7 +206,11 @@ export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
       const paths = staged.files.map((file) => file.path);
       const wanted = plugin.filesToRestore ? plugin.filesToRestore(only, paths) : paths;
       const files: RestoreFile[] = await Promise.all(
-        wanted.map(async (path) => ({ path, localPath: join(staged.dir, path), size: (await stat(join(staged.dir, path))).size })),
+        wanted.map(async (path) => ({
+          path,
+          localPath: join(staged.dir, path),
+          size: (await stat(join(staged.dir, path))).size,
+        })),
       );
       await plugin.restore!({ ...context(), files, to: restoreOf(t.fixture).to, force, only });
     };
@@ -221,7 +238,11 @@ export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
         const message = await failureOf(() => restore(staged, { only, force: false }));
         t.errors.push(message);
         expectOneLineMessages([message]);
-        if (filled) expectNone(await compareTrees(join(t.harness.workDir, own!), filled), 'the destination after the refused restore');
+        if (filled)
+          expectNone(
+            await compareTrees(join(t.harness.workDir, own!), filled),
+            'the destination after the refused restore',
+          );
         await verify(to);
         await restore(staged, { only, force: true });
         await verify(to);
@@ -291,6 +312,9 @@ function insideOf(workDir: string, to: string): string | undefined {
 }
 
 function restoreOf(fixture: SourceFixture): NonNullable<SourceFixture['restore']> {
-  if (!fixture.restore) throw new Error('the source can restore, so its fixture must say how to check a restore: { restore: { to, verify } }');
+  if (!fixture.restore)
+    throw new Error(
+      'the source can restore, so its fixture must say how to check a restore: { restore: { to, verify } }',
+    );
   return fixture.restore;
 }

@@ -28,7 +28,11 @@ export interface StageRunOptions {
  * Stages a run as the core does, under `<root>/<runId>`: the files (`<source>/<path>` as keys), then a
  * manifest listing them with sizes and sha256. What a target's `push` gets.
  */
-export async function stageRun(root: string, files: Record<string, StagedContent>, options: StageRunOptions = {}): Promise<StagedRun> {
+export async function stageRun(
+  root: string,
+  files: Record<string, StagedContent>,
+  options: StageRunOptions = {},
+): Promise<StagedRun> {
   const time = options.time ?? new Date();
   const runId = makeRunId(time);
   const dir = join(root, runId);

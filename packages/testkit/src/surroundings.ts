@@ -47,14 +47,21 @@ export async function lookAround(workDir: string, own?: string): Promise<Surroun
  */
 export async function changesAround(after: Surroundings, before: Surroundings, own?: string): Promise<Changes> {
   const holders: string[] = [];
-  for (let folder = own && posix.dirname(own); folder && folder !== '.'; folder = posix.dirname(folder)) holders.push(folder);
+  for (let folder = own && posix.dirname(own); folder && folder !== '.'; folder = posix.dirname(folder))
+    holders.push(folder);
   /** The differences in one area (`root`: its folder in the work folder, '' for the rest). */
   const compare = async (area: keyof Surroundings, root: string) => {
-    const inArea = holders.flatMap((holder) => (root === '' ? [holder] : holder.startsWith(`${root}/`) ? [holder.slice(root.length + 1)] : []));
+    const inArea = holders.flatMap((holder) =>
+      root === '' ? [holder] : holder.startsWith(`${root}/`) ? [holder.slice(root.length + 1)] : [],
+    );
     const differences = await compareTrees(after[area], before[area]);
     return differences.filter((line) => !inArea.some((holder) => line.startsWith(`${holder}: mtime`)));
   };
-  return { staging: await compare('staging', STAGING), temp: await compare('temp', TEMP), rest: await compare('rest', '') };
+  return {
+    staging: await compare('staging', STAGING),
+    temp: await compare('temp', TEMP),
+    rest: await compare('rest', ''),
+  };
 }
 
 /** Every change, each line saying where. */

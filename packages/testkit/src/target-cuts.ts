@@ -65,9 +65,16 @@ export function describeCutPushes(k: TargetTests): void {
       const controller = new AbortController();
       let ended = false;
       const pushing = push(run, controller.signal)
-        .then(() => undefined, (error: unknown) => error ?? new Error('rejected'))
+        .then(
+          () => undefined,
+          (error: unknown) => error ?? new Error('rejected'),
+        )
         .finally(() => (ended = true));
-      const at = await watch(contents, (entries) => fresh(entries, before) >= 1, () => ended);
+      const at = await watch(
+        contents,
+        (entries) => fresh(entries, before) >= 1,
+        () => ended,
+      );
       if (!at) {
         const error = await pushing;
         if (error === undefined) return false; // done before anything showed: not cut
@@ -83,7 +90,9 @@ export function describeCutPushes(k: TargetTests): void {
         const files = filesOf(run);
         if (fresh(at, before) < files / 2) {
           const seen = `${fresh(at, before)} new entries of about ${files}`;
-          expect.fail(`the push went on to the end after it was interrupted with most of it to go (${seen}); it must stop with an error`);
+          expect.fail(
+            `the push went on to the end after it was interrupted with most of it to go (${seen}); it must stop with an error`,
+          );
         }
         await expectStoredWhole(run);
         return false;
@@ -93,47 +102,64 @@ export function describeCutPushes(k: TargetTests): void {
       expect(await completeEntries(run.runId), 'what lists complete after the interrupted push').toEqual([]);
       // Stopped: nothing goes on writing, and what it wrote is removed (a shared store's: unused, reclaimed).
       const after = await settled(contents);
-      if (k.shared) await k.expectOnlyBackups((await list()).filter((entry) => entry.complete).map((entry) => entry.runId), 'what the place holds once the interrupted push has rejected');
+      if (k.shared)
+        await k.expectOnlyBackups(
+          (await list()).filter((entry) => entry.complete).map((entry) => entry.runId),
+          'what the place holds once the interrupted push has rejected',
+        );
       else expect(after, 'what the place holds once the interrupted push has rejected').toEqual([...before].sort());
       return true;
     });
     if (!interrupted) failUncut('an interrupted push', 'push');
   });
 
-  it('shows nothing complete while a push is paused midway, and stores the run whole once it goes on', timeout, async () => {
-    await setUp();
-    let n = 0;
-    const paused = await cutMidway(k, 'push', async (filler) => {
-      const prepared = k.prepareChild();
-      const run = await stage(++n, { filler });
-      const before = new Set(await contents());
-      const child = prepared.run({ push: run });
-      await child.started;
-      let looked = 0;
-      for (const point of PUSH_POINTS) {
-        const at = await watch(contents, (entries) => point.reached(fresh(entries, before), filesOf(run)), () => !child.running);
-        if (!at) break;
-        child.pause();
-        // From another process, as `pickup list` or a prune would look meanwhile.
-        if ((await completeEntries(run.runId)).length > 0) {
-          await expectStoredWhole(run); // it had finished: whole, or the push was not atomic
+  it(
+    'shows nothing complete while a push is paused midway, and stores the run whole once it goes on',
+    timeout,
+    async () => {
+      await setUp();
+      let n = 0;
+      const paused = await cutMidway(k, 'push', async (filler) => {
+        const prepared = k.prepareChild();
+        const run = await stage(++n, { filler });
+        const before = new Set(await contents());
+        const child = prepared.run({ push: run });
+        await child.started;
+        let looked = 0;
+        for (const point of PUSH_POINTS) {
+          const at = await watch(
+            contents,
+            (entries) => point.reached(fresh(entries, before), filesOf(run)),
+            () => !child.running,
+          );
+          if (!at) break;
+          child.pause();
+          // From another process, as `pickup list` or a prune would look meanwhile.
+          if ((await completeEntries(run.runId)).length > 0) {
+            await expectStoredWhole(run); // it had finished: whole, or the push was not atomic
+            child.resume();
+            break;
+          }
+          const listed = (await list()).filter((entry) => entry.runId === run.runId);
+          // A shared store's push under way has written data of no backup yet: nothing to list.
+          if (!k.shared)
+            expect(
+              listed.map((entry) => entry.complete),
+              `what the push paused ${point.name} has stored, as list shows it`,
+            ).toContain(false);
+          looked++;
           child.resume();
-          break;
         }
-        const listed = (await list()).filter((entry) => entry.runId === run.runId);
-        // A shared store's push under way has written data of no backup yet: nothing to list.
-        if (!k.shared) expect(listed.map((entry) => entry.complete), `what the push paused ${point.name} has stored, as list shows it`).toContain(false);
-        looked++;
-        child.resume();
-      }
-      expectDone(await child.ended, t.errors, 'the paused push');
-      await expectStoredWhole(run);
-      return looked > 0;
-    });
-    if (!paused) failUncut('a paused push', 'push');
-  });
+        expectDone(await child.ended, t.errors, 'the paused push');
+        await expectStoredWhole(run);
+        return looked > 0;
+      });
+      if (!paused) failUncut('a paused push', 'push');
+    },
+  );
 
-  const killedPush = 'leaves nothing complete when a push is killed, lists what it left as incomplete, and retention through the core clears it';
+  const killedPush =
+    'leaves nothing complete when a push is killed, lists what it left as incomplete, and retention through the core clears it';
   it(killedPush, timeout, async () => {
     await setUp();
     let n = 0;
@@ -144,7 +170,11 @@ export function describeCutPushes(k: TargetTests): void {
         const before = new Set(await contents());
         const child = prepared.run({ push: run });
         await child.started;
-        const at = await watch(contents, (entries) => point.reached(fresh(entries, before), filesOf(run)), () => !child.running);
+        const at = await watch(
+          contents,
+          (entries) => point.reached(fresh(entries, before), filesOf(run)),
+          () => !child.running,
+        );
         await child.kill();
         if (!at) return finishedOnItsOwn(await child.ended, t.errors);
         const after = await settled(contents);
@@ -154,7 +184,10 @@ export function describeCutPushes(k: TargetTests): void {
         }
         if (!k.shared && after.some((entry) => !before.has(entry))) {
           const listed = (await list()).filter((entry) => entry.runId === run.runId);
-          expect(listed.map((entry) => entry.complete), `what the push killed ${point.name} left, as list shows it`).toContain(false);
+          expect(
+            listed.map((entry) => entry.complete),
+            `what the push killed ${point.name} left, as list shows it`,
+          ).toContain(false);
         }
         return true;
       });
@@ -172,7 +205,8 @@ export function describeCutPushes(k: TargetTests): void {
 export function describeCutRemovals(k: TargetTests): void {
   const { t, plugin, setUp, stage, push, list, contents, completeEntries, expectStoredWhole } = k;
 
-  const killedRemoval = 'leaves every backup that lists as complete whole when a removal is killed, and retention through the core clears what it left';
+  const killedRemoval =
+    'leaves every backup that lists as complete whole when a removal is killed, and retention through the core clears what it left';
   it(killedRemoval, { timeout: CUT_TEST_TIMEOUT_MS }, async () => {
     await setUp();
     const last = await stage(40); // newer than every removal cut off: retention removes what they left
@@ -188,7 +222,11 @@ export function describeCutRemovals(k: TargetTests): void {
         const whole = await contents();
         const child = prepared.run({ remove: doomed.runId });
         await child.started;
-        const at = await watch(contents, (entries) => point.reached(entries, whole), () => !child.running);
+        const at = await watch(
+          contents,
+          (entries) => point.reached(entries, whole),
+          () => !child.running,
+        );
         await child.kill();
         if (!at) return finishedOnItsOwn(await child.ended, t.errors);
         // A step the target's server had begun may still end after the kill (a request sent, a remote command).
@@ -201,7 +239,10 @@ export function describeCutRemovals(k: TargetTests): void {
         }
         if (!k.shared && !sameEntries(after, before)) {
           const listed = (await list()).filter((entry) => entry.runId === doomed.runId);
-          expect(listed.map((entry) => entry.complete), `what the removal killed ${point.name} left, as list shows it`).toContain(false);
+          expect(
+            listed.map((entry) => entry.complete),
+            `what the removal killed ${point.name} left, as list shows it`,
+          ).toContain(false);
         }
         return !sameEntries(at, before); // killed while it was seen midway, not after it had removed it all
       });
@@ -220,7 +261,11 @@ export function describeCutRemovals(k: TargetTests): void {
  * that ended between two looks at the place is a try that did not count. The next cut of the same kind
  * starts with as many files as the last one that worked.
  */
-async function cutMidway(k: TargetTests, kind: 'push' | 'removal', attempt: (filler: number) => Promise<boolean>): Promise<boolean> {
+async function cutMidway(
+  k: TargetTests,
+  kind: 'push' | 'removal',
+  attempt: (filler: number) => Promise<boolean>,
+): Promise<boolean> {
   const steps = k.shared && kind === 'removal' ? SHARED_REMOVAL_STEPS : FILLER_STEPS[kind];
   for (const filler of steps.filter((count) => count >= (k.fillerThatCuts[kind] ?? 0))) {
     if (await attempt(filler)) {

@@ -33,7 +33,10 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
     const expectNothingFrom = async (run: StagedRun, what: string) => {
       if (k.shared) await k.expectOnlyBackups([], what);
       else expect(await contents(), what).toEqual([]);
-      expect((await list()).filter((entry) => entry.runId === run.runId && entry.complete), what).toEqual([]);
+      expect(
+        (await list()).filter((entry) => entry.runId === run.runId && entry.complete),
+        what,
+      ).toEqual([]);
     };
 
     itIsAPluginOfThisCore('target', plugin, t, () => setUp());
@@ -67,7 +70,9 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
       await setUp();
       const run = await stage(1);
       await push(run);
-      const error = await caught(async () => collect(await plugin.read({ ...k.context(), id: run.runId, path: 'www/no-such-file' })));
+      const error = await caught(async () =>
+        collect(await plugin.read({ ...k.context(), id: run.runId, path: 'www/no-such-file' })),
+      );
       expect((error as { code?: unknown } | undefined)?.code).toBe('ENOENT');
     });
 
@@ -83,7 +88,10 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
         size += (chunk as Buffer).length;
         await sleep(1); // as a restore writing to a slow disk: the target must wait for it, not drop what it holds
       }
-      expect({ size, sha256: hash.digest('hex') }, `${big.path} read slowly`).toEqual({ size: big.size, sha256: big.sha256 });
+      expect({ size, sha256: hash.digest('hex') }, `${big.path} read slowly`).toEqual({
+        size: big.size,
+        sha256: big.sha256,
+      });
     });
 
     it('refuses to overwrite a complete backup of the same run, which stays whole', async () => {
@@ -140,10 +148,19 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
       await push(again);
       const [entry] = await completeEntries(newer.runId);
       await plugin.remove({ ...k.context(), id: entry!.id });
-      expect((await list()).filter((stored) => stored.complete).map((stored) => stored.runId).sort()).toEqual([older.runId, again.runId]);
-      expect((await contents()).filter((path) => path.includes(newer.runId)), 'what is left of the removed backup').toEqual([]);
+      expect(
+        (await list())
+          .filter((stored) => stored.complete)
+          .map((stored) => stored.runId)
+          .sort(),
+      ).toEqual([older.runId, again.runId]);
+      expect(
+        (await contents()).filter((path) => path.includes(newer.runId)),
+        'what is left of the removed backup',
+      ).toEqual([]);
       // A shared store reclaims the removed backup's data now: the others must stay whole through it.
-      if (k.shared) await k.expectOnlyBackups([older.runId, again.runId], 'what the place holds besides the backups left');
+      if (k.shared)
+        await k.expectOnlyBackups([older.runId, again.runId], 'what the place holds besides the backups left');
       await expectStoredWhole(older, again);
     });
 
@@ -162,7 +179,9 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
       const kept = [runs[1]!.runId, runs[2]!.runId];
       const result = await pruneTarget(k.handle(), { keepLast: 2 }, t.harness.log);
       expect(result.kept).toBe(2);
-      expect((await list()).map((stored) => `${stored.runId}${stored.complete ? '' : ' (incomplete)'}`).sort()).toEqual(kept);
+      expect((await list()).map((stored) => `${stored.runId}${stored.complete ? '' : ' (incomplete)'}`).sort()).toEqual(
+        kept,
+      );
       await k.expectOnlyBackups(kept, 'what the place holds besides the kept backups');
       await expectStoredWhole(runs[1]!, runs[2]!);
     });

@@ -120,7 +120,15 @@ export function targetTests(plugin: Target<any>, suite: TargetSuite, t: PerTest<
     t,
     setUp: (make = suite.setup) => t.setUp(make),
     context,
-    async stage(n, { awkward = false, filler = 0, root = join(t.harness.workDir, 'staging'), bigFile = suite.bigFile ?? 3 * 1024 * 1024 } = {}) {
+    async stage(
+      n,
+      {
+        awkward = false,
+        filler = 0,
+        root = join(t.harness.workDir, 'staging'),
+        bigFile = suite.bigFile ?? 3 * 1024 * 1024,
+      } = {},
+    ) {
       const all = awkwardRunFiles(bigFile);
       const files: Record<string, StagedContent> = {
         ...(awkward ? all : { 'www/www.tar.gz': all['www/www.tar.gz']!, 'big/big.bin': all['big/big.bin']! }),
@@ -148,7 +156,10 @@ export function targetTests(plugin: Target<any>, suite: TargetSuite, t: PerTest<
       const stored = await handle().list();
       for (const run of runs) {
         const found = stored.filter((backup) => backup.runId === run.runId && backup.complete);
-        expect(found.map((backup) => backup.id), `${run.runId} listed complete once, under its run id`).toEqual([run.runId]);
+        expect(
+          found.map((backup) => backup.id),
+          `${run.runId} listed complete once, under its run id`,
+        ).toEqual([run.runId]);
         const backup = found[0]!;
         expect(backup.damaged, `the manifest of ${run.runId} reads back`).toBeUndefined();
         expect(backup.manifest, `the manifest of ${run.runId} reads back as it was staged`).toEqual(run.manifest);
@@ -162,7 +173,9 @@ export function targetTests(plugin: Target<any>, suite: TargetSuite, t: PerTest<
       const job = { options: t.fixture.options, workDir: t.harness.workDir, name: 'store' };
       return {
         run(call) {
-          child.run('push' in call ? { ...job, call: 'push', run: call.push } : { ...job, call: 'remove', id: call.remove });
+          child.run(
+            'push' in call ? { ...job, call: 'push', run: call.push } : { ...job, call: 'remove', id: call.remove },
+          );
           return child;
         },
       };

@@ -34,7 +34,8 @@ export async function snapshotTree(root: string, options: { skip?: readonly stri
       else if (stats.isDirectory()) {
         entries.set(path, { ...base, type: 'dir' });
         await visit(path);
-      } else if (stats.isFile()) entries.set(path, { ...base, type: 'file', size: stats.size, sha256: await sha256(absolute) });
+      } else if (stats.isFile())
+        entries.set(path, { ...base, type: 'file', size: stats.size, sha256: await sha256(absolute) });
       else entries.set(path, { ...base, type: 'other' });
     }
   };
@@ -64,10 +65,14 @@ export async function compareTrees(
     const other = got.get(path);
     if (!other) differences.push(`missing: ${path}`);
     else if (other.type !== entry.type) differences.push(`${path}: a ${other.type}, expected a ${entry.type}`);
-    else if (entry.type === 'file' && (other.size !== entry.size || other.sha256 !== entry.sha256)) differences.push(`content differs: ${path}`);
-    else if (entry.type === 'symlink' && other.target !== entry.target) differences.push(`${path}: links to ${other.target}, expected ${entry.target}`);
-    else if ((options.modes ?? true) && other.mode !== entry.mode) differences.push(`${path}: mode ${octal(other.mode)}, expected ${octal(entry.mode)}`);
-    else if ((options.mtimes ?? true) && other.mtime !== entry.mtime) differences.push(`${path}: mtime ${other.mtime}, expected ${entry.mtime}`);
+    else if (entry.type === 'file' && (other.size !== entry.size || other.sha256 !== entry.sha256))
+      differences.push(`content differs: ${path}`);
+    else if (entry.type === 'symlink' && other.target !== entry.target)
+      differences.push(`${path}: links to ${other.target}, expected ${entry.target}`);
+    else if ((options.modes ?? true) && other.mode !== entry.mode)
+      differences.push(`${path}: mode ${octal(other.mode)}, expected ${octal(entry.mode)}`);
+    else if ((options.mtimes ?? true) && other.mtime !== entry.mtime)
+      differences.push(`${path}: mtime ${other.mtime}, expected ${entry.mtime}`);
   }
   for (const path of got.keys()) if (!want.has(path)) differences.push(`unexpected: ${path}`);
   return differences;
@@ -128,7 +133,8 @@ export async function writeRandomFile(path: string, size: number): Promise<void>
   const file = await open(path, 'w');
   try {
     const chunk = 8 * 1024 * 1024;
-    for (let written = 0; written < size; written += chunk) await file.write(randomBytes(Math.min(chunk, size - written)));
+    for (let written = 0; written < size; written += chunk)
+      await file.write(randomBytes(Math.min(chunk, size - written)));
   } finally {
     await file.close();
   }

@@ -17,16 +17,20 @@ describe('the target suite fails every shared store that breaks the contract', (
   });
 
   it('fails a shared store whose reclaim leaves what no backup uses', () => {
-    expect(status('pickup-shared-hoarding', 'keeps what retention through the core keeps, and leaves nothing of the rest')).toBe('failed');
+    expect(
+      status('pickup-shared-hoarding', 'keeps what retention through the core keeps, and leaves nothing of the rest'),
+    ).toBe('failed');
     expect(status('pickup-shared-hoarding', 'stores each run whole')).toBe('passed');
   });
 
   it('fails a shared store whose reclaim takes data a kept backup uses', () => {
     expect(status('pickup-shared-greedy', 'removes one backup and leaves the others whole')).toBe('failed');
-    expect(status('pickup-shared-greedy', 'keeps what retention through the core keeps, and leaves nothing of the rest')).toBe('failed');
+    expect(
+      status('pickup-shared-greedy', 'keeps what retention through the core keeps, and leaves nothing of the rest'),
+    ).toBe('failed');
   });
 
-  it('fails a shared store that writes a backup\'s snapshot before its data', () => {
+  it("fails a shared store that writes a backup's snapshot before its data", () => {
     expect(status('pickup-shared-snapshot-first', 'leaves nothing complete when a push is killed')).toBe('failed');
     expect(status('pickup-shared-snapshot-first', 'stores each run whole')).toBe('passed');
   });

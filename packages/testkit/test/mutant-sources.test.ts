@@ -46,12 +46,16 @@ describe('the source suite fails every source that breaks the contract', () => {
   });
 
   it('fails a source that writes outside its own folder', () => {
-    expect(failureOf('pickup-source-straying', test.ownFolder)).toContain('in the staging area: unexpected: run/stray.txt');
+    expect(failureOf('pickup-source-straying', test.ownFolder)).toContain(
+      'in the staging area: unexpected: run/stray.txt',
+    );
     expect(statusOf(outcomes, `pickup-source-straying keeps the source contract ${test.dataAsItWas}`)).toBe('passed');
   });
 
   it('fails a source that leaves a file in the temp folder', () => {
-    expect(failureOf('pickup-source-littering', test.ownFolder)).toMatch(/left in the temp folder: unexpected: pickup-source-littering-\d+\.lst/);
+    expect(failureOf('pickup-source-littering', test.ownFolder)).toMatch(
+      /left in the temp folder: unexpected: pickup-source-littering-\d+\.lst/,
+    );
   });
 
   it('fails a source that changes what it backs up', () => {
@@ -68,16 +72,22 @@ describe('the source suite fails every source that breaks the contract', () => {
   });
 
   it('fails a source that throws where it should warn', () => {
-    expect(failureOf('pickup-source-all-or-nothing', test.partial)).toContain('a part it could not back up is a warning, not a failure');
+    expect(failureOf('pickup-source-all-or-nothing', test.partial)).toContain(
+      'a part it could not back up is a warning, not a failure',
+    );
   });
 
   it('fails a source that goes on when the run is interrupted midway', () => {
     expect(failureOf('pickup-source-unstoppable', test.interruptedMidway)).toContain('the interrupted backup');
-    expect(statusOf(outcomes, `pickup-source-unstoppable keeps the source contract ${test.interruptedBefore}`)).toBe('passed');
+    expect(statusOf(outcomes, `pickup-source-unstoppable keeps the source contract ${test.interruptedBefore}`)).toBe(
+      'passed',
+    );
   });
 
   it('fails a source that fails when interrupted but leaves a program it started running', () => {
-    expect(failureOf('pickup-source-orphaning', test.interruptedMidway)).toContain('written into its folder after it failed');
+    expect(failureOf('pickup-source-orphaning', test.interruptedMidway)).toContain(
+      'written into its folder after it failed',
+    );
   });
 
   it('fails a source that ignores an interruption altogether', () => {
@@ -85,7 +95,9 @@ describe('the source suite fails every source that breaks the contract', () => {
   });
 
   it('fails a source whose check writes a file', () => {
-    expect(failureOf('pickup-source-scribbling', test.check)).toContain('left in the temp folder: unexpected: pickup-source-scribbling.last-check');
+    expect(failureOf('pickup-source-scribbling', test.check)).toContain(
+      'left in the temp folder: unexpected: pickup-source-scribbling.last-check',
+    );
   });
 
   it('fails a source that describes itself on two lines', () => {

@@ -20,13 +20,17 @@ describe('the target suite fails every target that breaks the contract', () => {
     expect(status('pickup-target-non-atomic', 'shows nothing complete while a push is paused midway')).toBe('failed');
     expect(status('pickup-target-non-atomic', 'leaves nothing complete when a push is killed')).toBe('failed');
     // It cleans up after a failure: only pushes seen or cut midway show what is wrong.
-    expect(status('pickup-target-non-atomic', 'leaves nothing that lists as complete when a push fails midway')).toBe('passed');
+    expect(status('pickup-target-non-atomic', 'leaves nothing that lists as complete when a push fails midway')).toBe(
+      'passed',
+    );
     // The suite fails what is broken, not everything: it stores and reads a run that goes well.
     expect(status('pickup-target-non-atomic', 'stores each run whole')).toBe('passed');
   });
 
   it('fails a target that lists a push under way as complete', () => {
-    expect(status('pickup-target-complete-partials', 'shows nothing complete while a push is paused midway')).toBe('failed');
+    expect(status('pickup-target-complete-partials', 'shows nothing complete while a push is paused midway')).toBe(
+      'failed',
+    );
   });
 
   it('fails a target that does not list what a killed push left', () => {
@@ -43,11 +47,15 @@ describe('the target suite fails every target that breaks the contract', () => {
   });
 
   it('fails a target that leaves what a failed push wrote', () => {
-    expect(status('pickup-target-untidy', 'leaves nothing that lists as complete when a push fails midway')).toBe('failed');
+    expect(status('pickup-target-untidy', 'leaves nothing that lists as complete when a push fails midway')).toBe(
+      'failed',
+    );
   });
 
   it('fails a target whose check leaves a file behind', () => {
-    expect(status('pickup-target-littering', 'check passes when a push could run, and leaves nothing behind')).toBe('failed');
+    expect(status('pickup-target-littering', 'check passes when a push could run, and leaves nothing behind')).toBe(
+      'failed',
+    );
   });
 
   it('fails a target that reads a missing file as an empty one', () => {
@@ -76,7 +84,12 @@ describe('the target suite fails every target that breaks the contract', () => {
   });
 
   it('fails a target whose removal, cut off, leaves a backup that lists complete with files missing', () => {
-    expect(status('pickup-target-in-place-remove', 'leaves every backup that lists as complete whole when a removal is killed')).toBe('failed');
+    expect(
+      status(
+        'pickup-target-in-place-remove',
+        'leaves every backup that lists as complete whole when a removal is killed',
+      ),
+    ).toBe('failed');
     expect(status('pickup-target-in-place-remove', 'removes one backup and leaves the others whole')).toBe('passed');
   });
 });

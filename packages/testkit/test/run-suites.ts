@@ -18,9 +18,21 @@ export async function runSuites(file: string): Promise<Outcome[]> {
   const scratch = await mkdtemp(join(tmpdir(), 'pickup-testkit-self-'));
   try {
     const report = join(scratch, 'report.json');
-    spawnSync(process.execPath, [vitest, 'run', '--config', join(here, 'fixtures/vitest.config.ts'), '--reporter=json', `--outputFile=${report}`, file], {
-      encoding: 'utf8',
-    });
+    spawnSync(
+      process.execPath,
+      [
+        vitest,
+        'run',
+        '--config',
+        join(here, 'fixtures/vitest.config.ts'),
+        '--reporter=json',
+        `--outputFile=${report}`,
+        file,
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
     const results = JSON.parse(await readFile(report, 'utf8')) as { testResults: { assertionResults: Outcome[] }[] };
     return results.testResults.flatMap((result) => result.assertionResults);
   } finally {

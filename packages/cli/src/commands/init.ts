@@ -30,7 +30,12 @@ export async function initCommand(args: InitArgs): Promise<number> {
     return await init(args);
   } catch (error) {
     // Plain lines on stderr: there is no config yet, so no log file and no logger settings to honour.
-    const known = error instanceof FlagError ? new PickupError(error.message, ExitCode.usage) : isPickupError(error) ? error : undefined;
+    const known =
+      error instanceof FlagError
+        ? new PickupError(error.message, ExitCode.usage)
+        : isPickupError(error)
+          ? error
+          : undefined;
     if (known) {
       process.stderr.write(`pickup init: ${known.message}\n`);
       return known.exitCode;
@@ -65,7 +70,10 @@ async function init(args: InitArgs): Promise<number> {
   const target = choosePlugin('target', kinds.target, dir);
   // --source-path alone says "a folder" as clearly as --source folder does: the folder source joins unless
   // a source asks for folders. One not installed yet is taken not to, so that npm install runs once.
-  await folder.provide([...sources, target].filter((plugin) => plugin.found), [...sources, target]);
+  await folder.provide(
+    [...sources, target].filter((plugin) => plugin.found),
+    [...sources, target],
+  );
   const impliesFolder = args.sourcePath !== undefined && !sources.some((source) => asks(source, 'folders'));
   const folderSource = impliesFolder ? choosePlugin('source', 'folder', dir) : undefined;
   if (folderSource) sources.unshift(folderSource);
@@ -86,7 +94,9 @@ async function init(args: InitArgs): Promise<number> {
   });
   say(`wrote ${configFile}`);
   // pickup.config.ts comes first in the order configs are looked for: the others are left, unused.
-  for (const other of CONFIG_FILE_NAMES.slice(1).map((name) => join(dir, name)).filter((file) => existsSync(file))) {
+  for (const other of CONFIG_FILE_NAMES.slice(1)
+    .map((name) => join(dir, name))
+    .filter((file) => existsSync(file))) {
     say(`${other} is still there; ${configFile} is the one pickup uses`);
   }
   await writePackageJson();

@@ -9,7 +9,10 @@ export interface ListArgs extends GlobalArgs {
 /** `pickup list`: the core lists each target's backups, newest first; this prints them as a table or JSON. */
 export async function listCommand(args: ListArgs): Promise<number> {
   const { exitCode, targets } = await pickupList(args);
-  if (targets) process.stdout.write(args.json ? `${JSON.stringify({ targets: targets.map(toJson) }, null, 2)}\n` : targets.map(toTable).join('\n'));
+  if (targets)
+    process.stdout.write(
+      args.json ? `${JSON.stringify({ targets: targets.map(toJson) }, null, 2)}\n` : targets.map(toTable).join('\n'),
+    );
   return exitCode;
 }
 
@@ -28,7 +31,11 @@ function describe(backup: StoredBackup): Row {
     id: backup.id,
     time: localTime(backup.time),
     size: bytes === undefined ? '-' : formatBytes(bytes),
-    sources: manifest ? manifest.sources.map((source) => (source.status === 'ok' ? source.name : `${source.name} (${source.status})`)).join(', ') : '-',
+    sources: manifest
+      ? manifest.sources
+          .map((source) => (source.status === 'ok' ? source.name : `${source.name} (${source.status})`))
+          .join(', ')
+      : '-',
     status: backup.damaged ? 'damaged' : !backup.complete ? 'incomplete' : manifest!.status,
   };
 }
@@ -36,10 +43,15 @@ function describe(backup: StoredBackup): Row {
 function toTable({ name, backups, error }: ListedTarget): string {
   if (error) return `target ${name}: cannot be listed (${error})\n`;
   if (!backups || backups.length === 0) return `target ${name}: no backups\n`;
-  const rows: Row[] = [{ id: 'ID', time: 'TIME', size: 'SIZE', sources: 'SOURCES', status: 'STATUS' }, ...backups.map(describe)];
+  const rows: Row[] = [
+    { id: 'ID', time: 'TIME', size: 'SIZE', sources: 'SOURCES', status: 'STATUS' },
+    ...backups.map(describe),
+  ];
   const keys = ['id', 'time', 'size', 'sources', 'status'] as const;
   const widths = keys.map((key) => Math.max(...rows.map((row) => row[key].length)));
-  const lines = rows.map((row) => keys.map((key, i) => (i === keys.length - 1 ? row[key] : row[key].padEnd(widths[i]!))).join('  '));
+  const lines = rows.map((row) =>
+    keys.map((key, i) => (i === keys.length - 1 ? row[key] : row[key].padEnd(widths[i]!))).join('  '),
+  );
   return `target ${name}: ${backups.filter((backup) => backup.complete).length} backup(s)\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
 }
 
@@ -51,7 +63,8 @@ function toJson({ name, backups, error }: ListedTarget) {
       id: backup.id,
       time: backup.time.toISOString(),
       status: describe(backup).status,
-      size: backup.manifest?.sources.flatMap((source) => source.files).reduce((sum, file) => sum + file.size, 0) ?? null,
+      size:
+        backup.manifest?.sources.flatMap((source) => source.files).reduce((sum, file) => sum + file.size, 0) ?? null,
       sources: backup.manifest?.sources.map((source) => ({ name: source.name, status: source.status })) ?? [],
       ...(backup.damaged ? { damaged: backup.damaged } : {}),
     })),

@@ -26,11 +26,19 @@ export async function pluginsCommand(args: GlobalArgs): Promise<number> {
     const from = loaded ? loaded.dir : process.cwd();
     const installed = listInstalledPlugins(from);
     const used = new Map<string, string[]>();
-    for (const [list, kind] of [['sources', 'source'], ['targets', 'target']] as const) {
+    for (const [list, kind] of [
+      ['sources', 'source'],
+      ['targets', 'target'],
+    ] as const) {
       for (const entry of loaded?.config[list] ?? []) {
-        const name = candidatePackages(kind, entry.use).find((candidate) => installed.some((pkg) => pkg.name === candidate));
+        const name = candidatePackages(kind, entry.use).find((candidate) =>
+          installed.some((pkg) => pkg.name === candidate),
+        );
         if (name) used.set(name, [...(used.get(name) ?? []), entry.name]);
-        else log.warn(`${kind} ${entry.name}: plugin "${entry.use}" is not installed (${installHint(candidatePackages(kind, entry.use))})`);
+        else
+          log.warn(
+            `${kind} ${entry.name}: plugin "${entry.use}" is not installed (${installHint(candidatePackages(kind, entry.use))})`,
+          );
       }
     }
     if (installed.length === 0) log.info(`no pickup plugins installed where ${from} can import them`);
@@ -55,4 +63,3 @@ async function tryLoadConfig(args: GlobalArgs, logger: PickupLogger): Promise<Lo
     throw error;
   }
 }
-

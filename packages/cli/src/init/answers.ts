@@ -66,7 +66,13 @@ export class FlagError extends Error {}
 /** A parser turns an answer into a value, or throws an Error whose message says what is expected. */
 type Parse<T> = (text: string) => T;
 
-type Question = <T>(flag: string, value: string | undefined, text: string, fallback: string, parse: Parse<T>) => Promise<T>;
+type Question = <T>(
+  flag: string,
+  value: string | undefined,
+  text: string,
+  fallback: string,
+  parse: Parse<T>,
+) => Promise<T>;
 
 /** The flag's value if given, else the answer to `text` (asked until it parses) with `ask`, else the default. */
 function questions(ask: Ask | undefined): Question {
@@ -94,7 +100,11 @@ export function checkFlagValues(flags: InitFlags, cwd: string): void {
     ['--target-path', flags.targetPath, parseRemotePath],
     ['--keep', flags.keep, parseKeep],
     ['--database', flags.database?.join(','), parseDatabases],
-    ...(flags.sourcePath ?? []).map((path): [string, string, Parse<unknown>] => ['--source-path', path, (text) => parseFolder(text, cwd)]),
+    ...(flags.sourcePath ?? []).map((path): [string, string, Parse<unknown>] => [
+      '--source-path',
+      path,
+      (text) => parseFolder(text, cwd),
+    ]),
   ];
   for (const [flag, value, parse] of checks) if (value !== undefined) parseFlag(flag, value, parse);
 }
@@ -126,7 +136,13 @@ export async function chooseKinds(flags: InitFlags, dir: string, ask?: Ask): Pro
  * no flag answered are asked (a wrong answer is asked again), without it they take their defaults.
  * Relative folders are taken from `cwd`.
  */
-export async function gatherAnswers(flags: InitFlags, cwd: string, sources: ChosenPlugin[], target: ChosenPlugin, ask?: Ask): Promise<Answers> {
+export async function gatherAnswers(
+  flags: InitFlags,
+  cwd: string,
+  sources: ChosenPlugin[],
+  target: ChosenPlugin,
+  ask?: Ask,
+): Promise<Answers> {
   const question = questions(ask);
   const asking = (which: InitQuestion) => sources.filter((source) => asks(source, which));
   const folderSources = asking('folders');
@@ -151,38 +167,96 @@ export async function gatherAnswers(flags: InitFlags, cwd: string, sources: Chos
     folderSources.length === 0
       ? []
       : flags.sourcePath
-        ? [...new Set(flags.sourcePath.map((path) => parseFlag('--source-path', path, (text) => parseFolder(text, cwd))))]
-        : await question('--source-path', undefined, 'Folders to back up (commas between)', DEFAULTS.sourcePaths.join(', '), (text) => parseFolders(text, cwd));
+        ? [
+            ...new Set(
+              flags.sourcePath.map((path) => parseFlag('--source-path', path, (text) => parseFolder(text, cwd))),
+            ),
+          ]
+        : await question(
+            '--source-path',
+            undefined,
+            'Folders to back up (commas between)',
+            DEFAULTS.sourcePaths.join(', '),
+            (text) => parseFolders(text, cwd),
+          );
   const databases =
     databaseSources.length > 0
-      ? await question('--database', flags.database?.join(','), 'Databases (names with commas between, or all)', 'all', parseDatabases)
+      ? await question(
+          '--database',
+          flags.database?.join(','),
+          'Databases (names with commas between, or all)',
+          'all',
+          parseDatabases,
+        )
       : 'all';
   const dbHost =
     serverSources.length > 0
-      ? await question('--db-host', flags.dbHost, 'The database server (a host name or an IPv4 address)', DEFAULTS.dbHost, parseHost)
+      ? await question(
+          '--db-host',
+          flags.dbHost,
+          'The database server (a host name or an IPv4 address)',
+          DEFAULTS.dbHost,
+          parseHost,
+        )
       : DEFAULTS.dbHost;
   const dbPorts = new Map<ChosenPlugin, number>();
   for (const source of portSources) {
     const name = source.template?.title ?? source.use;
-    dbPorts.set(source, await question('--db-port', flags.dbPort, `${name} port at ${dbHost}`, String(source.template!.defaults!.port), parsePort));
+    dbPorts.set(
+      source,
+      await question(
+        '--db-port',
+        flags.dbPort,
+        `${name} port at ${dbHost}`,
+        String(source.template!.defaults!.port),
+        parsePort,
+      ),
+    );
   }
 
   const remote = asks(target, 'server');
   const local = asks(target, 'folder');
-  const misplaced = flags.targetHost !== undefined ? '--target-host' : flags.targetUser !== undefined ? '--target-user' : undefined;
+  const misplaced =
+    flags.targetHost !== undefined ? '--target-host' : flags.targetUser !== undefined ? '--target-user' : undefined;
   if (!remote && misplaced) throw notFor(misplaced, [target], 'server');
   if (!remote && !local && flags.targetPath !== undefined) throw notFor('--target-path', [target], 'folder');
   const server = target.template?.title ?? target.use;
   const targetHost = remote
-    ? await question('--target-host', flags.targetHost, `The ${server} server (a host name or an IPv4 address)`, DEFAULTS.host, parseHost)
+    ? await question(
+        '--target-host',
+        flags.targetHost,
+        `The ${server} server (a host name or an IPv4 address)`,
+        DEFAULTS.host,
+        parseHost,
+      )
     : '';
-  const targetUser = remote ? await question('--target-user', flags.targetUser, `User at ${targetHost}`, DEFAULTS.user, parseUser) : '';
+  const targetUser = remote
+    ? await question('--target-user', flags.targetUser, `User at ${targetHost}`, DEFAULTS.user, parseUser)
+    : '';
   const targetPath = remote
-    ? await question('--target-path', flags.targetPath, 'Folder at the server (from where the user logs in, unless it starts with /)', DEFAULTS.remotePath, parseRemotePath)
+    ? await question(
+        '--target-path',
+        flags.targetPath,
+        'Folder at the server (from where the user logs in, unless it starts with /)',
+        DEFAULTS.remotePath,
+        parseRemotePath,
+      )
     : local
-      ? await question('--target-path', flags.targetPath, 'Folder to store the backups in', DEFAULTS.folderTargetPath, (text) => parseFolder(text, cwd))
+      ? await question(
+          '--target-path',
+          flags.targetPath,
+          'Folder to store the backups in',
+          DEFAULTS.folderTargetPath,
+          (text) => parseFolder(text, cwd),
+        )
       : '';
-  const keep = await question('--keep', flags.keep, 'How many backups to keep (the newest N: retention keepLast)', String(DEFAULTS.keep), parseKeep);
+  const keep = await question(
+    '--keep',
+    flags.keep,
+    'How many backups to keep (the newest N: retention keepLast)',
+    String(DEFAULTS.keep),
+    parseKeep,
+  );
   return { sources, sourcePaths, databases, dbHost, dbPorts, target, targetPath, targetHost, targetUser, keep };
 }
 
@@ -206,7 +280,9 @@ export function templateAnswers(answers: Answers, plugin: ChosenPlugin, path?: s
 /** `--target-host is not for --target folder, which asks for no server`. */
 function notFor(flag: string, plugins: ChosenPlugin[], what: string): FlagError {
   const named = plugins.map((plugin) => `--${plugin.kind} ${plugin.use}`);
-  return new FlagError(`${flag} is not for ${orList(named)}, which ${plugins.length > 1 ? 'ask' : 'asks'} for no ${what}`);
+  return new FlagError(
+    `${flag} is not for ${orList(named)}, which ${plugins.length > 1 ? 'ask' : 'asks'} for no ${what}`,
+  );
 }
 
 /** `a`, `a or b`, `a, b or c`. */
@@ -227,7 +303,10 @@ function parseFlag<T>(flag: string, value: string, parse: Parse<T>): T {
 }
 
 function splitList(text: string): string[] {
-  return text.split(',').map((part) => part.trim()).filter(Boolean);
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
 }
 
 /** A quoted answer for messages: `"x"`, or `nothing`. */
@@ -241,7 +320,9 @@ function parseKinds(kind: PluginKind, text: string, dir: string, choices: string
   const wrong = names.filter((name) => !isUsable(kind, name, dir));
   if (names.length === 0 || wrong.length > 0 || (kind === 'target' && names.length > 1)) {
     const several = kind === 'source' ? ' (commas between several)' : '';
-    throw new Error(`${choices.join(', ')} or a plugin's package name${several}, not ${given(wrong.join(',') || text.trim())}`);
+    throw new Error(
+      `${choices.join(', ')} or a plugin's package name${several}, not ${given(wrong.join(',') || text.trim())}`,
+    );
   }
   return [...new Set(names)];
 }
@@ -284,12 +365,14 @@ function parseRemotePath(text: string): string {
 
 function parsePort(text: string): number {
   const port = Number(text.trim());
-  if (!/^\d+$/.test(text.trim()) || port < 1 || port > 65535) throw new Error(`a port number from 1 to 65535, not ${given(text.trim())}`);
+  if (!/^\d+$/.test(text.trim()) || port < 1 || port > 65535)
+    throw new Error(`a port number from 1 to 65535, not ${given(text.trim())}`);
   return port;
 }
 
 function parseKeep(text: string): number {
   const keep = Number(text.trim());
-  if (!/^\d+$/.test(text.trim()) || keep < 1) throw new Error(`a whole number of backups, 1 or more, not ${given(text.trim())}`);
+  if (!/^\d+$/.test(text.trim()) || keep < 1)
+    throw new Error(`a whole number of backups, 1 or more, not ${given(text.trim())}`);
   return keep;
 }

@@ -6,7 +6,10 @@ export function wantedDependencies(plugins: readonly ChosenPlugin[], cliVersion:
   // Official plugins are versioned on their own; every 0.x plugin works with a 0.x core.
   const range = (plugin: ChosenPlugin) =>
     plugin.package.startsWith('@pickup/') ? '0.x' : plugin.found ? `^${plugin.found.package.version}` : 'latest';
-  return Object.fromEntries([['@pickup/cli', `^${cliVersion}`], ...plugins.map((plugin) => [plugin.package, range(plugin)])]);
+  return Object.fromEntries([
+    ['@pickup/cli', `^${cliVersion}`],
+    ...plugins.map((plugin) => [plugin.package, range(plugin)]),
+  ]);
 }
 
 export interface MergedPackageJson {
@@ -19,7 +22,11 @@ export interface MergedPackageJson {
  * A new package.json for the config's folder, or `existing` with the missing dependencies added and
  * everything else left as it was (its indentation too). `file` names it in errors.
  */
-export function mergePackageJson(existing: string | undefined, wanted: Record<string, string>, file: string): MergedPackageJson {
+export function mergePackageJson(
+  existing: string | undefined,
+  wanted: Record<string, string>,
+  file: string,
+): MergedPackageJson {
   if (existing === undefined) {
     const fresh = { name: 'pickup-config', private: true, type: 'module', dependencies: wanted };
     return { text: `${JSON.stringify(fresh, null, 2)}\n`, added: Object.keys(wanted) };
@@ -28,12 +35,19 @@ export function mergePackageJson(existing: string | undefined, wanted: Record<st
   try {
     json = JSON.parse(existing);
   } catch (error) {
-    throw new PickupError(`${file} is not valid JSON (${(error as Error).message}); fix it, or use another --dir`, ExitCode.usage);
+    throw new PickupError(
+      `${file} is not valid JSON (${(error as Error).message}); fix it, or use another --dir`,
+      ExitCode.usage,
+    );
   }
   if (!isObject(json) || (json.dependencies !== undefined && !isObject(json.dependencies))) {
-    throw new PickupError(`${file} is not a package.json (an object whose dependencies are an object); fix it, or use another --dir`, ExitCode.usage);
+    throw new PickupError(
+      `${file} is not a package.json (an object whose dependencies are an object); fix it, or use another --dir`,
+      ExitCode.usage,
+    );
   }
-  const listed = (name: string) => [json.dependencies, json.devDependencies].some((deps) => isObject(deps) && name in deps);
+  const listed = (name: string) =>
+    [json.dependencies, json.devDependencies].some((deps) => isObject(deps) && name in deps);
   const added = Object.keys(wanted).filter((name) => !listed(name));
   if (added.length === 0) return { text: existing, added };
   const dependencies = { ...(json.dependencies as Record<string, unknown> | undefined) };

@@ -21,7 +21,11 @@ export function sourceEntries(answers: Answers): Entry[] {
   };
   return answers.sources.flatMap((plugin): Entry[] =>
     asks(plugin, 'folders')
-      ? answers.sourcePaths.map((path) => ({ name: unique(nameOfFolder(path)), plugin, answers: templateAnswers(answers, plugin, path) }))
+      ? answers.sourcePaths.map((path) => ({
+          name: unique(nameOfFolder(path)),
+          plugin,
+          answers: templateAnswers(answers, plugin, path),
+        }))
       : [{ name: unique(entryName(plugin)), plugin, answers: templateAnswers(answers, plugin) }],
   );
 }
@@ -73,7 +77,11 @@ export function renderConfig(answers: Answers, dir: string): string {
   // Pickup's own folders inside a backed-up folder would be archived by every run, and the secret files
   // the plugins name (passwords, an ssh key) would go to the target with it: they are left out.
   const secrets = [...sources, target].flatMap(filesOf).filter((file) => file.kind !== 'known-hosts');
-  const ownFolders = [join(dir, 'logs'), join(dir, 'node_modules'), ...(asks(answers.target, 'folder') ? [answers.targetPath] : [])];
+  const ownFolders = [
+    join(dir, 'logs'),
+    join(dir, 'node_modules'),
+    ...(asks(answers.target, 'folder') ? [answers.targetPath] : []),
+  ];
   const own: Own[] = [
     ...ownFolders.map((path) => ({ path, folder: true })),
     ...[...new Set(secrets.map((file) => file.name))].map((name) => ({ path: join(dir, name), folder: false })),
@@ -150,7 +158,9 @@ function literal(value: InitValue): string {
   if (typeof value === 'string') return str(value);
   if (typeof value !== 'object') return String(value);
   if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
-  const fields = Object.entries(value as Record<string, InitValue>).map(([name, inner]) => `${key(name)}: ${literal(inner)}`);
+  const fields = Object.entries(value as Record<string, InitValue>).map(
+    ([name, inner]) => `${key(name)}: ${literal(inner)}`,
+  );
   return fields.length > 0 ? `{ ${fields.join(', ')} }` : '{}';
 }
 

@@ -38,17 +38,22 @@ export function renderRow(row: RowState, nameWidth: number, now: number): string
   // A target that does not report is counted whole once done.
   const finishedTarget = row.kind === 'target' && row.phase === 'done' ? row.totalBytes : undefined;
   const bytes = finishedTarget ?? row.bytes ?? row.stagedBytes;
-  if (bytes === undefined) return `${label}  ${row.phase === 'running' ? (row.kind === 'target' ? `sending ${formatBytes(row.totalBytes ?? 0)}` : 'running') : row.phase}`;
+  if (bytes === undefined)
+    return `${label}  ${row.phase === 'running' ? (row.kind === 'target' ? `sending ${formatBytes(row.totalBytes ?? 0)}` : 'running') : row.phase}`;
   const parts: string[] = [];
   const fraction = row.totalBytes ? Math.min(1, bytes / row.totalBytes) : undefined;
   if (row.phase !== 'running') parts.push(row.phase);
   else if (fraction !== undefined) parts.push(bar(fraction), `${String(Math.floor(fraction * 100)).padStart(3)}%`);
   const verb = row.kind === 'target' ? 'sent' : row.bytes !== undefined ? 'read' : 'staged';
-  const files = row.files === undefined ? '' : `${count(row.files, row.totalFiles)} ${row.files === 1 && !row.totalFiles ? 'file' : 'files'}, `;
+  const files =
+    row.files === undefined
+      ? ''
+      : `${count(row.files, row.totalFiles)} ${row.files === 1 && !row.totalFiles ? 'file' : 'files'}, `;
   parts.push(`${files}${formatBytes(bytes)}${row.totalBytes ? ` of ${formatBytes(row.totalBytes)}` : ''} ${verb}`);
   const rate = elapsed >= 1 ? bytes / elapsed : undefined;
   if (rate) parts.push(`${formatBytes(rate)}/s`);
-  if (row.phase === 'running' && rate && row.totalBytes && bytes < row.totalBytes) parts.push(`${formatDuration(((row.totalBytes - bytes) / rate) * 1000)} left`);
+  if (row.phase === 'running' && rate && row.totalBytes && bytes < row.totalBytes)
+    parts.push(`${formatDuration(((row.totalBytes - bytes) / rate) * 1000)} left`);
   if (row.phase !== 'running') parts.push(`in ${formatDuration(elapsed * 1000)}`);
   return `${label}  ${parts.join('  ')}`;
 }
@@ -62,7 +67,6 @@ function bar(fraction: number): string {
   const full = Math.round(fraction * BAR_WIDTH);
   return `${'█'.repeat(full)}${'░'.repeat(BAR_WIDTH - full)}`;
 }
-
 
 function definedOf(event: ProgressEvent): Partial<RowState> {
   const picked: Partial<RowState> = {};

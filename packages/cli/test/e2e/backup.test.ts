@@ -55,7 +55,10 @@ describe('pickup run: folder source to folder target', () => {
 
   it('stores only relative paths in the archive', async () => {
     const { execFileSync } = await import('node:child_process');
-    const listing = execFileSync('tar', ['-tzf', join(backupDir, 'files/files.tar.gz')], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const listing = execFileSync('tar', ['-tzf', join(backupDir, 'files/files.tar.gz')], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
     const paths = listing.split('\n').filter(Boolean);
     expect(paths.length).toBeGreaterThan(3000);
     expect(paths.filter((path) => path.startsWith('/') || path.split('/').includes('..'))).toEqual([]);
@@ -63,13 +66,26 @@ describe('pickup run: folder source to folder target', () => {
 
   it('writes a manifest whose sizes and sha256 match the stored files', async () => {
     const manifest = JSON.parse(await readFile(join(backupDir, 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ format: 'pickup-manifest/1', status: 'complete', runId: await readdir(project.path('backups')).then((n) => n[0]) });
+    expect(manifest).toMatchObject({
+      format: 'pickup-manifest/1',
+      status: 'complete',
+      runId: await readdir(project.path('backups')).then((n) => n[0]),
+    });
     expect(manifest.sources).toHaveLength(1);
-    expect(manifest.sources[0]).toMatchObject({ name: 'files', plugin: '@pickup/source-folder', status: 'ok', problems: [] });
+    expect(manifest.sources[0]).toMatchObject({
+      name: 'files',
+      plugin: '@pickup/source-folder',
+      status: 'ok',
+      problems: [],
+    });
     for (const file of manifest.sources[0].files) {
       const stored = join(backupDir, file.path);
       expect((await stat(stored)).size).toBe(file.size);
-      expect(createHash('sha256').update(await readFile(stored)).digest('hex')).toBe(file.sha256);
+      expect(
+        createHash('sha256')
+          .update(await readFile(stored))
+          .digest('hex'),
+      ).toBe(file.sha256);
     }
   });
 

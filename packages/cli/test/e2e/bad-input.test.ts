@@ -1,7 +1,14 @@
 // needs: time
 import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { completeBackups, hasStackTrace, makeProject, pickup, withoutPermissionOverride, type Project } from '../helpers/project.js';
+import {
+  completeBackups,
+  hasStackTrace,
+  makeProject,
+  pickup,
+  withoutPermissionOverride,
+  type Project,
+} from '../helpers/project.js';
 import { writeRandomFile } from '../helpers/tree.js';
 
 const folderToFolder = (source = './data', target = './backups') => ({
@@ -10,7 +17,11 @@ const folderToFolder = (source = './data', target = './backups') => ({
 });
 
 /** Each bad input gets one clear line on stderr (per problem), the documented exit code, no stack trace. */
-function expectCleanError(result: { code: number | null; stderr: string; stdout: string }, code: number, pattern: RegExp) {
+function expectCleanError(
+  result: { code: number | null; stderr: string; stdout: string },
+  code: number,
+  pattern: RegExp,
+) {
   expect(result.code).toBe(code);
   expect(result.stderr).toMatch(pattern);
   expect(hasStackTrace(result.stderr)).toBe(false);
@@ -49,15 +60,26 @@ describe('bad input', () => {
     await project.writeConfig({ ...folderToFolder(), targets: [{ name: 'cloud', use: 'nimbus', with: {} }] });
     await mkdir(project.path('data'));
     const result = await pickup([], { cwd: project.dir });
-    expectCleanError(result, 2, /targets\[0\]\.use: no target plugin "nimbus" is installed .*npm install @pickup\/target-nimbus \(or pickup-target-nimbus, for a plugin from a third party\)/);
+    expectCleanError(
+      result,
+      2,
+      /targets\[0\]\.use: no target plugin "nimbus" is installed .*npm install @pickup\/target-nimbus \(or pickup-target-nimbus, for a plugin from a third party\)/,
+    );
     expect(await completeBackups(project.path('backups'))).toEqual([]);
   });
 
   it('a typo in a plugin name: exit 2, suggests the installed plugin it resembles', async () => {
     project = await makeProject();
-    await project.writeConfig({ ...folderToFolder(), sources: [{ name: 'home', use: 'foldr-split', with: { path: './data' } }] });
+    await project.writeConfig({
+      ...folderToFolder(),
+      sources: [{ name: 'home', use: 'foldr-split', with: { path: './data' } }],
+    });
     const result = await pickup([], { cwd: project.dir });
-    expectCleanError(result, 2, /sources\[0\]\.use: no source plugin "foldr-split" is installed .*; did you mean "folder-split"\?/);
+    expectCleanError(
+      result,
+      2,
+      /sources\[0\]\.use: no source plugin "foldr-split" is installed .*; did you mean "folder-split"\?/,
+    );
     expect(result.stderr).not.toMatch(/npm install/);
   });
 
@@ -78,22 +100,48 @@ describe('bad input', () => {
       sources: [{ name: 'files', use: 'folder', with: { path: './data', exclued: ['*.tmp'] } }],
       targets: folderToFolder().targets,
     });
-    expectCleanError(await pickup([], { cwd: project.dir }), 2, /sources\[0\]\.with: unknown option "exclued"; did you mean "exclude"\?/);
-    await project.writeConfig({ ...folderToFolder(), targets: [{ ...folderToFolder().targets[0], retention: { keepDayly: 7 } }] });
-    expectCleanError(await pickup([], { cwd: project.dir }), 2, /targets\[0\]\.retention: unknown rule "keepDayly"; did you mean "keepDaily"\?/);
-    await project.writeConfig({ ...folderToFolder(), sources: [{ name: 'files', use: 'folder', with: { path: './data', zzzz: 1 } }] });
-    expectCleanError(await pickup([], { cwd: project.dir }), 2, /sources\[0\]\.with: unknown option "zzzz"; the options are: path, .*exclude/);
+    expectCleanError(
+      await pickup([], { cwd: project.dir }),
+      2,
+      /sources\[0\]\.with: unknown option "exclued"; did you mean "exclude"\?/,
+    );
+    await project.writeConfig({
+      ...folderToFolder(),
+      targets: [{ ...folderToFolder().targets[0], retention: { keepDayly: 7 } }],
+    });
+    expectCleanError(
+      await pickup([], { cwd: project.dir }),
+      2,
+      /targets\[0\]\.retention: unknown rule "keepDayly"; did you mean "keepDaily"\?/,
+    );
+    await project.writeConfig({
+      ...folderToFolder(),
+      sources: [{ name: 'files', use: 'folder', with: { path: './data', zzzz: 1 } }],
+    });
+    expectCleanError(
+      await pickup([], { cwd: project.dir }),
+      2,
+      /sources\[0\]\.with: unknown option "zzzz"; the options are: path, .*exclude/,
+    );
   });
 
   it('a missing required option says it is required', async () => {
     project = await makeProject();
     await project.writeConfig({ ...folderToFolder(), sources: [{ name: 'files', use: 'folder', with: {} }] });
-    expectCleanError(await pickup(['check'], { cwd: project.dir }), 2, /sources\[0\]\.with\.path: is required; add it \(a string\)/);
+    expectCleanError(
+      await pickup(['check'], { cwd: project.dir }),
+      2,
+      /sources\[0\]\.with\.path: is required; add it \(a string\)/,
+    );
   });
 
   it('every config problem in one round: top-level fields and plugin options together', async () => {
     project = await makeProject();
-    await project.writeConfig({ ...folderToFolder(), stagin: '/tmp', sources: [{ name: 'files', use: 'folder', with: { pth: './data' } }] });
+    await project.writeConfig({
+      ...folderToFolder(),
+      stagin: '/tmp',
+      sources: [{ name: 'files', use: 'folder', with: { pth: './data' } }],
+    });
     const result = await pickup(['check'], { cwd: project.dir });
     expectCleanError(result, 2, /unknown field "stagin"/);
     expect(result.stderr).toMatch(/sources\[0\]\.with: unknown option "pth"; did you mean "path"\?/);
@@ -113,12 +161,22 @@ describe('bad input', () => {
   it('an empty source folder (a disk not mounted): a warning, the backup is partial so retention keeps the old ones', async () => {
     project = await makeProject();
     await mkdir(project.path('data'));
-    const withRetention = { ...folderToFolder(), targets: [{ ...folderToFolder().targets[0]!, retention: { keepLast: 1 } }] };
+    const withRetention = {
+      ...folderToFolder(),
+      targets: [{ ...folderToFolder().targets[0]!, retention: { keepLast: 1 } }],
+    };
     await project.writeConfig(withRetention);
     const result = await pickup([], { cwd: project.dir });
-    expectCleanError(result, 1, /warning: source files: folder .*data is empty \(is its disk mounted\?\); set allowEmpty: true if it may be/);
+    expectCleanError(
+      result,
+      1,
+      /warning: source files: folder .*data is empty \(is its disk mounted\?\); set allowEmpty: true if it may be/,
+    );
     expect(result.stderr).toMatch(/retention skipped: this backup is partial/);
-    await project.writeConfig({ ...folderToFolder(), sources: [{ name: 'files', use: 'folder', with: { path: './data', allowEmpty: true } }] });
+    await project.writeConfig({
+      ...folderToFolder(),
+      sources: [{ name: 'files', use: 'folder', with: { path: './data', allowEmpty: true } }],
+    });
     expect((await pickup([], { cwd: project.dir })).code).toBe(0);
   });
 
@@ -167,7 +225,11 @@ describe('bad input', () => {
     await chmod(project.path('readonly'), 0o555);
     await project.writeConfig(folderToFolder('./data', './readonly'));
     const result = await pickup([], { cwd: project.dir, wrap: withoutPermissionOverride() });
-    expectCleanError(result, 1, /target disk: failed: .*targets\[0\]\.with\.path: target folder .*readonly cannot be written: permission denied/);
+    expectCleanError(
+      result,
+      1,
+      /target disk: failed: .*targets\[0\]\.with\.path: target folder .*readonly cannot be written: permission denied/,
+    );
     expect(await readdir(project.path('readonly'))).toEqual([]);
   });
 
@@ -179,7 +241,11 @@ describe('bad input', () => {
       targets: [{ name: 'usb', use: 'folder', with: { path: './mnt/usb' } }],
     });
     const result = await pickup([], { cwd: project.dir });
-    expectCleanError(result, 1, /targets\[0\]\.with\.path: target folder .*mnt\/usb does not exist \(is its disk mounted\?\); create it, or set createPath: true/);
+    expectCleanError(
+      result,
+      1,
+      /targets\[0\]\.with\.path: target folder .*mnt\/usb does not exist \(is its disk mounted\?\); create it, or set createPath: true/,
+    );
     expect(await completeBackups(project.path('mnt/usb'))).toEqual([]);
   });
 
@@ -190,7 +256,14 @@ describe('bad input', () => {
     await mkdir(project.path('tiny'));
     await project.writeConfig({ ...folderToFolder(), staging: './tiny' });
     // A private mount namespace with a 1 MiB tmpfs as the staging disk (no root needed).
-    const mountAndRun = ['unshare', '--map-root-user', '--mount', 'sh', '-c', `mount -t tmpfs -o size=1m tmpfs "${project.path('tiny')}" && exec "$0" "$@"`];
+    const mountAndRun = [
+      'unshare',
+      '--map-root-user',
+      '--mount',
+      'sh',
+      '-c',
+      `mount -t tmpfs -o size=1m tmpfs "${project.path('tiny')}" && exec "$0" "$@"`,
+    ];
     const result = await pickup([], { cwd: project.dir, wrap: mountAndRun });
     expectCleanError(result, 3, /the staging area .*tiny is full; nothing was pushed/);
     expect(await completeBackups(project.path('backups'))).toEqual([]);

@@ -18,10 +18,23 @@ describe('pnpm bench', () => {
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'pickup-bench-test-'));
     const json = join(scratch, 'report.json');
-    const result = await run(process.execPath, [join(repoRoot, 'bench/index.mjs'), '--quick', '--scale', '0.005', '--data', join(scratch, 'data'), '--json', json], {
-      cwd: repoRoot,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const result = await run(
+      process.execPath,
+      [
+        join(repoRoot, 'bench/index.mjs'),
+        '--quick',
+        '--scale',
+        '0.005',
+        '--data',
+        join(scratch, 'data'),
+        '--json',
+        json,
+      ],
+      {
+        cwd: repoRoot,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     table = result.stdout;
     report = JSON.parse(await readFile(json, 'utf8'));
   });
@@ -32,10 +45,15 @@ describe('pnpm bench', () => {
     const groups = new Set(report.rows.map((row) => row.group));
     for (const group of groups) {
       const rows = report.rows.filter((row) => row.group === group);
-      expect(rows.filter((row) => row.reference), group).toHaveLength(1);
+      expect(
+        rows.filter((row) => row.reference),
+        group,
+      ).toHaveLength(1);
       expect(rows.length, group).toBeGreaterThan(1);
     }
-    expect([...groups].join('\n')).toMatch(/folder source vs tar -czf[\s\S]*folder-split[\s\S]*pickup run[\s\S]*postgres source vs pg_dump -Fc[\s\S]*ftp to vsftpd[\s\S]*startup/);
+    expect([...groups].join('\n')).toMatch(
+      /folder source vs tar -czf[\s\S]*folder-split[\s\S]*pickup run[\s\S]*postgres source vs pg_dump -Fc[\s\S]*ftp to vsftpd[\s\S]*startup/,
+    );
     expect(table).toMatch(/^Pickup benchmarks: .*Node \d+\.\d+\.\d+, \d+ cores/);
     expect(table).toMatch(/\| pickup --version +\| [\d.]+ /);
   });

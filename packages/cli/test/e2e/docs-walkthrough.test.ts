@@ -35,13 +35,25 @@ describe('docs/writing-plugins.md followed to the letter: its plugins install, b
     // Third-party packages (vitest, typescript) come from npm's registry, from its cache when it has them.
     env = cleanEnv({ ...registry.env, npm_config_prefer_offline: 'true' });
 
-    const helloFiles = ['package.json', 'src/index.ts', 'test/backup.test.ts', 'test/conformance.test.ts', 'tsconfig.json'];
-    expect((await doc.writeFiles(work, 'pickup-source-hello/')).sort()).toEqual(helloFiles.map((file) => `pickup-source-hello/${file}`));
+    const helloFiles = [
+      'package.json',
+      'src/index.ts',
+      'test/backup.test.ts',
+      'test/conformance.test.ts',
+      'tsconfig.json',
+    ];
+    expect((await doc.writeFiles(work, 'pickup-source-hello/')).sort()).toEqual(
+      helloFiles.map((file) => `pickup-source-hello/${file}`),
+    );
     const shelfFiles = ['package.json', 'src/index.ts', 'test/conformance.test.ts']; // its tsconfig.json is the source's
-    expect((await doc.writeFiles(work, 'pickup-target-shelf/')).sort()).toEqual(shelfFiles.map((file) => `pickup-target-shelf/${file}`));
+    expect((await doc.writeFiles(work, 'pickup-target-shelf/')).sort()).toEqual(
+      shelfFiles.map((file) => `pickup-target-shelf/${file}`),
+    );
     await doc.run('cp ../pickup-source-hello/tsconfig.json .', at('pickup-target-shelf'), env);
     // Both at once: most of it is waiting on the registry.
-    await Promise.all(['pickup-source-hello', 'pickup-target-shelf'].map((plugin) => doc.run('npm install', at(plugin), env)));
+    await Promise.all(
+      ['pickup-source-hello', 'pickup-target-shelf'].map((plugin) => doc.run('npm install', at(plugin), env)),
+    );
   });
   afterAll(async () => {
     await registry?.close();
@@ -61,21 +73,29 @@ describe('docs/writing-plugins.md followed to the letter: its plugins install, b
     await mkdir(project);
     await writeFile(join(project, 'pickup.config.ts'), doc.file('try-hello/pickup.config.ts', 0)); // the doc's first config
     await doc.run('npm init -y', project, env);
-    await doc.run('npm install @pickup/cli @pickup/target-folder ../pickup-source-hello/pickup-source-hello-0.1.0.tgz', project, env);
+    await doc.run(
+      'npm install @pickup/cli @pickup/target-folder ../pickup-source-hello/pickup-source-hello-0.1.0.tgz',
+      project,
+      env,
+    );
     await doc.run("echo 'hello, world' > greeting.txt", project, env);
     // One core, the CLI's: the plugin's peer dependency, not a copy of its own.
     expect((await readdir(join(project, 'node_modules/@pickup'))).sort()).toEqual(['cli', 'core', 'target-folder']);
     expect(existsSync(join(project, 'node_modules/pickup-source-hello/node_modules'))).toBe(false);
 
     const plugins = await doc.run('npx --no-install pickup plugins', project, env);
-    expect(plugins.stdout).toContain(`pickup-source-hello 0.1.0 (source) at ${project}/node_modules/pickup-source-hello, used by greeting`);
+    expect(plugins.stdout).toContain(
+      `pickup-source-hello 0.1.0 (source) at ${project}/node_modules/pickup-source-hello, used by greeting`,
+    );
     const check = await doc.run('npx --no-install pickup check', project, env);
     expect(check.stdout).toContain(`ok: source greeting: file ${project}/greeting.txt (pickup-source-hello 0.1.0)`);
     const run = await doc.run('npx --no-install pickup run', project, env);
     expect(run.stderr).toBe('');
     const [id] = await completeBackups(join(project, 'backups'));
     expect(await readFile(join(project, 'backups', id!, 'greeting/greeting.txt'), 'utf8')).toBe('hello, world\n');
-    expect((await doc.run('npx --no-install pickup list', project, env)).stdout).toMatch(new RegExp(`${id}.*greeting\\s+complete`));
+    expect((await doc.run('npx --no-install pickup list', project, env)).stdout).toMatch(
+      new RegExp(`${id}.*greeting\\s+complete`),
+    );
     await doc.run('npx --no-install pickup restore --source greeting --to ./back', project, env);
     expect(await readFile(join(project, 'back/greeting.txt'), 'utf8')).toBe('hello, world\n');
 
@@ -86,7 +106,9 @@ describe('docs/writing-plugins.md followed to the letter: its plugins install, b
     const missing = await doc.attempt('npx --no-install pickup check', project, env);
     await writeFile(config, written);
     expect(missing.code).toBe(1); // a check failed
-    expect(missing.stderr).toContain(`${config}: sources[0].with.file: ${project}/nope.txt does not exist; fix the path`);
+    expect(missing.stderr).toContain(
+      `${config}: sources[0].with.file: ${project}/nope.txt does not exist; fix the path`,
+    );
   });
 
   it('pickup-target-shelf builds and passes its tests; installed beside the source, it stores the backup and restores it', async () => {

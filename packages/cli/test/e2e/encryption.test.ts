@@ -67,7 +67,11 @@ describe('encryption to age recipients, folder source to folder target', () => {
     const manifest = JSON.parse(await readFile(project.path('backups', backup!, 'manifest.json'), 'utf8'));
     expect(manifest.encryption).toEqual({ format: 'age', recipients: [recipient], passphrase: false });
     const [file] = manifest.sources[0].files;
-    expect(file).toMatchObject({ path: 'docs/docs.tar.gz.age', size: statSync(stored).size, sha256: sha256(readFileSync(stored)) });
+    expect(file).toMatchObject({
+      path: 'docs/docs.tar.gz.age',
+      size: statSync(stored).size,
+      sha256: sha256(readFileSync(stored)),
+    });
 
     // The standard age tool decrypts it to the size the manifest gives; the manifest keeps no plain
     // sha256 of it, which would let whoever holds the backup confirm a guess of the content.
@@ -79,7 +83,10 @@ describe('encryption to age recipients, folder source to folder target', () => {
     const verify = await pickup(['verify'], { cwd: project.dir });
     expect(verify.code).toBe(0);
 
-    const restored = await pickup(['restore', '--source', 'docs', '--to', project.path('restored'), '--identity', identity], { cwd: project.dir });
+    const restored = await pickup(
+      ['restore', '--source', 'docs', '--to', project.path('restored'), '--identity', identity],
+      { cwd: project.dir },
+    );
     expect(restored.stderr).toBe('');
     expect(restored.code).toBe(0);
     expect(await compareTrees(project.path('restored'), project.path('data'))).toEqual([]);
@@ -88,15 +95,29 @@ describe('encryption to age recipients, folder source to folder target', () => {
   it('restore without a key, or with the wrong one, is refused with the recipient named, and writes nothing', async () => {
     const none = await pickup(['restore', '--source', 'docs', '--to', project.path('r-none')], { cwd: project.dir });
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(new RegExp(`error: backup \\S+ is encrypted \\(age\\) to ${recipient}: give --identity FILE with the private key of one of them\\n$`));
-    const wrong = await pickup(['restore', '--source', 'docs', '--to', project.path('r-wrong'), '--identity', otherIdentity], { cwd: project.dir });
+    expect(none.stderr).toMatch(
+      new RegExp(
+        `error: backup \\S+ is encrypted \\(age\\) to ${recipient}: give --identity FILE with the private key of one of them\\n$`,
+      ),
+    );
+    const wrong = await pickup(
+      ['restore', '--source', 'docs', '--to', project.path('r-wrong'), '--identity', otherIdentity],
+      { cwd: project.dir },
+    );
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toMatch(new RegExp(`error: cannot decrypt docs/docs\\.tar\\.gz\\.age of backup \\S+: the key given does not open it \\(it is encrypted to ${recipient}\\); nothing was restored\\n$`));
+    expect(wrong.stderr).toMatch(
+      new RegExp(
+        `error: cannot decrypt docs/docs\\.tar\\.gz\\.age of backup \\S+: the key given does not open it \\(it is encrypted to ${recipient}\\); nothing was restored\\n$`,
+      ),
+    );
     expect(existsSync(project.path('r-none'))).toBe(false);
     expect(existsSync(project.path('r-wrong'))).toBe(false);
     const notAKey = project.path('not-a-key.txt');
     await writeFile(notAKey, 'hello\n');
-    const garbage = await pickup(['restore', '--source', 'docs', '--to', project.path('r-garbage'), '--identity', notAKey], { cwd: project.dir });
+    const garbage = await pickup(
+      ['restore', '--source', 'docs', '--to', project.path('r-garbage'), '--identity', notAKey],
+      { cwd: project.dir },
+    );
     expect(garbage.code).toBe(2);
     expect(garbage.stderr).toMatch(/--identity: .*not-a-key\.txt holds a line that is not an age identity/);
   });
@@ -116,7 +137,10 @@ describe('encryption to age recipients, folder source to folder target', () => {
     const verify = await pickup(['verify', newest], { cwd: project.dir });
     expect(verify.code).toBe(1);
     expect(verify.stderr).toMatch(/docs\/docs\.tar\.gz\.age has sha256 [0-9a-f]{64}, the manifest says/);
-    const restore = await pickup(['restore', newest, '--source', 'docs', '--to', project.path('r-flipped'), '--identity', identity], { cwd: project.dir });
+    const restore = await pickup(
+      ['restore', newest, '--source', 'docs', '--to', project.path('r-flipped'), '--identity', identity],
+      { cwd: project.dir },
+    );
     expect(restore.code).toBe(1);
     expect(restore.stderr).toMatch(/is damaged: docs\/docs\.tar\.gz\.age has sha256 .*; nothing was restored/);
     expect(existsSync(project.path('r-flipped'))).toBe(false);
@@ -148,9 +172,14 @@ describe('encryption: a ciphertext changed along with its manifest entry', () =>
     manifest.sources[0].files[0].sha256 = sha256(bytes);
     await writeFile(manifestFile, JSON.stringify(manifest));
     expect((await pickup(['verify'], { cwd: project.dir })).code).toBe(0); // by hash, it looks intact
-    const restore = await pickup(['restore', '--source', 'docs', '--to', project.path('restored'), '--identity', identity], { cwd: project.dir });
+    const restore = await pickup(
+      ['restore', '--source', 'docs', '--to', project.path('restored'), '--identity', identity],
+      { cwd: project.dir },
+    );
     expect(restore.code).toBe(1);
-    expect(restore.stderr).toMatch(/cannot decrypt docs\/docs\.tar\.gz\.age of backup \S+: a chunk of the age payload does not authenticate: the file is damaged or was changed; nothing was restored/);
+    expect(restore.stderr).toMatch(
+      /cannot decrypt docs\/docs\.tar\.gz\.age of backup \S+: a chunk of the age payload does not authenticate: the file is damaged or was changed; nothing was restored/,
+    );
     expect(existsSync(project.path('restored'))).toBe(false);
   });
 });
@@ -175,12 +204,16 @@ describe('encryption: bad input', () => {
     await configWith({ recipients: [recipient, 'age1notarealkey'] });
     const bad = await pickup([], { cwd: project.dir });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/pickup\.config\.ts: encryption\.recipients\[1\]: "age1notarealkey" is not an age X25519 recipient; a recipient looks like age1\.\.\./);
+    expect(bad.stderr).toMatch(
+      /pickup\.config\.ts: encryption\.recipients\[1\]: "age1notarealkey" is not an age X25519 recipient; a recipient looks like age1\.\.\./,
+    );
     const secret = readFileSync(identity, 'utf8').split('\n')[2]!;
     await configWith({ recipients: [secret] });
     const leaked = await pickup([], { cwd: project.dir });
     expect(leaked.code).toBe(2);
-    expect(leaked.stderr).toMatch(/encryption\.recipients\[0\]: this is a private key \(an age identity\), not a recipient: put its public key here/);
+    expect(leaked.stderr).toMatch(
+      /encryption\.recipients\[0\]: this is a private key \(an age identity\), not a recipient: put its public key here/,
+    );
     expect(leaked.stderr).not.toContain(secret);
     expect(await completeBackups(project.path('backups'))).toEqual([]);
     const check = await pickup(['check'], { cwd: project.dir });
@@ -201,14 +234,18 @@ describe('encryption: bad input', () => {
     await configWith({ passphraseFile: './open-passphrase' });
     const check = await pickup(['check'], { cwd: project.dir });
     expect(check.code).toBe(0);
-    expect(check.stderr).toMatch(/warning: .*encryption\.passphraseFile: .*open-passphrase can be read by others \(mode 644\); chmod 600 it/);
+    expect(check.stderr).toMatch(
+      /warning: .*encryption\.passphraseFile: .*open-passphrase can be read by others \(mode 644\); chmod 600 it/,
+    );
   });
 
   it('a passphrase file that is missing or empty: exit 2, naming the field and the file', async () => {
     await configWith({ passphraseFile: './no-such-file' });
     const missing = await pickup([], { cwd: project.dir });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/encryption\.passphraseFile: the passphrase file \/\S+\/no-such-file does not exist/);
+    expect(missing.stderr).toMatch(
+      /encryption\.passphraseFile: the passphrase file \/\S+\/no-such-file does not exist/,
+    );
     await writeFile(project.path('empty-passphrase'), '\n');
     await configWith({ passphraseFile: './empty-passphrase' });
     const empty = await pickup([], { cwd: project.dir });
@@ -221,7 +258,9 @@ describe('encryption: bad input', () => {
     await configWith({ recipients: [recipient], identityFile: identity });
     const run = await pickup([], { cwd: project.dir });
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/warning: .*encryption\.identityFile: the private key should not live beside the backups/);
+    expect(run.stderr).toMatch(
+      /warning: .*encryption\.identityFile: the private key should not live beside the backups/,
+    );
     expect(await completeBackups(project.path('backups'))).toHaveLength(1);
   });
 
@@ -235,10 +274,24 @@ describe('encryption: bad input', () => {
     const manifest = JSON.parse(await readFile(project.path('backups', backup!, 'manifest.json'), 'utf8'));
     expect(manifest.encryption).toEqual({ format: 'age', recipients: [], passphrase: true });
     await writeFile(project.path('wrong-passphrase'), 'incorrect horse\n');
-    const wrong = await pickup(['restore', '--source', 'docs', '--to', project.path('r-wrong'), '--passphrase-file', project.path('wrong-passphrase')], { cwd: project.dir });
+    const wrong = await pickup(
+      [
+        'restore',
+        '--source',
+        'docs',
+        '--to',
+        project.path('r-wrong'),
+        '--passphrase-file',
+        project.path('wrong-passphrase'),
+      ],
+      { cwd: project.dir },
+    );
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/the key given does not open it \(it is encrypted to a passphrase\)/);
-    const right = await pickup(['restore', '--source', 'docs', '--to', project.path('r-right'), '--passphrase-file', project.path('passphrase')], { cwd: project.dir });
+    const right = await pickup(
+      ['restore', '--source', 'docs', '--to', project.path('r-right'), '--passphrase-file', project.path('passphrase')],
+      { cwd: project.dir },
+    );
     expect(right.code).toBe(0);
     expect(await readFile(project.path('r-right/file.txt'), 'utf8')).toBe('data\n');
   });
@@ -280,7 +333,10 @@ describe('encryption of a database pushed to FTP', () => {
     pg = postgres();
     server = ftp();
     pg.sql('postgres', `CREATE DATABASE ${db}`);
-    pg.sql(db, `CREATE TABLE notes (body text); INSERT INTO notes SELECT '${marker} ' || g FROM generate_series(1, 100) g`);
+    pg.sql(
+      db,
+      `CREATE TABLE notes (body text); INSERT INTO notes SELECT '${marker} ' || g FROM generate_series(1, 100) g`,
+    );
     project = await makeProject();
     await writeFile(project.path('pg-password'), `${pg.password}\n`, { mode: 0o600 });
     await writeFile(project.path('ftp-password'), `${server.password}\n`, { mode: 0o600 });
@@ -292,14 +348,33 @@ describe('encryption of a database pushed to FTP', () => {
   });
 
   const config = (encryption: Record<string, unknown> | undefined, target: Record<string, unknown>) => ({
-    sources: [{ name: 'pg', use: 'postgres', with: { host: pg.host, port: pg.port, user: pg.user, passwordFile: './pg-password', databases: [db], format: 'plain' } }],
+    sources: [
+      {
+        name: 'pg',
+        use: 'postgres',
+        with: {
+          host: pg.host,
+          port: pg.port,
+          user: pg.user,
+          passwordFile: './pg-password',
+          databases: [db],
+          format: 'plain',
+        },
+      },
+    ],
     targets: [target],
     ...(encryption ? { encryption } : {}),
   });
   const ftpTarget = (path: string) => ({
     name: 'ftp',
     use: 'ftp',
-    with: { host: server.host, port: server.port, user: server.user, passwordFile: './ftp-password', path: `${remote}/${path}` },
+    with: {
+      host: server.host,
+      port: server.port,
+      user: server.user,
+      passwordFile: './ftp-password',
+      path: `${remote}/${path}`,
+    },
   });
 
   it('the server holds none of the plaintext; restore with the identity gives the same rows back', async () => {
@@ -313,10 +388,17 @@ describe('encryption of a database pushed to FTP', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const sealed = join(server.home, remote, 'sealed');
-    expect(filesBelow(sealed).filter((file) => !file.endsWith('manifest.json')).every((file) => file.endsWith('.age'))).toBe(true);
+    expect(
+      filesBelow(sealed)
+        .filter((file) => !file.endsWith('manifest.json'))
+        .every((file) => file.endsWith('.age')),
+    ).toBe(true);
     expect(holdsMarker(sealed, marker)).toBe(false);
 
-    const restore = await pickup(['restore', '--source', 'pg', '--only', db, '--to', `${db}_restored`, '--identity', identity], { cwd: project.dir });
+    const restore = await pickup(
+      ['restore', '--source', 'pg', '--only', db, '--to', `${db}_restored`, '--identity', identity],
+      { cwd: project.dir },
+    );
     expect(restore.stderr).toBe('');
     expect(restore.code).toBe(0);
     const rows = (database: string) => pg.sql(database, 'SELECT count(*), min(body), max(body) FROM notes');

@@ -38,7 +38,8 @@ describe('folder target: what it stores is private', () => {
     const [older] = await completeBackups(project.path('backups'));
     const stored = await modesUnder(project.path('backups', older!));
     expect(stored.map((entry) => entry.path)).toContain(project.path('backups', older!, 'notes/fixture.txt'));
-    for (const entry of stored) expect(`${entry.path} ${entry.mode.toString(8)}`).toBe(`${entry.path} ${entry.folder ? '700' : '600'}`);
+    for (const entry of stored)
+      expect(`${entry.path} ${entry.mode.toString(8)}`).toBe(`${entry.path} ${entry.folder ? '700' : '600'}`);
 
     // A file stored readable by others (by an earlier version) that the next backup hard-links.
     await chmod(project.path('backups', older!, 'notes/fixture.txt'), 0o644);
@@ -48,7 +49,10 @@ describe('folder target: what it stores is private', () => {
     const newer = (await completeBackups(project.path('backups'))).find((id) => id !== older)!;
     const linked = await stat(project.path('backups', newer, 'notes/fixture.txt'));
     expect(linked.ino).toBe((await stat(project.path('backups', older!, 'notes/fixture.txt'))).ino);
-    for (const entry of [...(await modesUnder(project.path('backups', older!))), ...(await modesUnder(project.path('backups', newer)))]) {
+    for (const entry of [
+      ...(await modesUnder(project.path('backups', older!))),
+      ...(await modesUnder(project.path('backups', newer))),
+    ]) {
       expect(`${entry.path} ${entry.mode.toString(8)}`).toBe(`${entry.path} ${entry.folder ? '700' : '600'}`);
     }
   });

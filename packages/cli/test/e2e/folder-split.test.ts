@@ -18,13 +18,17 @@ async function makeHome(root: string): Promise<void> {
   await writeFile(join(root, 'README'), 'loose file at the top\n');
 }
 
-const sha = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+const sha = async (path: string) =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 const duKiB = (path: string) => Number(execFileSync('du', ['-sk', path], { encoding: 'utf8' }).split('\t')[0]);
 
 async function archives(project: Project, backup: string): Promise<Record<string, string>> {
   const folder = project.path('backups', backup, 'home');
   const result: Record<string, string> = {};
-  for (const name of await readdir(join(folder, 'folders'))) result[`folders/${name}`] = await sha(join(folder, 'folders', name));
+  for (const name of await readdir(join(folder, 'folders')))
+    result[`folders/${name}`] = await sha(join(folder, 'folders', name));
   result['top-level-files.tar.gz'] = await sha(join(folder, 'top-level-files.tar.gz'));
   return result;
 }
@@ -91,16 +95,23 @@ describe('folder-split source with the folder target', () => {
 
   it('restores one subfolder alone, equal byte for byte to the original', async () => {
     expect((await pickup([], { cwd: project.dir })).code).toBe(0);
-    const result = await pickup(['restore', '--source', 'home', '--only', 'carol smith', '--to', project.path('back')], { cwd: project.dir });
+    const result = await pickup(
+      ['restore', '--source', 'home', '--only', 'carol smith', '--to', project.path('back')],
+      { cwd: project.dir },
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/fetched 1 file\(s\)/);
     expect(await readdir(project.path('back'))).toEqual(['carol smith']);
     expect(Object.fromEntries(await snapshotTree(project.path('back/carol smith')))).toEqual(
       Object.fromEntries(await snapshotTree(project.path('home/carol smith'))),
     );
-    const unknown = await pickup(['restore', '--source', 'home', '--only', 'dave', '--to', project.path('x')], { cwd: project.dir });
+    const unknown = await pickup(['restore', '--source', 'home', '--only', 'dave', '--to', project.path('x')], {
+      cwd: project.dir,
+    });
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/--only dave: no such folder in this backup \(it has: alice, bob, carol smith, empty\)/);
+    expect(unknown.stderr).toMatch(
+      /--only dave: no such folder in this backup \(it has: alice, bob, carol smith, empty\)/,
+    );
   });
 
   it('removing an old backup by retention leaves the newer one, which shares its files, intact', async () => {
@@ -115,7 +126,9 @@ describe('folder-split source with the folder target', () => {
     expect(verify.code).toBe(0);
     const restored = await pickup(['restore', '--source', 'home', '--to', project.path('back')], { cwd: project.dir });
     expect(restored.code).toBe(0);
-    expect(Object.fromEntries(await snapshotTree(project.path('back/alice')))).toEqual(Object.fromEntries(await snapshotTree(project.path('home/alice'))));
+    expect(Object.fromEntries(await snapshotTree(project.path('back/alice')))).toEqual(
+      Object.fromEntries(await snapshotTree(project.path('home/alice'))),
+    );
   });
 });
 
@@ -152,9 +165,13 @@ describe('folder-split bad input', () => {
     const [backup] = await completeBackups(project.path('backups'));
     const manifest = JSON.parse(await readFile(project.path('backups', backup!, 'manifest.json'), 'utf8'));
     expect(manifest.sources[0].status).toBe('partial');
-    const restored = await pickup(['restore', '--source', 'home', '--only', 'alice', '--to', project.path('back')], { cwd: project.dir });
+    const restored = await pickup(['restore', '--source', 'home', '--only', 'alice', '--to', project.path('back')], {
+      cwd: project.dir,
+    });
     expect(restored.code).toBe(0);
-    expect(Object.fromEntries(await snapshotTree(project.path('back/alice')))).toEqual(Object.fromEntries(await snapshotTree(project.path('home/alice'))));
+    expect(Object.fromEntries(await snapshotTree(project.path('back/alice')))).toEqual(
+      Object.fromEntries(await snapshotTree(project.path('home/alice'))),
+    );
   });
 
   it('a name that is not valid UTF-8 is reported and left out; a name with a newline is kept', async () => {
@@ -167,10 +184,18 @@ describe('folder-split bad input', () => {
     await project.writeConfig(config);
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/warning: source home: .*home\/bad\\xff has a name that is not valid UTF-8; rename it to back it up/);
+    expect(result.stderr).toMatch(
+      /warning: source home: .*home\/bad\\xff has a name that is not valid UTF-8; rename it to back it up/,
+    );
     const [backup] = await completeBackups(project.path('backups'));
-    expect((await readdir(project.path('backups', backup!, 'home/folders'))).sort()).toEqual(['ok.tar.gz', 'two%0Alines.tar.gz']);
-    const restored = await pickup(['restore', '--source', 'home', '--only', 'two\nlines', '--to', project.path('back')], { cwd: project.dir });
+    expect((await readdir(project.path('backups', backup!, 'home/folders'))).sort()).toEqual([
+      'ok.tar.gz',
+      'two%0Alines.tar.gz',
+    ]);
+    const restored = await pickup(
+      ['restore', '--source', 'home', '--only', 'two\nlines', '--to', project.path('back')],
+      { cwd: project.dir },
+    );
     expect(restored.code).toBe(0);
     expect(await readFile(project.path('back/two\nlines/file'), 'utf8')).toBe('new line');
   });
@@ -186,7 +211,9 @@ describe('folder-split bad input', () => {
     expect(result.code).toBe(0);
     const [backup] = await completeBackups(project.path('backups'));
     expect(await readdir(project.path('backups', backup!, 'home/folders'))).toEqual(['alice.tar.gz']);
-    const listing = execFileSync('tar', ['-tvzf', project.path('backups', backup!, 'home/top-level-files.tar.gz')], { encoding: 'utf8' });
+    const listing = execFileSync('tar', ['-tvzf', project.path('backups', backup!, 'home/top-level-files.tar.gz')], {
+      encoding: 'utf8',
+    });
     expect(listing).toMatch(/^l.* shortcut -> \.\.\/elsewhere$/m);
     expect(listing).not.toMatch(/secret/);
     expect(existsSync(project.path('backups', backup!, 'home/folders/shortcut.tar.gz'))).toBe(false);

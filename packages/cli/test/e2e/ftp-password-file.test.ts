@@ -23,7 +23,13 @@ describe('ftp target: passwordFile is read as every secret file', () => {
 
   const config = (passwordFile: string) => ({
     sources: [{ name: 'files', use: 'folder', with: { path: './data' } }],
-    targets: [{ name: 'ftp', use: 'ftp', with: { host: server.host, port: server.port, user: server.user, passwordFile, path: remote } }],
+    targets: [
+      {
+        name: 'ftp',
+        use: 'ftp',
+        with: { host: server.host, port: server.port, user: server.user, passwordFile, path: remote },
+      },
+    ],
   });
 
   it('a password saved by a Windows editor, readable by others: it logs in, and warns once', async () => {
@@ -31,7 +37,9 @@ describe('ftp target: passwordFile is read as every secret file', () => {
     await project.writeConfig(config('./ftp-password'), 'pickup.config.json');
     const run = await pickup(['--quiet'], { cwd: project.dir });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr.match(/ftp-password holds a password and can be read by others \(mode 644\); chmod 600 it/g)).toHaveLength(1);
+    expect(
+      run.stderr.match(/ftp-password holds a password and can be read by others \(mode 644\); chmod 600 it/g),
+    ).toHaveLength(1);
     expect(backupsOnDisk(join(server.home, remote)).complete).toHaveLength(1);
   });
 
@@ -40,7 +48,9 @@ describe('ftp target: passwordFile is read as every secret file', () => {
     await project.writeConfig(config('./empty'), 'pickup.config.json');
     const run = await pickup(['--quiet'], { cwd: project.dir });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/targets\[0\]\.with\.passwordFile: \S+empty is empty; write the password on its first line/);
+    expect(run.stderr).toMatch(
+      /targets\[0\]\.with\.passwordFile: \S+empty is empty; write the password on its first line/,
+    );
     expect(run.stderr).not.toMatch(/530|trying again/);
   });
 });

@@ -52,7 +52,13 @@ describe('ftp target: a removal killed at any moment', () => {
           {
             name: 'ftp',
             use: 'ftp',
-            with: { host: server.host, port: server.port, user: server.user, passwordFile: './ftp-password', path: `${remote}/rm` },
+            with: {
+              host: server.host,
+              port: server.port,
+              user: server.user,
+              passwordFile: './ftp-password',
+              path: `${remote}/rm`,
+            },
             retention: { keepLast: 1 },
           },
         ],

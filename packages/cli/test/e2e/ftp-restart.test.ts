@@ -81,7 +81,14 @@ describe('ftp target: the server restarting for a few seconds', () => {
           {
             name: 'ftp',
             use: 'ftp',
-            with: { host: server.host, port, user: server.user, passwordFile: './ftp-password', path: `${remote}/restart`, timeout: 5 },
+            with: {
+              host: server.host,
+              port,
+              user: server.user,
+              passwordFile: './ftp-password',
+              path: `${remote}/restart`,
+              timeout: 5,
+            },
             retention: { keepLast: 1 },
           },
         ],
@@ -129,7 +136,9 @@ describe('ftp target: the server restarting for a few seconds', () => {
     await start();
     const [listing, pruning] = await Promise.all([list, prune]);
     expect(listing.code, listing.stderr).toBe(0);
-    expect(JSON.parse(listing.stdout).targets[0].backups).toContainEqual(expect.objectContaining({ id: newest, status: 'complete' }));
+    expect(JSON.parse(listing.stdout).targets[0].backups).toContainEqual(
+      expect.objectContaining({ id: newest, status: 'complete' }),
+    );
     expect(pruning.code, pruning.stderr).toBe(0);
     expect(pruning.stdout).toContain(`removed ${older} (retention)`);
     expect(await listed(project)).toEqual([expect.objectContaining({ id: newest, status: 'complete' })]);

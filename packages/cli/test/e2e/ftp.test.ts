@@ -38,7 +38,8 @@ describe('ftp target against a real vsftpd', () => {
     path: `${remote}/plain`,
     ...extra,
   });
-  const tls = (extra: Record<string, unknown> = {}) => plain({ port: server.tlsPort, secure: true, ca: server.ca, path: `${remote}/tls`, ...extra });
+  const tls = (extra: Record<string, unknown> = {}) =>
+    plain({ port: server.tlsPort, secure: true, ca: server.ca, path: `${remote}/tls`, ...extra });
   const source = { name: 'files', use: 'folder', with: { path: './data' } };
 
   it('pushes to vsftpd and to vsftpd with TLS; list, verify and restore work on both', async () => {
@@ -59,14 +60,21 @@ describe('ftp target against a real vsftpd', () => {
       expect(existsSync(join(server.home, remote, folder, complete[0]!, 'manifest.json'))).toBe(true);
     }
     const list = await pickup(['list', '--json'], { cwd: project.dir });
-    expect(JSON.parse(list.stdout).targets.map((target: { backups: unknown[] }) => target.backups.length)).toEqual([1, 1]);
+    expect(JSON.parse(list.stdout).targets.map((target: { backups: unknown[] }) => target.backups.length)).toEqual([
+      1, 1,
+    ]);
     const verify = await pickup(['verify'], { cwd: project.dir });
     expect(verify.code).toBe(0);
     expect(verify.stdout).toMatch(/target ftps: backup \S+ intact/);
     for (const target of ['ftp', 'ftps']) {
-      const restore = await pickup(['restore', '--source', 'files', '--target', target, '--to', project.path(`back-${target}`)], { cwd: project.dir });
+      const restore = await pickup(
+        ['restore', '--source', 'files', '--target', target, '--to', project.path(`back-${target}`)],
+        { cwd: project.dir },
+      );
       expect(restore.code).toBe(0);
-      expect(Object.fromEntries(await snapshotTree(project.path(`back-${target}`)))).toEqual(Object.fromEntries(await snapshotTree(project.path('data'))));
+      expect(Object.fromEntries(await snapshotTree(project.path(`back-${target}`)))).toEqual(
+        Object.fromEntries(await snapshotTree(project.path('data'))),
+      );
     }
   });
 
@@ -74,34 +82,56 @@ describe('ftp target against a real vsftpd', () => {
     const path = `${remote}/retention`;
     await project.writeConfig({
       sources: [source],
-      targets: [{ name: 'ftp', use: 'ftp', with: plain({ path }), retention: { keepDaily: 2, keepWeekly: 2, timeZone: 'UTC' } }],
+      targets: [
+        { name: 'ftp', use: 'ftp', with: plain({ path }), retention: { keepDaily: 2, keepWeekly: 2, timeZone: 'UTC' } },
+      ],
     });
     // From Monday 8 June: two whole weeks, so that the weekly rule has last week's Sunday to keep.
     for (let day = 8; day <= 20; day++) {
       const date = `2026-06-${String(day).padStart(2, '0')} 03:00:00`;
-      const result = await pickup(['--quiet'], { cwd: project.dir, wrap: ['faketime', '-f', `@${date}`], env: { TZ: 'UTC' } });
+      const result = await pickup(['--quiet'], {
+        cwd: project.dir,
+        wrap: ['faketime', '-f', `@${date}`],
+        env: { TZ: 'UTC' },
+      });
       expect(result.code, date).toBe(0);
     }
     // 20 June 2026 is a Saturday: daily keeps the 20th and 19th; weekly the 20th (this week) and the 14th (last Sunday).
-    expect(onServer(join(server.home, path)).complete.map((id) => id.slice(0, 10))).toEqual(['2026-06-14', '2026-06-19', '2026-06-20']);
+    expect(onServer(join(server.home, path)).complete.map((id) => id.slice(0, 10))).toEqual([
+      '2026-06-14',
+      '2026-06-19',
+      '2026-06-20',
+    ]);
   });
 
   it('a wrong password: fails at once with the server named, never the password', async () => {
     await writeFile(project.path('wrong'), 'not-the-password\n');
-    await project.writeConfig({ sources: [source], targets: [{ name: 'ftp', use: 'ftp', with: plain({ passwordFile: './wrong' }) }] });
+    await project.writeConfig({
+      sources: [source],
+      targets: [{ name: 'ftp', use: 'ftp', with: plain({ passwordFile: './wrong' }) }],
+    });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/target ftp: failed: listing the backups at ftp:\/\/pickupftp@127\.0\.0\.1:\d+: 530 Login incorrect/);
+    expect(result.stderr).toMatch(
+      /target ftp: failed: listing the backups at ftp:\/\/pickupftp@127\.0\.0\.1:\d+: 530 Login incorrect/,
+    );
     expect(result.stderr).not.toMatch(/retrying/);
     expect(result.stderr + result.stdout).not.toContain('not-the-password');
   });
 
   it('an unreachable host: retried, then a clear failure', async () => {
-    await project.writeConfig({ sources: [source], targets: [{ name: 'ftp', use: 'ftp', with: plain({ port: 1, retries: 1 }) }] });
+    await project.writeConfig({
+      sources: [source],
+      targets: [{ name: 'ftp', use: 'ftp', with: plain({ port: 1, retries: 1 }) }],
+    });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/warning: target ftp: listing the backups: .*ECONNREFUSED.*; trying again in 1 s \(60 s left of 60 s\)/);
-    expect(result.stderr).toMatch(/error: target ftp: failed: listing the backups at ftp:\/\/pickupftp@127\.0\.0\.1:1: .*ECONNREFUSED.* \(tried 2 times over 1 s\)/);
+    expect(result.stderr).toMatch(
+      /warning: target ftp: listing the backups: .*ECONNREFUSED.*; trying again in 1 s \(60 s left of 60 s\)/,
+    );
+    expect(result.stderr).toMatch(
+      /error: target ftp: failed: listing the backups at ftp:\/\/pickupftp@127\.0\.0\.1:1: .*ECONNREFUSED.* \(tried 2 times over 1 s\)/,
+    );
   });
 
   it('a remote folder without write permission: a clear failure, nothing there', async () => {
@@ -109,7 +139,10 @@ describe('ftp target against a real vsftpd', () => {
     await mkdir(locked, { recursive: true });
     // The test's own folder, created here by root: the FTP user may write in it, not in `locked`.
     await chown(join(server.home, remote), statSync(server.home).uid, statSync(server.home).gid);
-    await project.writeConfig({ sources: [source], targets: [{ name: 'ftp', use: 'ftp', with: plain({ path: `${remote}/locked` }) }] });
+    await project.writeConfig({
+      sources: [source],
+      targets: [{ name: 'ftp', use: 'ftp', with: plain({ path: `${remote}/locked` }) }],
+    });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/target ftp: failed: preparing the upload folder at ftp:\/\/\S+: 55\d /);
@@ -117,13 +150,23 @@ describe('ftp target against a real vsftpd', () => {
   });
 
   it('a TLS certificate that is not trusted is refused, unless allowUntrusted is set', async () => {
-    await project.writeConfig({ sources: [source], targets: [{ name: 'ftps', use: 'ftp', with: tls({ ca: undefined, path: `${remote}/untrusted` }) }] });
+    await project.writeConfig({
+      sources: [source],
+      targets: [{ name: 'ftps', use: 'ftp', with: tls({ ca: undefined, path: `${remote}/untrusted` }) }],
+    });
     const refused = await pickup([], { cwd: project.dir });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/the server's TLS certificate is not trusted \(self.signed certificate[^)]*\); set ca to its CA file, or allowUntrusted: true to accept any/);
+    expect(refused.stderr).toMatch(
+      /the server's TLS certificate is not trusted \(self.signed certificate[^)]*\); set ca to its CA file, or allowUntrusted: true to accept any/,
+    );
     expect(refused.stderr).not.toMatch(/retrying/);
     expect(onServer(join(server.home, remote, 'untrusted')).complete).toEqual([]);
-    await project.writeConfig({ sources: [source], targets: [{ name: 'ftps', use: 'ftp', with: tls({ ca: undefined, allowUntrusted: true, path: `${remote}/untrusted` }) }] });
+    await project.writeConfig({
+      sources: [source],
+      targets: [
+        { name: 'ftps', use: 'ftp', with: tls({ ca: undefined, allowUntrusted: true, path: `${remote}/untrusted` }) },
+      ],
+    });
     const accepted = await pickup([], { cwd: project.dir });
     expect(accepted.code).toBe(0);
   });
@@ -148,7 +191,9 @@ describe('ftp target against a real vsftpd', () => {
     await writeRandomFile(project.path('data/huge.bin'), 64 * 1024 * 1024);
     await project.writeConfig({
       sources: [{ name: 'files', use: 'folder', with: { path: './data', gzipLevel: 1 } }],
-      targets: [{ name: 'ftp', use: 'ftp', with: plain({ port, path, retries: 2, timeout: 5 }), retention: { keepLast: 5 } }],
+      targets: [
+        { name: 'ftp', use: 'ftp', with: plain({ port, path, retries: 2, timeout: 5 }), retention: { keepLast: 5 } },
+      ],
     });
     let vsftpd = await start();
     const running = pickup([], { cwd: project.dir });
@@ -158,7 +203,9 @@ describe('ftp target against a real vsftpd', () => {
     killTree(vsftpd.pid!);
     const cut = await running;
     expect(cut.code).toBe(1);
-    expect(cut.stderr).toMatch(/target ftp: failed: uploading files\/files\.tar\.gz at ftp:\/\/\S+: .* \(tried 3 times over \d+ s\)/);
+    expect(cut.stderr).toMatch(
+      /target ftp: failed: uploading files\/files\.tar\.gz at ftp:\/\/\S+: .* \(tried 3 times over \d+ s\)/,
+    );
     expect(onServer(folder).complete).toEqual([]);
     expect(onServer(folder).partial).toHaveLength(1);
 

@@ -51,7 +51,8 @@ describe('hooks', () => {
           hooks: {
             // A dump made just for the backup, removed after it: the way a snapshot is taken and dropped.
             before: 'echo "source before $PICKUP_SOURCE" >> order.log; echo dumped > data/dump.sql',
-            after: 'echo "source after $PICKUP_SOURCE $PICKUP_SOURCE_STATUS $PICKUP_SOURCE_FILES $PICKUP_SOURCE_BYTES" >> order.log; rm data/dump.sql',
+            after:
+              'echo "source after $PICKUP_SOURCE $PICKUP_SOURCE_STATUS $PICKUP_SOURCE_FILES $PICKUP_SOURCE_BYTES" >> order.log; rm data/dump.sql',
           },
         },
       ],
@@ -70,7 +71,9 @@ describe('hooks', () => {
     ]);
     expect(existsSync(project.path('data/dump.sql'))).toBe(false);
     // The dump was there while the source ran: restore shows it.
-    const restored = await pickup(['restore', '--source', 'docs', '--to', project.path('restored')], { cwd: project.dir });
+    const restored = await pickup(['restore', '--source', 'docs', '--to', project.path('restored')], {
+      cwd: project.dir,
+    });
     expect(restored.code).toBe(0);
     expect(await readFile(project.path('restored/dump.sql'), 'utf8')).toBe('dumped\n');
     const summary = JSON.parse(await readFile(project.path('summary.json'), 'utf8'));
@@ -80,7 +83,10 @@ describe('hooks', () => {
 
   it('a failing run before hook: no source runs, nothing is pushed, the after hook still runs; exit 1', async () => {
     await setUp({
-      hooks: { before: 'echo "stopping the app"; echo "app is busy" >&2; exit 3', after: 'echo "$PICKUP_STATUS $PICKUP_EXIT_CODE" > after.txt' },
+      hooks: {
+        before: 'echo "stopping the app"; echo "app is busy" >&2; exit 3',
+        after: 'echo "$PICKUP_STATUS $PICKUP_EXIT_CODE" > after.txt',
+      },
       sources: [{ name: 'docs', use: 'folder', with: { path: './data' }, hooks: { before: 'touch source-ran' } }],
     });
     const result = await pickup(['--json'], { cwd: project.dir });
@@ -88,14 +94,18 @@ describe('hooks', () => {
     expect(result.stderr).toMatch(/^\S+ error: before hook: stopping the app$/m); // its output is logged
     expect(result.stderr).toMatch(/^\S+ error: before hook exited with code 3: app is busy; no source was backed up$/m);
     expect(existsSync(project.path('source-ran'))).toBe(false);
-    expect(result.stderr).toMatch(/warning: backup \S+ failed \(source docs failed, before hook failed\); stored nowhere; exit code 1$/m);
+    expect(result.stderr).toMatch(
+      /warning: backup \S+ failed \(source docs failed, before hook failed\); stored nowhere; exit code 1$/m,
+    );
     expect(await completeBackups(project.path('backups'))).toEqual([]);
     expect(await readFile(project.path('after.txt'), 'utf8')).toBe('failure 1\n');
     const summary = JSON.parse(result.stdout);
     expect(summary).toMatchObject({
       outcome: 'failure',
       problems: ['before hook exited with code 3: app is busy', 'nothing was pushed: no source was backed up'],
-      sources: [{ name: 'docs', status: 'failed', problems: ['not backed up: before hook exited with code 3: app is busy'] }],
+      sources: [
+        { name: 'docs', status: 'failed', problems: ['not backed up: before hook exited with code 3: app is busy'] },
+      ],
       targets: [{ name: 'usb', status: 'skipped' }],
     });
   });
@@ -103,7 +113,11 @@ describe('hooks', () => {
   it('a failing source before hook fails that source only; its after hook is told so', async () => {
     await setUp({
       sources: [
-        { name: 'db', use: 'fixture', hooks: { before: 'exit 7', after: 'echo "$PICKUP_SOURCE_STATUS" > db-after.txt' } },
+        {
+          name: 'db',
+          use: 'fixture',
+          hooks: { before: 'exit 7', after: 'echo "$PICKUP_SOURCE_STATUS" > db-after.txt' },
+        },
         { name: 'docs', use: 'folder', with: { path: './data' } },
       ],
     });
@@ -126,7 +140,10 @@ describe('hooks', () => {
     expect(result.code).toBe(1);
     const [backup] = await completeBackups(project.path('backups'));
     const manifest = await manifestOf(backup!);
-    expect(manifest.sources[0]).toMatchObject({ status: 'partial', problems: ['after hook of source docs exited with code 1'] });
+    expect(manifest.sources[0]).toMatchObject({
+      status: 'partial',
+      problems: ['after hook of source docs exited with code 1'],
+    });
     expect(manifest.sources[0]!.files).toHaveLength(1);
   });
 
@@ -158,8 +175,15 @@ describe('hooks', () => {
   });
 
   it('a reader that goes away (pickup | head) does not stop the run: it ends, after hook included', async () => {
-    await setUp({ hooks: { after: 'echo "$PICKUP_STATUS" > after.txt' }, sources: [{ name: 'docs', use: 'folder', with: { path: './data' } }] });
-    const child = spawn(process.execPath, [binPath, '--verbose'], { cwd: project.dir, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, PICKUP_CONFIG: undefined } });
+    await setUp({
+      hooks: { after: 'echo "$PICKUP_STATUS" > after.txt' },
+      sources: [{ name: 'docs', use: 'folder', with: { path: './data' } }],
+    });
+    const child = spawn(process.execPath, [binPath, '--verbose'], {
+      cwd: project.dir,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, PICKUP_CONFIG: undefined },
+    });
     child.stdout.destroy(); // as `head` does once it has its lines
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(code).toBe(0);
@@ -180,7 +204,9 @@ describe('hooks', () => {
 
   it('an argv hook runs without a shell: its arguments are taken as they are', async () => {
     const odd = 'name with spaces; touch injected';
-    await setUp({ sources: [{ name: 'docs', use: 'folder', with: { path: './data' }, hooks: { before: ['touch', odd] } }] });
+    await setUp({
+      sources: [{ name: 'docs', use: 'folder', with: { path: './data' }, hooks: { before: ['touch', odd] } }],
+    });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(0);
     expect(existsSync(join(project.dir, odd))).toBe(true);

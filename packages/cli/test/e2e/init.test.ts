@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasStackTrace, makeProject, pickup, repoRoot, type Project } from '../helpers/project.js';
 import { makeAwkwardTree } from '../helpers/tree.js';
 
-const cliVersion = (JSON.parse(await readFile(join(repoRoot, 'packages/cli/package.json'), 'utf8')) as { version: string }).version;
+const cliVersion = (
+  JSON.parse(await readFile(join(repoRoot, 'packages/cli/package.json'), 'utf8')) as { version: string }
+).version;
 
 /** One line on stderr, no stack trace. */
 function oneLine(stderr: string): string {
@@ -24,7 +26,10 @@ describe('pickup init --yes with flags, then check, run and restore', () => {
   beforeAll(async () => {
     project = await makeProject();
     await makeAwkwardTree(project.path('data'), { smallFiles: 20 });
-    init = await pickup(['init', '--yes', '--source-path', project.path('data'), '--target-path', project.path('backups')], { cwd: project.dir });
+    init = await pickup(
+      ['init', '--yes', '--source-path', project.path('data'), '--target-path', project.path('backups')],
+      { cwd: project.dir },
+    );
   });
   afterAll(() => project.remove());
 
@@ -58,7 +63,9 @@ describe('pickup init --yes with flags, then check, run and restore', () => {
     expect(target.backups).toHaveLength(1);
     expect(target.backups[0]).toMatchObject({ status: 'complete', sources: [{ name: 'data', status: 'ok' }] });
 
-    const restore = await pickup(['restore', '--source', 'data', '--to', project.path('restored')], { cwd: project.dir });
+    const restore = await pickup(['restore', '--source', 'data', '--to', project.path('restored')], {
+      cwd: project.dir,
+    });
     expect(restore.stderr).toBe('');
     expect(restore.code).toBe(0);
     expect(await compareTrees(project.path('restored'), project.path('data'))).toEqual([]);
@@ -100,7 +107,11 @@ describe('pickup init --yes alone', () => {
     ]) {
       expect(config.split('\n')).toContain(line);
     }
-    expect(config.split('\n').filter((line) => /hooks:|notify:|encryption:|type: '/.test(line) && !line.trim().startsWith('//'))).toEqual([]);
+    expect(
+      config
+        .split('\n')
+        .filter((line) => /hooks:|notify:|encryption:|type: '/.test(line) && !line.trim().startsWith('//')),
+    ).toEqual([]);
     expect(config).toContain('see the Pickup docs: docs/hooks.md');
     expect(config).toContain('see the Pickup docs: docs/notifications.md');
   });
@@ -151,12 +162,19 @@ describe('pickup init and an existing package.json', () => {
       const init = await pickup(['init', '--yes', '--source-path', '/srv'], { cwd: project.dir });
       expect(init.stderr).toBe('');
       expect(init.code).toBe(0);
-      expect(init.stdout).toContain(`added @pickup/cli, @pickup/source-folder to the dependencies in ${project.path('package.json')}`);
+      expect(init.stdout).toContain(
+        `added @pickup/cli, @pickup/source-folder to the dependencies in ${project.path('package.json')}`,
+      );
       const text = await readFile(project.path('package.json'), 'utf8');
       expect(text).toContain('\n    "name"'); // its indentation too
       expect(JSON.parse(text)).toEqual({
         ...mine,
-        dependencies: { '@pickup/cli': `^${cliVersion}`, '@pickup/source-folder': '0.x', '@pickup/target-folder': '^0.5.0', 'left-pad': '^1.3.0' },
+        dependencies: {
+          '@pickup/cli': `^${cliVersion}`,
+          '@pickup/source-folder': '0.x',
+          '@pickup/target-folder': '^0.5.0',
+          'left-pad': '^1.3.0',
+        },
       });
     } finally {
       await project.remove();
@@ -172,11 +190,13 @@ describe('pickup init and an existing config', () => {
   afterAll(() => project.remove());
 
   it('refuses to overwrite it, with one line naming it, and writes nothing', async () => {
-    const mine = "export default { sources: [], targets: [] }; // mine\n";
+    const mine = 'export default { sources: [], targets: [] }; // mine\n';
     await writeFile(project.path('pickup.config.ts'), mine);
     const init = await pickup(['init', '--yes'], { cwd: project.dir });
     expect(init.code).toBe(2);
-    expect(oneLine(init.stderr)).toBe(`pickup init: ${project.path('pickup.config.ts')} exists already; use --force to overwrite it, or another --dir\n`);
+    expect(oneLine(init.stderr)).toBe(
+      `pickup init: ${project.path('pickup.config.ts')} exists already; use --force to overwrite it, or another --dir\n`,
+    );
     expect(await readFile(project.path('pickup.config.ts'), 'utf8')).toBe(mine);
     expect(existsSync(project.path('package.json'))).toBe(false);
   });
@@ -194,7 +214,9 @@ describe('pickup init and an existing config', () => {
     const init = await pickup(['init', '--yes', '--force'], { cwd: project.dir });
     expect(init.stderr).toBe('');
     expect(init.code).toBe(0);
-    expect(await readFile(project.path('pickup.config.ts'), 'utf8')).toMatch(/^import \{ defineConfig \} from '@pickup\/cli';\n/);
+    expect(await readFile(project.path('pickup.config.ts'), 'utf8')).toMatch(
+      /^import \{ defineConfig \} from '@pickup\/cli';\n/,
+    );
   });
 });
 
@@ -220,8 +242,12 @@ describe('pickup init --source postgres --target ftp', () => {
       const check = await pickup(['check'], { cwd: project.dir });
       expect(check.code).toBe(1);
       expect(check.stdout).toContain(`ok: config ${project.path('pickup.config.ts')}`);
-      expect(check.stderr).toContain(`sources[0].with.passwordFile: ${project.path('pg-password')} does not exist; create it with the password`);
-      expect(check.stderr).toContain(`targets[0].with.passwordFile: ${project.path('ftp-password')} does not exist; create it with the password`);
+      expect(check.stderr).toContain(
+        `sources[0].with.passwordFile: ${project.path('pg-password')} does not exist; create it with the password`,
+      );
+      expect(check.stderr).toContain(
+        `targets[0].with.passwordFile: ${project.path('ftp-password')} does not exist; create it with the password`,
+      );
     } finally {
       await project.remove();
     }
@@ -232,7 +258,10 @@ describe('pickup init for a database on another server', () => {
   it('takes the server and its port, and writes them into the config', async () => {
     const project = await makeProject();
     try {
-      const init = await pickup(['init', '--yes', '--source', 'mysql', '--db-host', 'db.internal', '--db-port', '3307'], { cwd: project.dir });
+      const init = await pickup(
+        ['init', '--yes', '--source', 'mysql', '--db-host', 'db.internal', '--db-port', '3307'],
+        { cwd: project.dir },
+      );
       expect(init.stderr).toBe('');
       expect(init.code).toBe(0);
       const config = await readFile(project.path('pickup.config.ts'), 'utf8');
@@ -248,14 +277,22 @@ describe('pickup init for a database on another server', () => {
     // The plugins say which sources take a port: they are installed above the folder, which is never made.
     const project = await makeProject();
     try {
-      const both = await pickup(['init', '--yes', '--dir', 'nonexistent', '--source', 'postgres,mysql', '--db-port', '5433'], { cwd: project.dir });
+      const both = await pickup(
+        ['init', '--yes', '--dir', 'nonexistent', '--source', 'postgres,mysql', '--db-port', '5433'],
+        { cwd: project.dir },
+      );
       expect(both.code).toBe(2);
-      expect(oneLine(both.stderr)).toMatch(/--db-port: give one database source with it \(postgres and mysql listen on different ports\)/);
+      expect(oneLine(both.stderr)).toMatch(
+        /--db-port: give one database source with it \(postgres and mysql listen on different ports\)/,
+      );
       expect(existsSync(project.path('nonexistent'))).toBe(false);
     } finally {
       await project.remove();
     }
-    const wrong = await pickup(['init', '--yes', '--dir', '/nonexistent-pickup', '--source', 'postgres', '--db-port', '99999'], { cwd: '/' });
+    const wrong = await pickup(
+      ['init', '--yes', '--dir', '/nonexistent-pickup', '--source', 'postgres', '--db-port', '99999'],
+      { cwd: '/' },
+    );
     expect(wrong.code).toBe(2);
     expect(oneLine(wrong.stderr)).toMatch(/--db-port: expected a port number from 1 to 65535, not "99999"/);
   });
@@ -272,7 +309,10 @@ describe('pickup init with its folder inside a folder it backs up', () => {
     try {
       await mkdir(project.path('data'));
       await writeFile(project.path('data/notes.txt'), 'keep me\n');
-      const init = await pickup(['init', '--yes', '--dir', 'data/pickup', '--source-path', 'data', '--target-path', 'data/backups'], { cwd: project.dir });
+      const init = await pickup(
+        ['init', '--yes', '--dir', 'data/pickup', '--source-path', 'data', '--target-path', 'data/backups'],
+        { cwd: project.dir },
+      );
       expect(init.code).toBe(0);
       for (let night = 0; night < 2; night++) {
         const run = await pickup(['--quiet'], { cwd: project.path('data/pickup') });
@@ -280,8 +320,15 @@ describe('pickup init with its folder inside a folder it backs up', () => {
         expect(run.code).toBe(0);
       }
       const [, second] = (await readdir(project.path('data/backups'))).sort();
-      const listing = execFileSync('tar', ['-tzf', project.path('data/backups', second!, 'data/data.tar.gz')], { encoding: 'utf8' });
-      expect(listing.split('\n').filter(Boolean).sort()).toEqual(['notes.txt', 'pickup/', 'pickup/package.json', 'pickup/pickup.config.ts']);
+      const listing = execFileSync('tar', ['-tzf', project.path('data/backups', second!, 'data/data.tar.gz')], {
+        encoding: 'utf8',
+      });
+      expect(listing.split('\n').filter(Boolean).sort()).toEqual([
+        'notes.txt',
+        'pickup/',
+        'pickup/package.json',
+        'pickup/pickup.config.ts',
+      ]);
     } finally {
       await project.remove();
     }
@@ -298,8 +345,14 @@ describe('pickup init errors', () => {
 
   it.each([
     [['--keep', '0'], 'pickup init: --keep: expected a whole number of backups, 1 or more, not "0"'],
-    [['--target', 'folder', '--target-host', 'nas'], 'pickup init: --target-host is not for --target folder, which asks for no server'],
-    [['--source', 'tape'], `pickup init: --source: expected folder, folder-split, postgres, mysql or a plugin's package name (commas between several), not "tape"`],
+    [
+      ['--target', 'folder', '--target-host', 'nas'],
+      'pickup init: --target-host is not for --target folder, which asks for no server',
+    ],
+    [
+      ['--source', 'tape'],
+      `pickup init: --source: expected folder, folder-split, postgres, mysql or a plugin's package name (commas between several), not "tape"`,
+    ],
   ])('a wrong flag (%j) is a usage error, and nothing is written', async (flags, message) => {
     const init = await pickup(['init', '--yes', ...flags], { cwd: project.dir });
     expect(init.code).toBe(2);
@@ -310,6 +363,8 @@ describe('pickup init errors', () => {
   it('a folder that cannot be made is fatal, and named', async () => {
     const init = await pickup(['init', '--yes', '--dir', 'a-file/pickup'], { cwd: project.dir });
     expect(init.code).toBe(3);
-    expect(oneLine(init.stderr)).toBe(`pickup init: cannot create the folder ${project.path('a-file/pickup')}: not a directory\n`);
+    expect(oneLine(init.stderr)).toBe(
+      `pickup init: cannot create the folder ${project.path('a-file/pickup')}: not a directory\n`,
+    );
   });
 });

@@ -43,7 +43,9 @@ describe('what a run leaves behind', () => {
     await project.writeConfig({
       staging: './staging',
       sources: [{ name: 'files', use: 'folder', with: { path: './data' } }],
-      targets: [{ name: 'disk', use: 'folder', with: { path: './backups', createPath: true }, retention: { keepLast: 1 } }],
+      targets: [
+        { name: 'disk', use: 'folder', with: { path: './backups', createPath: true }, retention: { keepLast: 1 } },
+      ],
     });
     for (const command of [[], ['check'], ['restore', '--source', 'files', '--to', './restored'], ['prune'], []]) {
       const result = await pickup(command, { cwd: project.dir });
@@ -55,12 +57,17 @@ describe('what a run leaves behind', () => {
   it('a run killed with SIGKILL: the next run ends the program it left running and removes its temp folders first', async () => {
     const marker = `${3000 + Math.floor(Math.random() * 1000)}.5`;
     await project.writeConfig({
-      sources: [{ name: 'slow', use: 'command', with: { command: ['sh', '-c', `touch started.flag; exec sleep ${marker}`] } }],
+      sources: [
+        { name: 'slow', use: 'command', with: { command: ['sh', '-c', `touch started.flag; exec sleep ${marker}`] } },
+      ],
       targets: [{ name: 'disk', use: 'folder', with: { path: './backups', createPath: true } }],
     });
     let pid = 0;
     const killed = pickup([], { cwd: project.dir, onSpawn: (spawned) => (pid = spawned) });
-    await waitFor(() => existsSync(project.path('started.flag')) && processesWith(`sleep ${marker}`).length > 0, 'the command to start');
+    await waitFor(
+      () => existsSync(project.path('started.flag')) && processesWith(`sleep ${marker}`).length > 0,
+      'the command to start',
+    );
     // What a tool's private temp folder of that run looks like (a passfile's, a file list's).
     const abandoned = join(tmpdir(), `pickup-tmp-${pid}-pgpass-test01`);
     await mkdir(abandoned);

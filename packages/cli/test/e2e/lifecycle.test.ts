@@ -13,7 +13,9 @@ const at = (time: string) => ({ wrap: ['faketime', '-f', `@${time}`], env: { TZ:
 describe('retention over twenty nightly runs', () => {
   let project: Project;
   // Every third day at 02:00 from 1 January to 27 February 2026: twenty runs.
-  const days = Array.from({ length: 20 }, (_, i) => new Date(Date.UTC(2026, 0, 1 + 3 * i, 2)).toISOString().slice(0, 10));
+  const days = Array.from({ length: 20 }, (_, i) =>
+    new Date(Date.UTC(2026, 0, 1 + 3 * i, 2)).toISOString().slice(0, 10),
+  );
 
   beforeAll(async () => {
     project = await makeProject({ fixtures: ['pickup-source-fixture'] });
@@ -63,7 +65,9 @@ describe('retention over twenty nightly runs', () => {
 
   it('pickup list prints a table per target', async () => {
     const result = await pickup(['list'], { cwd: project.dir, env: { TZ: 'UTC' } });
-    expect(result.stdout).toMatch(/^target disk: 4 backup\(s\)\n\s+ID\s+TIME\s+SIZE\s+SOURCES\s+STATUS\n\s+2026-02-27T0200\d\d\.\d{3}Z\s+2026-02-27 02:00:\d\d\s+\d+ B\s+files\s+complete\n/);
+    expect(result.stdout).toMatch(
+      /^target disk: 4 backup\(s\)\n\s+ID\s+TIME\s+SIZE\s+SOURCES\s+STATUS\n\s+2026-02-27T0200\d\d\.\d{3}Z\s+2026-02-27 02:00:\d\d\s+\d+ B\s+files\s+complete\n/,
+    );
     expect(result.stdout).toMatch(/^target archive: 20 backup\(s\)$/m);
   });
 
@@ -72,7 +76,12 @@ describe('retention over twenty nightly runs', () => {
       sources: [{ name: 'files', use: 'folder', with: { path: './data' } }],
       targets: [
         { name: 'disk', use: 'folder', with: { path: './backups' }, retention: { keepDaily: 2, timeZone: 'UTC' } },
-        { name: 'archive', use: 'folder', with: { path: './archive' }, retention: { keepMonthly: 2, keepLast: 1, timeZone: 'UTC' } },
+        {
+          name: 'archive',
+          use: 'folder',
+          with: { path: './archive' },
+          retention: { keepMonthly: 2, keepLast: 1, timeZone: 'UTC' },
+        },
       ],
     });
     const result = await pickup(['prune', '--dry-run', '--target', 'disk'], { cwd: project.dir });
@@ -86,7 +95,10 @@ describe('retention over twenty nightly runs', () => {
     const real = await pickup(['prune', '--target', 'archive'], { cwd: project.dir });
     expect(real.code).toBe(0);
     expect(real.stdout).toMatch(/target archive: removed 2026-02-24T0200\S+ \(retention\)/);
-    expect((await completeBackups(project.path('archive'))).map((id) => id.slice(0, 15)).sort()).toEqual(['2026-01-31T0200', '2026-02-27T0200']);
+    expect((await completeBackups(project.path('archive'))).map((id) => id.slice(0, 15)).sort()).toEqual([
+      '2026-01-31T0200',
+      '2026-02-27T0200',
+    ]);
   });
 
   it('a run whose source fails leaves every older backup in place', async () => {
@@ -102,7 +114,9 @@ describe('retention over twenty nightly runs', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/target disk: retention skipped: this backup is partial, so every older one is kept/);
     const after = (await readdir(project.path('backups'))).sort();
-    expect(after.filter((name) => !before.includes(name)).map((name) => name.slice(0, 15))).toEqual(['2026-03-01T0200']);
+    expect(after.filter((name) => !before.includes(name)).map((name) => name.slice(0, 15))).toEqual([
+      '2026-03-01T0200',
+    ]);
     expect(after.filter((name) => before.includes(name))).toEqual(before);
 
     // A run of one source (--only) does not count either, and does not prune.
@@ -121,8 +135,12 @@ describe('retention over twenty nightly runs', () => {
     // Pruning by hand now: the partial backup does not count, so keepLast 1 keeps the newest good one.
     const prune = await pickup(['prune', '--dry-run'], { cwd: project.dir });
     expect(prune.stdout).toMatch(/target disk: keep {3}2026-02-27T0200\S+ \(last\)/);
-    expect(prune.stdout).toMatch(/target disk: keep {3}2026-03-01T0200\S+ \(partial, newer than every complete backup\)/);
-    expect(prune.stdout).toMatch(/target disk: keep {3}2026-03-02T0200\S+ \(some sources only, newer than every complete backup\)/);
+    expect(prune.stdout).toMatch(
+      /target disk: keep {3}2026-03-01T0200\S+ \(partial, newer than every complete backup\)/,
+    );
+    expect(prune.stdout).toMatch(
+      /target disk: keep {3}2026-03-02T0200\S+ \(some sources only, newer than every complete backup\)/,
+    );
   });
 });
 
@@ -144,11 +162,15 @@ describe('verify and restore', () => {
   afterAll(() => project.remove());
 
   it('pickup restore latest gives back a tree equal byte for byte, with modes, mtimes and links', async () => {
-    const result = await pickup(['restore', 'latest', '--source', 'files', '--to', project.path('restored')], { cwd: project.dir });
+    const result = await pickup(['restore', 'latest', '--source', 'files', '--to', project.path('restored')], {
+      cwd: project.dir,
+    });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/all match the manifest/);
-    expect(Object.fromEntries(await snapshotTree(project.path('restored')))).toEqual(Object.fromEntries(await snapshotTree(project.path('data'))));
+    expect(Object.fromEntries(await snapshotTree(project.path('restored')))).toEqual(
+      Object.fromEntries(await snapshotTree(project.path('data'))),
+    );
   });
 
   it('pickup verify reads the backup back and finds it intact', async () => {
@@ -166,7 +188,9 @@ describe('verify and restore', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/busy is not empty \(1 entry\); restore into an empty folder, or add --force/);
     expect(await readdir(project.path('busy'))).toEqual(['precious']);
-    const forced = await pickup(['restore', '--source', 'files', '--to', project.path('busy'), '--force'], { cwd: project.dir });
+    const forced = await pickup(['restore', '--source', 'files', '--to', project.path('busy'), '--force'], {
+      cwd: project.dir,
+    });
     expect(forced.code).toBe(0);
     expect(await readFile(project.path('busy/precious'), 'utf8')).toBe('mine');
     expect(existsSync(project.path('busy/zero-bytes'))).toBe(true);
@@ -176,10 +200,15 @@ describe('verify and restore', () => {
     const verify = await pickup(['verify', '2020-01-01T000000.000Z'], { cwd: project.dir });
     expect(verify.code).toBe(2);
     expect(verify.stderr).toMatch(/no target holds backup 2020-01-01T000000\.000Z \(looked at disk\); see pickup list/);
-    for (const command of [['verify', 'nope', '--target', 'disk'], ['restore', 'nope', '--source', 'files', '--to', project.path('x')]]) {
+    for (const command of [
+      ['verify', 'nope', '--target', 'disk'],
+      ['restore', 'nope', '--source', 'files', '--to', project.path('x')],
+    ]) {
       const result = await pickup(command, { cwd: project.dir });
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(new RegExp(`no backup nope at target disk \\(newest there: ${backupId}\\); see pickup list`));
+      expect(result.stderr).toMatch(
+        new RegExp(`no backup nope at target disk \\(newest there: ${backupId}\\); see pickup list`),
+      );
     }
   });
 
@@ -193,7 +222,9 @@ describe('verify and restore', () => {
       const verify = await pickup(['verify', backupId!], { cwd: project.dir });
       expect(verify.code).toBe(1);
       expect(verify.stderr).toMatch(/is damaged: its manifest is not JSON \(/);
-      const restore = await pickup(['restore', backupId!, '--source', 'files', '--to', project.path('from-damaged')], { cwd: project.dir });
+      const restore = await pickup(['restore', backupId!, '--source', 'files', '--to', project.path('from-damaged')], {
+        cwd: project.dir,
+      });
       expect(restore.code).toBe(1);
       expect(restore.stderr).toMatch(/is damaged: its manifest is not JSON \(/);
       expect(existsSync(project.path('from-damaged'))).toBe(false);
@@ -218,7 +249,9 @@ describe('verify and restore', () => {
       expect(flipped.code).toBe(1);
       expect(flipped.stderr).toMatch(/files\/files\.tar\.gz has sha256 [0-9a-f]{64}, the manifest says [0-9a-f]{64}/);
 
-      const restore = await pickup(['restore', '--source', 'files', '--to', project.path('never')], { cwd: project.dir });
+      const restore = await pickup(['restore', '--source', 'files', '--to', project.path('never')], {
+        cwd: project.dir,
+      });
       expect(restore.code).toBe(1);
       expect(restore.stderr).toMatch(/is damaged: files\/files\.tar\.gz has sha256 .*; nothing was restored/);
       expect(existsSync(project.path('never'))).toBe(false);
@@ -237,12 +270,16 @@ describe('verify and restore', () => {
     try {
       await other.writeConfig({
         sources: [{ name: 'files', use: 'folder', with: { path: '.' } }],
-        targets: [{ name: 'disk', use: 'folder', with: { path: '.' }, retention: { keepDaily: 0, keepWithin: '30 days' } }],
+        targets: [
+          { name: 'disk', use: 'folder', with: { path: '.' }, retention: { keepDaily: 0, keepWithin: '30 days' } },
+        ],
       });
       const result = await pickup(['check'], { cwd: other.dir });
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/targets\[0\]\.retention\.keepDaily: must be a positive whole number/);
-      expect(result.stderr).toMatch(/targets\[0\]\.retention\.keepWithin: must be a duration like 12h, 30d, 2w, 6m or 1y6m/);
+      expect(result.stderr).toMatch(
+        /targets\[0\]\.retention\.keepWithin: must be a duration like 12h, 30d, 2w, 6m or 1y6m/,
+      );
     } finally {
       await other.remove();
     }
@@ -262,7 +299,10 @@ describe('restore never writes outside the destination', () => {
   afterAll(() => project.remove());
 
   /** Stores a hand-made archive at the target as a complete backup, with a manifest that matches it. */
-  async function plant(runId: string, entries: { name: string; type?: 'file' | 'symlink' | 'directory'; linkname?: string; body?: string }[]) {
+  async function plant(
+    runId: string,
+    entries: { name: string; type?: 'file' | 'symlink' | 'directory'; linkname?: string; body?: string }[],
+  ) {
     const tar = await import('tar-stream');
     const { gzipSync } = await import('node:zlib');
     const pack = tar.pack();
@@ -271,7 +311,11 @@ describe('restore never writes outside the destination', () => {
     const ended = new Promise((resolve) => pack.on('end', resolve));
     for (const entry of entries) {
       await new Promise<void>((resolve, reject) =>
-        pack.entry({ name: entry.name, type: entry.type ?? 'file', linkname: entry.linkname, mode: 0o644, mtime: new Date(0) }, entry.body ?? '', (error) => (error ? reject(error) : resolve())),
+        pack.entry(
+          { name: entry.name, type: entry.type ?? 'file', linkname: entry.linkname, mode: 0o644, mtime: new Date(0) },
+          entry.body ?? '',
+          (error) => (error ? reject(error) : resolve()),
+        ),
       );
     }
     pack.finalize();
@@ -288,18 +332,48 @@ describe('restore never writes outside the destination', () => {
       status: 'complete',
       startedAt: new Date().toISOString(),
       finishedAt: new Date().toISOString(),
-      sources: [{ name: 'files', plugin: '@pickup/source-folder', pluginVersion: '0.1.0', status: 'ok', problems: [], startedAt: '', finishedAt: '', files: [{ path: 'files/files.tar.gz', size: archive.length, sha256: createHash('sha256').update(archive).digest('hex') }] }],
+      sources: [
+        {
+          name: 'files',
+          plugin: '@pickup/source-folder',
+          pluginVersion: '0.1.0',
+          status: 'ok',
+          problems: [],
+          startedAt: '',
+          finishedAt: '',
+          files: [
+            {
+              path: 'files/files.tar.gz',
+              size: archive.length,
+              sha256: createHash('sha256').update(archive).digest('hex'),
+            },
+          ],
+        },
+      ],
     };
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
   }
 
   const cases = [
-    { id: '2026-05-01T000000.001Z', what: '../', entries: [{ name: 'ok.txt' }, { name: '../escaped.txt', body: 'evil' }], pattern: /"\.\.\/escaped\.txt" points outside the destination/ },
-    { id: '2026-05-01T000000.002Z', what: 'an absolute path', entries: [{ name: '/tmp/pickup-escaped-absolute.txt', body: 'evil' }], pattern: /"\/tmp\/pickup-escaped-absolute\.txt" points outside the destination/ },
+    {
+      id: '2026-05-01T000000.001Z',
+      what: '../',
+      entries: [{ name: 'ok.txt' }, { name: '../escaped.txt', body: 'evil' }],
+      pattern: /"\.\.\/escaped\.txt" points outside the destination/,
+    },
+    {
+      id: '2026-05-01T000000.002Z',
+      what: 'an absolute path',
+      entries: [{ name: '/tmp/pickup-escaped-absolute.txt', body: 'evil' }],
+      pattern: /"\/tmp\/pickup-escaped-absolute\.txt" points outside the destination/,
+    },
     {
       id: '2026-05-01T000000.003Z',
       what: 'a symlink, then a file through it',
-      entries: [{ name: 'link', type: 'symlink' as const, linkname: '..' }, { name: 'link/escaped.txt', body: 'evil' }],
+      entries: [
+        { name: 'link', type: 'symlink' as const, linkname: '..' },
+        { name: 'link/escaped.txt', body: 'evil' },
+      ],
       pattern: /"link\/escaped\.txt" would be written through the symlink/,
     },
   ];

@@ -35,17 +35,29 @@ const literal = (name: string) => `'${name.replaceAll("'", "''")}'`;
 /** Everything that says what a database is, its name aside. */
 function definition(my: Mariadb, database: string): Record<string, string> {
   const column = (sql: string, fields: number[]) =>
-    my.sql(sql).split('\n').map((line) => fields.map((field) => line.split('\t')[field]).join(' ')).sort().join('\n');
+    my
+      .sql(sql)
+      .split('\n')
+      .map((line) => fields.map((field) => line.split('\t')[field]).join(' '))
+      .sort()
+      .join('\n');
   return {
-    create: my.sql(`SHOW CREATE DATABASE ${quoted(database)}`).split('\t')[1]!.replace(quoted(database), '`NAME`'),
+    create: my
+      .sql(`SHOW CREATE DATABASE ${quoted(database)}`)
+      .split('\t')[1]!
+      .replace(quoted(database), '`NAME`'),
     schemata: my.sql(
       'SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME, SCHEMA_COMMENT FROM information_schema.SCHEMATA ' +
         `WHERE SCHEMA_NAME = ${literal(database)}`,
     ),
     // Name, character_set_client, collation_connection, Database Collation
     procedures: column(`SHOW PROCEDURE STATUS WHERE Db = ${literal(database)}`, [1, 8, 9, 10]),
-    triggers: my.sql(`SELECT TRIGGER_NAME, DATABASE_COLLATION FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ${literal(database)}`),
-    events: my.sql(`SELECT EVENT_NAME, DATABASE_COLLATION FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ${literal(database)}`),
+    triggers: my.sql(
+      `SELECT TRIGGER_NAME, DATABASE_COLLATION FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ${literal(database)}`,
+    ),
+    events: my.sql(
+      `SELECT EVENT_NAME, DATABASE_COLLATION FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ${literal(database)}`,
+    ),
     rows: my.sql('SELECT id, body FROM notes ORDER BY id', database),
   };
 }
@@ -65,7 +77,13 @@ describe('mysql restore: a restored database is the original database', () => {
     project = await makeProject();
     await writeFile(project.path('my-password'), `${my.password}\n`, { mode: 0o600 });
     await project.writeConfig({
-      sources: [{ name: 'my', use: 'mysql', with: { host: my.host, port: my.port, user: my.user, passwordFile: './my-password', databases: [db] } }],
+      sources: [
+        {
+          name: 'my',
+          use: 'mysql',
+          with: { host: my.host, port: my.port, user: my.user, passwordFile: './my-password', databases: [db] },
+        },
+      ],
       targets: [{ name: 'disk', use: 'folder', with: { path: './backups', createPath: true } }],
     });
     const run = await pickup([], { cwd: project.dir });
@@ -100,8 +118,13 @@ describe('mysql restore: a restored database is the original database', () => {
     );
     await chmod(client, 0o755);
     const config = await readFile(project.path('pickup.config.ts'), 'utf8');
-    await writeFile(project.path('failing.config.ts'), config.replace('"databases"', `"client": ${JSON.stringify(client)}, "databases"`));
-    const restore = await pickup(['restore', '--config', 'failing.config.ts', '--source', 'my', '--to', half], { cwd: project.dir });
+    await writeFile(
+      project.path('failing.config.ts'),
+      config.replace('"databases"', `"client": ${JSON.stringify(client)}, "databases"`),
+    );
+    const restore = await pickup(['restore', '--config', 'failing.config.ts', '--source', 'my', '--to', half], {
+      cwd: project.dir,
+    });
     expect(restore.code).toBe(1);
     expect(restore.stderr).toMatch(
       new RegExp(

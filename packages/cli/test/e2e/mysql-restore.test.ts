@@ -43,13 +43,23 @@ function populate(my: Mariadb): void {
 
 function facts(my: Mariadb, database: string): Record<string, string> {
   return {
-    schemata: my.sql(`SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '${database}'`),
+    schemata: my.sql(
+      `SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '${database}'`,
+    ),
     rows: my.sql('SELECT id, customer, total FROM orders ORDER BY id', database),
     checksums: my.sql('CHECKSUM TABLE orders, audit', database).replaceAll(`${database}.`, ''),
-    view: my.sql(`SELECT VIEW_DEFINITION, DEFINER FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '${database}'`).replaceAll(database, 'DB'),
-    routines: my.sql(`SELECT ROUTINE_NAME, ROUTINE_DEFINITION, DEFINER FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '${database}'`),
-    triggers: my.sql(`SELECT TRIGGER_NAME, ACTION_STATEMENT, DEFINER FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '${database}'`),
-    events: my.sql(`SELECT EVENT_NAME, EVENT_DEFINITION, DEFINER FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '${database}'`),
+    view: my
+      .sql(`SELECT VIEW_DEFINITION, DEFINER FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '${database}'`)
+      .replaceAll(database, 'DB'),
+    routines: my.sql(
+      `SELECT ROUTINE_NAME, ROUTINE_DEFINITION, DEFINER FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '${database}'`,
+    ),
+    triggers: my.sql(
+      `SELECT TRIGGER_NAME, ACTION_STATEMENT, DEFINER FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '${database}'`,
+    ),
+    events: my.sql(
+      `SELECT EVENT_NAME, EVENT_DEFINITION, DEFINER FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '${database}'`,
+    ),
   };
 }
 
@@ -70,7 +80,11 @@ describe('mysql restore as another user; a failed restore leaves nothing half-do
     await writeFile(project.path('weak-password'), `${passwords.weak}\n`, { mode: 0o600 });
     await project.writeConfig({
       sources: [
-        { name: 'my', use: 'mysql', with: { host: my.host, port: my.port, user: backupUser, passwordFile: './backup-password', databases: [db] } },
+        {
+          name: 'my',
+          use: 'mysql',
+          with: { host: my.host, port: my.port, user: backupUser, passwordFile: './backup-password', databases: [db] },
+        },
       ],
       targets: [{ name: 'disk', use: 'folder', with: { path: './backups', createPath: true } }],
     });
@@ -81,7 +95,8 @@ describe('mysql restore as another user; a failed restore leaves nothing half-do
     await project.remove();
   });
 
-  const restore = (to: string, ...extra: string[]) => pickup(['restore', '--source', 'my', '--to', to, ...extra], { cwd: project.dir });
+  const restore = (to: string, ...extra: string[]) =>
+    pickup(['restore', '--source', 'my', '--to', to, ...extra], { cwd: project.dir });
   const secrets = () => Object.values(passwords);
 
   it('backs up as the least-privilege account, its password file edited on Windows', async () => {
@@ -107,7 +122,9 @@ describe('mysql restore as another user; a failed restore leaves nothing half-do
     const result = await restore(restored, '--as', restorer, '--password-file', './restorer-password');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`restored into database ${restored} at 127\\.0\\.0\\.1:\\d+ as ${restorer}`));
+    expect(result.stdout).toMatch(
+      new RegExp(`restored into database ${restored} at 127\\.0\\.0\\.1:\\d+ as ${restorer}`),
+    );
     expect(facts(my, restored)).toEqual(facts(my, db));
     expect(facts(my, db).routines).toMatch(/root@localhost/);
   });
@@ -127,13 +144,17 @@ describe('mysql restore as another user; a failed restore leaves nothing half-do
   it('a restore that fails midway drops the database it created, and says so', async () => {
     const result = await restore(half, '--as', weak, '--password-file', './weak-password');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`restoring into database ${half} at 127\\.0\\.0\\.1:\\d+ as ${weak} failed: .*(SET USER|SUPER)`));
+    expect(result.stderr).toMatch(
+      new RegExp(`restoring into database ${half} at 127\\.0\\.0\\.1:\\d+ as ${weak} failed: .*(SET USER|SUPER)`),
+    );
     expect(result.stderr).toMatch(new RegExp(`; database ${half}, created for this restore, was dropped again`));
     expect(exists(my, half)).toBe(false);
   });
 
   it('a restore with --force into an existing database that fails midway says what may have changed, and keeps the database', async () => {
-    my.sql(`CREATE DATABASE \`${existing}\`; CREATE TABLE \`${existing}\`.keep (x INT); INSERT INTO \`${existing}\`.keep VALUES (42)`);
+    my.sql(
+      `CREATE DATABASE \`${existing}\`; CREATE TABLE \`${existing}\`.keep (x INT); INSERT INTO \`${existing}\`.keep VALUES (42)`,
+    );
     const result = await restore(existing, '--force', '--as', weak, '--password-file', './weak-password');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
@@ -147,16 +168,24 @@ describe('mysql restore as another user; a failed restore leaves nothing half-do
 
   it('a wrong password in the config or in a password file: where it came from, never the password', async () => {
     const config = (extra: Record<string, unknown>) => ({
-      sources: [{ name: 'my', use: 'mysql', with: { host: my.host, port: my.port, user: backupUser, databases: [db], ...extra } }],
+      sources: [
+        {
+          name: 'my',
+          use: 'mysql',
+          with: { host: my.host, port: my.port, user: backupUser, databases: [db], ...extra },
+        },
+      ],
       targets: [{ name: 'disk', use: 'folder', with: { path: './backups', createPath: true } }],
     });
     await project.writeConfig(config({ password: passwords.weak }), 'inline.config.ts');
     const inline = await pickup(['check', '--config', 'inline.config.ts'], { cwd: project.dir });
-    const refused = (from: string) => new RegExp(`cannot connect to MySQL at 127\\.0\\.0\\.1:\\d+ as ${backupUser} \\(${from}\\): Access denied`);
+    const refused = (from: string) =>
+      new RegExp(`cannot connect to MySQL at 127\\.0\\.0\\.1:\\d+ as ${backupUser} \\(${from}\\): Access denied`);
     expect(inline.stdout + inline.stderr).toMatch(refused('password in the config'));
     await project.writeConfig(config({}), 'none.config.ts');
     const none = await pickup(['check', '--config', 'none.config.ts'], { cwd: project.dir });
     expect(none.stdout + none.stderr).toMatch(refused('no password'));
-    for (const result of [inline, none]) expect(secrets().filter((secret) => (result.stdout + result.stderr).includes(secret))).toEqual([]);
+    for (const result of [inline, none])
+      expect(secrets().filter((secret) => (result.stdout + result.stderr).includes(secret))).toEqual([]);
   });
 });

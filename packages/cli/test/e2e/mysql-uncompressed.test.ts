@@ -21,7 +21,9 @@ function populate(my: Mariadb): void {
 
 function facts(my: Mariadb, database: string): Record<string, string> {
   return {
-    schemata: my.sql(`SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '${database}'`),
+    schemata: my.sql(
+      `SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '${database}'`,
+    ),
     rows: my.sql('SELECT id, customer, HEX(photo), total FROM orders ORDER BY id', database),
     checksum: my.sql('CHECKSUM TABLE orders', database).replaceAll(`${database}.`, ''),
     view: my.sql('SELECT * FROM big_orders ORDER BY 1', database),
@@ -51,7 +53,15 @@ describe("mysql source, compression: 'none'", () => {
         {
           name: 'my',
           use: 'mysql',
-          with: { host: my.host, port: my.port, user: my.user, passwordFile: './my-password', databases: [db], users: true, compression },
+          with: {
+            host: my.host,
+            port: my.port,
+            user: my.user,
+            passwordFile: './my-password',
+            databases: [db],
+            users: true,
+            compression,
+          },
         },
       ],
       targets: [{ name: 'disk', use: 'folder', with: { path: './backups', createPath: true } }],

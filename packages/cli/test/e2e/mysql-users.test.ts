@@ -53,16 +53,21 @@ async function startPrivateServer(): Promise<PrivateServer> {
   const install = ['--no-defaults', '--user=mysql', data, '--auth-root-authentication-method=socket', '--skip-test-db'];
   execFileSync('mariadb-install-db', install, { stdio: 'ignore' });
   const options = ['--skip-networking', '--innodb-buffer-pool-size=16M', `--log-error=${dir}/error.log`];
-  const server = spawn('mariadbd', ['--no-defaults', '--user=mysql', data, `--socket=${socket}`, ...options], { stdio: 'ignore' });
+  const server = spawn('mariadbd', ['--no-defaults', '--user=mysql', data, `--socket=${socket}`, ...options], {
+    stdio: 'ignore',
+  });
   const client = ['--no-defaults', '-S', socket, '-uroot', '--batch', '--skip-column-names'];
-  const sql = (text: string) => execFileSync('mariadb', [...client, '-e', text], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const sql = (text: string) =>
+    execFileSync('mariadb', [...client, '-e', text], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   for (let tries = 0; ; tries++) {
     try {
       sql('SELECT 1');
       break;
     } catch (error) {
       if (tries > 100 || server.exitCode !== null) {
-        throw new Error(`the private MariaDB did not start: ${existsSync(`${dir}/error.log`) ? await readFile(`${dir}/error.log`, 'utf8') : error}`);
+        throw new Error(
+          `the private MariaDB did not start: ${existsSync(`${dir}/error.log`) ? await readFile(`${dir}/error.log`, 'utf8') : error}`,
+        );
       }
       await sleep(100);
     }
@@ -82,13 +87,19 @@ async function startPrivateServer(): Promise<PrivateServer> {
 
 /** An account as the server describes it, with its grants, but without any password hash. */
 function account(sql: (text: string) => string, name: string): { create: string; grants: string[] } {
-  const withoutHash = (text: string) => text.replace(/ IDENTIFIED BY PASSWORD '[^']*'/, '').replace(/ IDENTIFIED VIA .*?(?= REQUIRE| WITH|$)/, '');
-  return { create: withoutHash(sql(`SHOW CREATE USER ${name}`)), grants: sql(`SHOW GRANTS FOR ${name}`).split('\n').map(withoutHash).sort() };
+  const withoutHash = (text: string) =>
+    text.replace(/ IDENTIFIED BY PASSWORD '[^']*'/, '').replace(/ IDENTIFIED VIA .*?(?= REQUIRE| WITH|$)/, '');
+  return {
+    create: withoutHash(sql(`SHOW CREATE USER ${name}`)),
+    grants: sql(`SHOW GRANTS FOR ${name}`).split('\n').map(withoutHash).sort(),
+  };
 }
 
 /** How the private server keeps an account: its plugin, authentication string and whether it is locked. */
 function authentication(sql: (text: string) => string, name: string): string {
-  const fields = ['plugin', 'authentication_string', 'account_locked'].map((field) => `JSON_VALUE(Priv, '$.${field}')`).join(', ');
+  const fields = ['plugin', 'authentication_string', 'account_locked']
+    .map((field) => `JSON_VALUE(Priv, '$.${field}')`)
+    .join(', ');
   return sql(`SELECT ${fields} FROM mysql.global_priv WHERE CONCAT("'", User, "'@'", Host, "'") = "${name}"`);
 }
 
@@ -113,7 +124,9 @@ describe('mysql users: userPasswords, and the warning about password hashes goin
     recipient = /public key: (age1\w+)/.exec(await readFile(project.path('age.key'), 'utf8'))![1]!;
   });
   afterAll(async () => {
-    my.sql(`DROP DATABASE IF EXISTS ${db}; DROP ROLE IF EXISTS ${role}; ${accounts.map((name) => `DROP USER IF EXISTS ${name};`).join(' ')}`);
+    my.sql(
+      `DROP DATABASE IF EXISTS ${db}; DROP ROLE IF EXISTS ${role}; ${accounts.map((name) => `DROP USER IF EXISTS ${name};`).join(' ')}`,
+    );
     await rm(join(server.home, remote), { recursive: true, force: true });
     await project.remove();
     await restored?.stop();
@@ -122,13 +135,27 @@ describe('mysql users: userPasswords, and the warning about password hashes goin
   const source = (extra: Record<string, unknown> = {}) => ({
     name: 'my',
     use: 'mysql',
-    with: { host: my.host, port: my.port, user: my.user, passwordFile: './my-password', databases: [db], users: true, ...extra },
+    with: {
+      host: my.host,
+      port: my.port,
+      user: my.user,
+      passwordFile: './my-password',
+      databases: [db],
+      users: true,
+      ...extra,
+    },
   });
   const disk = { name: 'disk', use: 'folder', with: { path: './backups', createPath: true } };
   const ftpTarget = (path: string) => ({
     name: 'ftp',
     use: 'ftp',
-    with: { host: server.host, port: server.port, user: server.user, passwordFile: './ftp-password', path: `${remote}/${path}` },
+    with: {
+      host: server.host,
+      port: server.port,
+      user: server.user,
+      passwordFile: './ftp-password',
+      path: `${remote}/${path}`,
+    },
   });
   const hashWarning = new RegExp(
     "warning: source my: users\\.sql holds the accounts' password hashes and goes unencrypted to target ftp, on another machine; " +
@@ -136,7 +163,9 @@ describe('mysql users: userPasswords, and the warning about password hashes goin
   );
 
   /** Backs up to the folder target and restores the accounts into the private server. */
-  async function backUpAndRestoreUsers(extra: Record<string, unknown>): Promise<{ usersSql: string; restoreOutput: string }> {
+  async function backUpAndRestoreUsers(
+    extra: Record<string, unknown>,
+  ): Promise<{ usersSql: string; restoreOutput: string }> {
     await project.writeConfig({ sources: [source(extra)], targets: [disk] });
     const run = await pickup([], { cwd: project.dir });
     expect(run.stderr).toBe('');
@@ -146,7 +175,18 @@ describe('mysql users: userPasswords, and the warning about password hashes goin
     // The same source, pointed at the private server; root logs in by its socket, without a password.
     const privately = { ...source(extra), with: { socket: restored.socket, user: 'root', users: true } };
     await project.writeConfig({ sources: [privately], targets: [disk] }, 'private.config.ts');
-    const args = ['restore', backup, '--config', 'private.config.ts', '--source', 'my', '--only', 'users', '--to', 'mysql'];
+    const args = [
+      'restore',
+      backup,
+      '--config',
+      'private.config.ts',
+      '--source',
+      'my',
+      '--only',
+      'users',
+      '--to',
+      'mysql',
+    ];
     const restore = await pickup(args, { cwd: project.dir });
     expect(restore.code).toBe(0);
     return { usersSql, restoreOutput: restore.stdout + restore.stderr };
@@ -154,7 +194,9 @@ describe('mysql users: userPasswords, and the warning about password hashes goin
 
   it('userPasswords: false leaves every hash out; accounts, harmless plugins, roles and grants restore, password accounts locked', async () => {
     const { usersSql, restoreOutput } = await backUpAndRestoreUsers({ userPasswords: false });
-    const hashes = my.sql("SELECT DISTINCT authentication_string FROM mysql.user WHERE authentication_string <> ''").split('\n');
+    const hashes = my
+      .sql("SELECT DISTINCT authentication_string FROM mysql.user WHERE authentication_string <> ''")
+      .split('\n');
     expect(hashes.length).toBeGreaterThan(2);
     expect(hashes.filter((hash) => usersSql.includes(hash))).toEqual([]);
     const statements = usersSql.split('\n').filter((line) => !line.startsWith('--'));
@@ -186,7 +228,8 @@ describe('mysql users: userPasswords, and the warning about password hashes goin
   it('by default (userPasswords: true) the accounts come back with their password hashes', async () => {
     restored.sql(`DROP ROLE IF EXISTS ${role}; ${accounts.map((name) => `DROP USER IF EXISTS ${name};`).join(' ')}`);
     await backUpAndRestoreUsers({});
-    const hash = (sql: (text: string) => string) => sql(`SELECT authentication_string FROM mysql.user WHERE User = '${withPassword}'`);
+    const hash = (sql: (text: string) => string) =>
+      sql(`SELECT authentication_string FROM mysql.user WHERE User = '${withPassword}'`);
     expect(hash(restored.sql)).toMatch(/^\*[0-9A-F]{40}$/);
     expect(hash(restored.sql)).toBe(hash(my.sql));
     expect(restored.sql(`SHOW CREATE USER ${accounts[1]}`)).toBe(my.sql(`SHOW CREATE USER ${accounts[1]}`));
@@ -195,7 +238,10 @@ describe('mysql users: userPasswords, and the warning about password hashes goin
   it('check and run warn when the hashes go unencrypted to the FTP server; not without them, encrypted, or to a folder', async () => {
     const bare = { ...source({ userPasswords: false }), name: 'bare' };
     await project.writeConfig({ sources: [source(), bare], targets: [ftpTarget('clear')] }, 'ftp.config.ts');
-    await project.writeConfig({ sources: [source()], targets: [ftpTarget('sealed')], encryption: { recipients: [recipient] } }, 'sealed.config.ts');
+    await project.writeConfig(
+      { sources: [source()], targets: [ftpTarget('sealed')], encryption: { recipients: [recipient] } },
+      'sealed.config.ts',
+    );
     await project.writeConfig({ sources: [source()], targets: [disk] }, 'local.config.ts');
 
     const check = await pickup(['check', '--config', 'ftp.config.ts'], { cwd: project.dir });

@@ -34,9 +34,15 @@ function facts(my: Mariadb, database: string): Record<string, string> {
     checksums: my.sql(`CHECKSUM TABLE orders, audit`, database).replaceAll(`${database}.`, ''),
     rows: my.sql('SELECT id, customer, note, HEX(photo), total FROM orders ORDER BY id', database),
     view: my.sql('SELECT * FROM big_orders ORDER BY 1', database),
-    routines: my.sql(`SELECT ROUTINE_NAME, ROUTINE_DEFINITION FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '${database}'`),
-    triggers: my.sql(`SELECT TRIGGER_NAME, ACTION_STATEMENT FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '${database}'`),
-    events: my.sql(`SELECT EVENT_NAME, EVENT_DEFINITION FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '${database}'`),
+    routines: my.sql(
+      `SELECT ROUTINE_NAME, ROUTINE_DEFINITION FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '${database}'`,
+    ),
+    triggers: my.sql(
+      `SELECT TRIGGER_NAME, ACTION_STATEMENT FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '${database}'`,
+    ),
+    events: my.sql(
+      `SELECT EVENT_NAME, EVENT_DEFINITION FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '${database}'`,
+    ),
   };
 }
 
@@ -58,14 +64,25 @@ describe('mysql source against a real MariaDB', () => {
   const source = (extra: Record<string, unknown> = {}) => ({
     name: 'my',
     use: 'mysql',
-    with: { host: my.host, port: my.port, user: my.user, passwordFile: './my-password', databases: [db, other], users: true, ...extra },
+    with: {
+      host: my.host,
+      port: my.port,
+      user: my.user,
+      passwordFile: './my-password',
+      databases: [db, other],
+      users: true,
+      ...extra,
+    },
   });
   const target = { name: 'disk', use: 'folder', with: { path: './backups', createPath: true } };
 
   it('dumps each database and the accounts, restores one into a new database equal to the original', async () => {
     // A dump tool that logs its argv and environment, then runs the real one.
     const spy = project.path('spy-mariadb-dump');
-    await writeFile(spy, `#!/bin/sh\nprintf '%s\\n' "$0 $*" >> "${project.path('argv.log')}"\nenv >> "${project.path('env.log')}"\nexec mariadb-dump "$@"\n`);
+    await writeFile(
+      spy,
+      `#!/bin/sh\nprintf '%s\\n' "$0 $*" >> "${project.path('argv.log')}"\nenv >> "${project.path('env.log')}"\nexec mariadb-dump "$@"\n`,
+    );
     await chmod(spy, 0o755);
     await project.writeConfig({ sources: [source({ dumpTool: spy })], targets: [target] });
     const run = await pickup([], { cwd: project.dir });
@@ -74,18 +91,30 @@ describe('mysql source against a real MariaDB', () => {
     const [backup] = await completeBackups(project.path('backups'));
     const manifest = JSON.parse(await readFile(project.path('backups', backup!, 'manifest.json'), 'utf8'));
     expect(manifest.sources[0].files.map((file: { path: string }) => file.path).sort()).toEqual(
-      [`my/${db}.sql.gz`, `my/${other}.sql.gz`, `my/properties/${db}.sql`, `my/properties/${other}.sql`, 'my/users.sql'].sort(),
+      [
+        `my/${db}.sql.gz`,
+        `my/${other}.sql.gz`,
+        `my/properties/${db}.sql`,
+        `my/properties/${other}.sql`,
+        'my/users.sql',
+      ].sort(),
     );
-    expect(await readFile(project.path('backups', backup!, 'my/users.sql'), 'utf8')).toMatch(/GRANT ALL PRIVILEGES ON \*\.\* TO `pickup`@`127\.0\.0\.1`/);
+    expect(await readFile(project.path('backups', backup!, 'my/users.sql'), 'utf8')).toMatch(
+      /GRANT ALL PRIVILEGES ON \*\.\* TO `pickup`@`127\.0\.0\.1`/,
+    );
 
-    const restore = await pickup(['restore', '--source', 'my', '--only', db, '--to', `${db}_restored`], { cwd: project.dir });
+    const restore = await pickup(['restore', '--source', 'my', '--only', db, '--to', `${db}_restored`], {
+      cwd: project.dir,
+    });
     expect(restore.stderr).toBe('');
     expect(restore.code).toBe(0);
     expect(facts(my, `${db}_restored`)).toEqual(facts(my, db));
     expect(facts(my, db).rows).toMatch(/🍕/);
 
     const argv = await readFile(project.path('argv.log'), 'utf8');
-    expect(argv).toMatch(/--defaults-extra-file=\S+ --single-transaction --quick --routines --events --triggers --hex-blob -- pickup_shop_/);
+    expect(argv).toMatch(
+      /--defaults-extra-file=\S+ --single-transaction --quick --routines --events --triggers --hex-blob -- pickup_shop_/,
+    );
     expect(argv).not.toContain(my.password);
     const env = await readFile(project.path('env.log'), 'utf8');
     expect(env).not.toContain(my.password);
@@ -113,10 +142,15 @@ describe('mysql source against a real MariaDB', () => {
   });
 
   it('an unreachable server: a clear error, nothing pushed', async () => {
-    await project.writeConfig({ sources: [source({ port: 1 })], targets: [{ ...target, with: { path: './unreachable', createPath: true } }] });
+    await project.writeConfig({
+      sources: [source({ port: 1 })],
+      targets: [{ ...target, with: { path: './unreachable', createPath: true } }],
+    });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/cannot connect to MySQL at 127\.0\.0\.1:1 as pickup \(password from passwordFile \.\/my-password\): .*ECONNREFUSED/);
+    expect(result.stderr).toMatch(
+      /cannot connect to MySQL at 127\.0\.0\.1:1 as pickup \(password from passwordFile \.\/my-password\): .*ECONNREFUSED/,
+    );
     expect(await completeBackups(project.path('unreachable'))).toEqual([]);
   });
 
@@ -124,14 +158,18 @@ describe('mysql source against a real MariaDB', () => {
     await project.writeConfig({ sources: [source({ databases: [db, 'no_such_db'] })], targets: [target] });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/warning: source my: database no_such_db does not exist at 127\.0\.0\.1:\d+ as pickup; the others are dumped/);
+    expect(result.stderr).toMatch(
+      /warning: source my: database no_such_db does not exist at 127\.0\.0\.1:\d+ as pickup; the others are dumped/,
+    );
   });
 
   it('no dump tool installed: a clear error naming dumpTool', async () => {
     await project.writeConfig({ sources: [source({ dumpTool: '/nonexistent/mariadb-dump' })], targets: [target] });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/sources\[0\]\.with\.dumpTool: \/nonexistent\/mariadb-dump does not exist; install mariadb-client or mysql-client/);
+    expect(result.stderr).toMatch(
+      /sources\[0\]\.with\.dumpTool: \/nonexistent\/mariadb-dump does not exist; install mariadb-client or mysql-client/,
+    );
   });
 
   it('a database dropped mid-run: that one fails and leaves no file, the others are dumped', async () => {
@@ -143,14 +181,27 @@ describe('mysql source against a real MariaDB', () => {
       `#!/bin/sh\ncase "$*" in *" ${doomed}") mariadb --defaults-extra-file="\${1#--defaults-extra-file=}" -e 'DROP DATABASE ${doomed}';; esac\nexec mariadb-dump "$@"\n`,
     );
     await chmod(dropper, 0o755);
-    await project.writeConfig({ sources: [source({ dumpTool: dropper, databases: [db, doomed, other] })], targets: [target] });
+    await project.writeConfig({
+      sources: [source({ dumpTool: dropper, databases: [db, doomed, other] })],
+      targets: [target],
+    });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`warning: source my: database ${doomed} at 127\\.0\\.0\\.1:\\d+ as pickup: dropping-dump exited with code 2: .*Unknown database`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `warning: source my: database ${doomed} at 127\\.0\\.0\\.1:\\d+ as pickup: dropping-dump exited with code 2: .*Unknown database`,
+      ),
+    );
     const backups = (await completeBackups(project.path('backups'))).sort();
     const manifest = JSON.parse(await readFile(project.path('backups', backups.at(-1)!, 'manifest.json'), 'utf8'));
     expect(manifest.sources[0].files.map((file: { path: string }) => file.path).sort()).toEqual(
-      [`my/${db}.sql.gz`, `my/${other}.sql.gz`, `my/properties/${db}.sql`, `my/properties/${other}.sql`, 'my/users.sql'].sort(),
+      [
+        `my/${db}.sql.gz`,
+        `my/${other}.sql.gz`,
+        `my/properties/${db}.sql`,
+        `my/properties/${other}.sql`,
+        'my/users.sql',
+      ].sort(),
     );
   });
 });

@@ -53,7 +53,10 @@ describe('notifications', () => {
 
   const folder = { name: 'docs', use: 'folder', with: { path: './data' } };
   const webhookPosts = () => receiver.received.filter((request) => request.url.startsWith('/hook'));
-  const pings = () => receiver.received.filter((request) => request.url.startsWith('/ping')).map((request) => `${request.method} ${request.url}`);
+  const pings = () =>
+    receiver.received
+      .filter((request) => request.url.startsWith('/ping'))
+      .map((request) => `${request.method} ${request.url}`);
 
   it('a success pings start and success; a webhook that asks only for problems hears nothing', async () => {
     await setUp(folder, [
@@ -69,7 +72,11 @@ describe('notifications', () => {
   it('a partial run: the webhook gets the JSON summary with its headers, the ping goes to fail', async () => {
     await setUp({ name: 'db', use: 'fixture', with: { warn: 'table t skipped' } }, [
       { type: 'ping', url: `${receiver.url}/ping/abc-123` },
-      { type: 'webhook', url: `${receiver.url}/hook?token=query-secret`, headers: { Authorization: 'Bearer header-secret' } },
+      {
+        type: 'webhook',
+        url: `${receiver.url}/hook?token=query-secret`,
+        headers: { Authorization: 'Bearer header-secret' },
+      },
     ]);
     const result = await pickup(['--verbose'], { cwd: project.dir });
     expect(result.code).toBe(1);
@@ -78,7 +85,12 @@ describe('notifications', () => {
     expect(post).toMatchObject({ method: 'POST', url: '/hook?token=query-secret' });
     expect(post!.headers['content-type']).toBe('application/json');
     expect(post!.headers.authorization).toBe('Bearer header-secret');
-    expect(JSON.parse(post!.body)).toMatchObject({ format: 'pickup-run-summary/1', outcome: 'partial', exitCode: 1, sources: [{ name: 'db', status: 'partial', problems: ['table t skipped'] }] });
+    expect(JSON.parse(post!.body)).toMatchObject({
+      format: 'pickup-run-summary/1',
+      outcome: 'partial',
+      exitCode: 1,
+      sources: [{ name: 'db', status: 'partial', problems: ['table t skipped'] }],
+    });
     const log = await readFile(project.path('logs/current.log'), 'utf8');
     for (const text of [result.stdout, result.stderr, log]) {
       expect(text).not.toContain('query-secret');
@@ -94,24 +106,39 @@ describe('notifications', () => {
     const failed = await pickup([], { cwd: project.dir });
     expect(failed.code).toBe(1);
     expect(pings()).toEqual(['GET /ping/abc-123/start', 'GET /ping/abc-123/fail']);
-    expect(JSON.parse(webhookPosts()[0]!.body)).toMatchObject({ outcome: 'failure', targets: [{ name: 'usb', status: 'skipped' }] });
+    expect(JSON.parse(webhookPosts()[0]!.body)).toMatchObject({
+      outcome: 'failure',
+      targets: [{ name: 'usb', status: 'skipped' }],
+    });
 
     // A plugin gone after an upgrade: the config still says whom to tell.
     receiver.received.length = 0;
     await project.writeConfig({
       sources: [{ name: 'db', use: 'not-installed' }],
       targets: [{ name: 'usb', use: 'folder', with: { path: './backups' } }],
-      notify: [{ type: 'webhook', url: `${receiver.url}/hook`, on: ['failure'] }, { type: 'ping', url: `${receiver.url}/ping/abc-123` }],
+      notify: [
+        { type: 'webhook', url: `${receiver.url}/hook`, on: ['failure'] },
+        { type: 'ping', url: `${receiver.url}/ping/abc-123` },
+      ],
     });
     const broken = await pickup([], { cwd: project.dir });
     expect(broken.code).toBe(2);
     expect(pings()).toEqual(['GET /ping/abc-123/fail']);
-    expect(JSON.parse(webhookPosts()[0]!.body)).toMatchObject({ outcome: 'failure', exitCode: 2, problems: [expect.stringContaining('not-installed')] });
+    expect(JSON.parse(webhookPosts()[0]!.body)).toMatchObject({
+      outcome: 'failure',
+      exitCode: 2,
+      problems: [expect.stringContaining('not-installed')],
+    });
   });
 
-  it('a header from the config replaces Pickup\'s of the same name, whatever its case; a failure-only ping sends no start', async () => {
+  it("a header from the config replaces Pickup's of the same name, whatever its case; a failure-only ping sends no start", async () => {
     await setUp(folder, [
-      { type: 'webhook', url: `${receiver.url}/hook`, on: ['success'], headers: { 'Content-Type': 'application/vnd.example+json' } },
+      {
+        type: 'webhook',
+        url: `${receiver.url}/hook`,
+        on: ['success'],
+        headers: { 'Content-Type': 'application/vnd.example+json' },
+      },
       { type: 'ping', url: `${receiver.url}/ping/abc-123`, on: ['failure', 'partial'] },
     ]);
     const result = await pickup([], { cwd: project.dir });
@@ -121,7 +148,9 @@ describe('notifications', () => {
   });
 
   it('a ping URL with a query keeps it after /start and /fail; a URL with a password is refused', async () => {
-    await setUp({ name: 'gone', use: 'folder', with: { path: './missing' } }, [{ type: 'ping', url: `${receiver.url}/ping/web1-backup?create=1` }]);
+    await setUp({ name: 'gone', use: 'folder', with: { path: './missing' } }, [
+      { type: 'ping', url: `${receiver.url}/ping/web1-backup?create=1` },
+    ]);
     expect((await pickup([], { cwd: project.dir })).code).toBe(1);
     expect(pings()).toEqual(['GET /ping/web1-backup/start?create=1', 'GET /ping/web1-backup/fail?create=1']);
     await setUp(folder, [{ type: 'ping', url: 'https://user:pw-in-url@hc-ping.com/x' }]);
@@ -136,11 +165,15 @@ describe('notifications', () => {
     await project.writeConfig({
       sources: [{ name: 'slow', use: 'fixture', with: { waitFor: './go' } }],
       targets: [{ name: 'usb', use: 'folder', with: { path: './backups', createPath: true } }],
-      notify: [{ type: 'ping', url: `${receiver.url}/ping/abc-123` }, { type: 'webhook', url: `${receiver.url}/hook`, on: ['failure'] }],
+      notify: [
+        { type: 'ping', url: `${receiver.url}/ping/abc-123` },
+        { type: 'webhook', url: `${receiver.url}/hook`, on: ['failure'] },
+      ],
     });
     const first = pickup([], { cwd: project.dir });
     const { existsSync } = await import('node:fs');
-    for (let i = 0; i < 400 && !existsSync(project.path('go.waiting')); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    for (let i = 0; i < 400 && !existsSync(project.path('go.waiting')); i++)
+      await new Promise((resolve) => setTimeout(resolve, 25));
     const second = await pickup([], { cwd: project.dir });
     expect(second.code).toBe(4);
     await writeFile(project.path('go'), '');
@@ -150,12 +183,16 @@ describe('notifications', () => {
   });
 
   it('a redirect is not followed (it would take the headers elsewhere): a warning says so', async () => {
-    await setUp(folder, [{ type: 'webhook', url: `${receiver.url}/hook`, on: ['success'], headers: { 'X-Api-Key': 'key-secret' } }]);
+    await setUp(folder, [
+      { type: 'webhook', url: `${receiver.url}/hook`, on: ['success'], headers: { 'X-Api-Key': 'key-secret' } },
+    ]);
     receiver.answers.push(302);
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(0);
     expect(webhookPosts()).toHaveLength(1);
-    expect(result.stderr).toMatch(/warning: notify\[0\] webhook 127\.0\.0\.1:\d+: could not notify after 1 try: 127\.0\.0\.1:\d+ answered 302 \(a redirect, not followed\)/);
+    expect(result.stderr).toMatch(
+      /warning: notify\[0\] webhook 127\.0\.0\.1:\d+: could not notify after 1 try: 127\.0\.0\.1:\d+ answered 302 \(a redirect, not followed\)/,
+    );
   });
 
   it('retries with backoff until the server takes it', async () => {
@@ -177,8 +214,12 @@ describe('notifications', () => {
     receiver.answers.push(200, 404); // start is taken; success is refused
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^\S+ warning: notify\[0\] webhook 127\.0\.0\.1:\d+: could not notify after 2 tries: 127\.0\.0\.1:\d+: .*ECONNREFUSED/m);
-    expect(result.stderr).toMatch(/^\S+ warning: notify\[1\] ping 127\.0\.0\.1:\d+ \(success\): could not notify after 1 try: 127\.0\.0\.1:\d+ answered 404 Not Found$/m);
+    expect(result.stderr).toMatch(
+      /^\S+ warning: notify\[0\] webhook 127\.0\.0\.1:\d+: could not notify after 2 tries: 127\.0\.0\.1:\d+: .*ECONNREFUSED/m,
+    );
+    expect(result.stderr).toMatch(
+      /^\S+ warning: notify\[1\] ping 127\.0\.0\.1:\d+ \(success\): could not notify after 1 try: 127\.0\.0\.1:\d+ answered 404 Not Found$/m,
+    );
     expect(result.stderr).not.toContain('secret-path');
   });
 
@@ -186,7 +227,10 @@ describe('notifications', () => {
     project = await makeProject();
     // No mail server runs here: this sendmail keeps what it is given, as an MTA's queue would.
     const sendmail = project.path('sendmail');
-    await writeFile(sendmail, '#!/bin/sh\necho "$@" > "$(dirname "$0")/sendmail.args"\ncat > "$(dirname "$0")/sendmail.message"\n');
+    await writeFile(
+      sendmail,
+      '#!/bin/sh\necho "$@" > "$(dirname "$0")/sendmail.args"\ncat > "$(dirname "$0")/sendmail.message"\n',
+    );
     await chmod(sendmail, 0o755);
     await mkdir(project.path('data'));
     await writeFile(project.path('data/file.txt'), 'data\n');
@@ -201,7 +245,9 @@ describe('notifications', () => {
     const message = await readFile(project.path('sendmail.message'), 'utf8');
     const head = message.slice(0, message.indexOf('\n\n'));
     const body = message.slice(head.length + 2);
-    expect(head).toMatch(/^From: backup@web1\.example\.com\nTo: root@localhost, ops@example\.com\nSubject: pickup on \S+: backup partly failed\n/);
+    expect(head).toMatch(
+      /^From: backup@web1\.example\.com\nTo: root@localhost, ops@example\.com\nSubject: pickup on \S+: backup partly failed\n/,
+    );
     expect(head).toContain('Content-Type: text/plain; charset=utf-8');
     expect(message).not.toContain('\r'); // sendmail takes LF lines and makes them CRLF itself
     expect(body).toMatch(/^backup \S+ on \S+: partial, in /);
@@ -211,7 +257,9 @@ describe('notifications', () => {
     await writeFile(sendmail, '#!/bin/sh\necho "sendmail: cannot connect to relay" >&2\nexit 75\n');
     const failing = await pickup([], { cwd: project.dir });
     expect(failing.code).toBe(1);
-    expect(failing.stderr).toMatch(/warning: notify\[0\] mail to root@localhost, ops@example\.com: could not notify after 4 tries: .*sendmail exited with code 75: sendmail: cannot connect to relay$/m);
+    expect(failing.stderr).toMatch(
+      /warning: notify\[0\] mail to root@localhost, ops@example\.com: could not notify after 4 tries: .*sendmail exited with code 75: sendmail: cannot connect to relay$/m,
+    );
 
     // A sendmail stopped at its timeout may have queued the mail: it is not tried again.
     await writeFile(sendmail, '#!/bin/sh\ncat > /dev/null\nsleep 30 &\nwait\n');
@@ -224,7 +272,9 @@ describe('notifications', () => {
     const slow = await pickup([], { cwd: project.dir });
     expect(slow.code).toBe(0);
     expect(Date.now() - started).toBeLessThan(15_000);
-    expect(slow.stderr).toMatch(/warning: notify\[0\] mail to root@localhost: could not notify after 1 try: .*sendmail did not finish in time; not tried again, the mail may still arrive$/m);
+    expect(slow.stderr).toMatch(
+      /warning: notify\[0\] mail to root@localhost: could not notify after 1 try: .*sendmail did not finish in time; not tried again, the mail may still arrive$/m,
+    );
   }, 60_000);
 
   it('pickup check names each notifier without sending anything, and finds a missing sendmail', async () => {
@@ -234,8 +284,12 @@ describe('notifications', () => {
     ]);
     const result = await pickup(['check'], { cwd: project.dir });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^\S+ ok: notify\[0\] webhook: 127\.0\.0\.1:\d+ \(not contacted\), on failure, partial$/m);
-    expect(result.stderr).toMatch(/^\S+ error: notify\[1\] mail: \/nonexistent\/sendmail is missing or not executable: install an MTA/m);
+    expect(result.stdout).toMatch(
+      /^\S+ ok: notify\[0\] webhook: 127\.0\.0\.1:\d+ \(not contacted\), on failure, partial$/m,
+    );
+    expect(result.stderr).toMatch(
+      /^\S+ error: notify\[1\] mail: \/nonexistent\/sendmail is missing or not executable: install an MTA/m,
+    );
     expect(receiver.received).toEqual([]);
   });
 

@@ -29,15 +29,25 @@ describe('the packages as users get them: packed, installed with npm, run as cro
     for (const [name, { manifest, entries }] of tarballs) {
       const problems: string[] = [];
       const exported = manifest.exports?.['.'] as Record<string, string> | undefined;
-      for (const file of ['package.json', 'README.md', 'LICENSE', manifest.main, manifest.types, exported?.types, exported?.default]) {
+      for (const file of [
+        'package.json',
+        'README.md',
+        'LICENSE',
+        manifest.main,
+        manifest.types,
+        exported?.types,
+        exported?.default,
+      ]) {
         if (!file || !entries.includes(file.replace(/^\.\//, ''))) problems.push(`missing ${file ?? 'an entry point'}`);
       }
-      for (const file of Object.values(manifest.bin ?? {})) if (!entries.includes(file.replace(/^\.\//, ''))) problems.push(`missing bin ${file}`);
+      for (const file of Object.values(manifest.bin ?? {}))
+        if (!entries.includes(file.replace(/^\.\//, ''))) problems.push(`missing bin ${file}`);
       if (entries.some((entry) => /^(src|test)\//.test(entry))) problems.push('ships src/ or test/');
       if (manifest.license !== 'MIT') problems.push(`licence ${manifest.license}`);
       if (manifest.engines?.node !== '>=20.19') problems.push(`engines.node ${manifest.engines?.node}`);
       const specs = { ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.devDependencies };
-      for (const [dependency, spec] of Object.entries(specs)) if (spec.startsWith('workspace:')) problems.push(`${dependency}@${spec}`);
+      for (const [dependency, spec] of Object.entries(specs))
+        if (spec.startsWith('workspace:')) problems.push(`${dependency}@${spec}`);
       // A plugin uses the core the user installed: a peer, never a second copy of its own.
       if (name !== '@pickup/core' && name !== '@pickup/cli') {
         if (!manifest.peerDependencies?.['@pickup/core']) problems.push('no peer dependency on @pickup/core');
@@ -57,9 +67,16 @@ describe('the packages as users get them: packed, installed with npm, run as cro
     // The core comes with the cli; the example plugin shows a third-party package found by its short name.
     // @pickup/archive comes with the folder source; given here as a tarball, since no registry has it.
     const wanted = [
-      '@pickup/core', '@pickup/cli', '@pickup/archive', '@pickup/source-folder', '@pickup/target-folder', 'pickup-source-command',
+      '@pickup/core',
+      '@pickup/cli',
+      '@pickup/archive',
+      '@pickup/source-folder',
+      '@pickup/target-folder',
+      'pickup-source-command',
     ];
-    await run('npm', ['install', '--no-audit', '--no-fund', ...wanted.map((name) => tarballs.get(name)!.file)], { cwd: app });
+    await run('npm', ['install', '--no-audit', '--no-fund', ...wanted.map((name) => tarballs.get(name)!.file)], {
+      cwd: app,
+    });
     const installed = (await readdir(join(app, 'node_modules/@pickup'))).sort();
     expect(installed).toEqual(['archive', 'cli', 'core', 'source-folder', 'target-folder']);
     await writeFile(
@@ -76,7 +93,8 @@ export default defineConfig({
 `,
     );
     const config = join(app, 'pickup.config.ts');
-    const pickup = (...args: string[]) => run('npx', ['--no-install', '--prefix', app, 'pickup', ...args, '--config', config], { cwd: elsewhere });
+    const pickup = (...args: string[]) =>
+      run('npx', ['--no-install', '--prefix', app, 'pickup', ...args, '--config', config], { cwd: elsewhere });
 
     const check = await pickup('check');
     expect(check.stdout).toMatch(/ok: source versions: the output of node \(pickup-source-command 0\.1\.0\)/);
@@ -89,13 +107,17 @@ export default defineConfig({
     await pickup('restore', '--source', 'files', '--to', join(elsewhere, 'restored'));
     expect(await compareTrees(join(elsewhere, 'restored'), join(app, 'data'))).toEqual([]);
     const manifest = JSON.parse(await readFile(join(app, 'backups', id!, 'manifest.json'), 'utf8'));
-    expect(manifest.sources.map((source: { plugin: string }) => source.plugin)).toEqual(['@pickup/source-folder', 'pickup-source-command']);
+    expect(manifest.sources.map((source: { plugin: string }) => source.plugin)).toEqual([
+      '@pickup/source-folder',
+      'pickup-source-command',
+    ]);
   });
 
   it('pnpm changeset version gives each package the bump its changesets ask for: a new core does not make every plugin a major', async () => {
     const copy = join(scratch, 'versioning');
     const files = ['package.json', 'pnpm-workspace.yaml'];
-    for (const folder of ['packages', 'examples']) for (const name of await readdir(join(repoRoot, folder))) files.push(`${folder}/${name}/package.json`);
+    for (const folder of ['packages', 'examples'])
+      for (const name of await readdir(join(repoRoot, folder))) files.push(`${folder}/${name}/package.json`);
     for (const name of await readdir(join(repoRoot, '.changeset'))) files.push(`.changeset/${name}`);
     for (const file of files) {
       await mkdir(dirname(join(copy, file)), { recursive: true });
@@ -148,4 +170,3 @@ function increment(version: string, bump: Bump): string {
   if (bump === 'minor') return `${major}.${minor + 1}.0`;
   return `${major}.${minor}.${patch + 1}`;
 }
-

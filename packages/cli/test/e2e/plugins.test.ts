@@ -41,7 +41,11 @@ describe('plugins found by package name', () => {
     });
     const result = await pickup(['plugins'], { cwd: project.dir });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`pickup-source-fixture 1\\.2\\.3 \\(source\\) at ${join(project.dir, 'node_modules/pickup-source-fixture')}, used by hello`));
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `pickup-source-fixture 1\\.2\\.3 \\(source\\) at ${join(project.dir, 'node_modules/pickup-source-fixture')}, used by hello`,
+      ),
+    );
     expect(result.stdout).toMatch(/@pickup\/target-folder \d+\.\d+\.\d+ \(target\) at .*, used by disk/);
     expect(result.stdout).toMatch(/@pickup\/source-folder \d+\.\d+\.\d+ \(source\) at /);
   });
@@ -51,12 +55,21 @@ describe('plugins found by package name', () => {
     const fake = async (name: string, body: string) => {
       const dir = project.path('node_modules', name);
       await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, 'package.json'), JSON.stringify({ name, version: '9.9.9', type: 'module', main: 'index.js' }));
+      await writeFile(
+        join(dir, 'package.json'),
+        JSON.stringify({ name, version: '9.9.9', type: 'module', main: 'index.js' }),
+      );
       await writeFile(join(dir, 'index.js'), body);
     };
     await fake('pickup-source-notaplugin', 'export default { hello: "world" };');
-    await fake('pickup-source-future', 'export default { kind: "source", apiVersion: 99, options: { safeParse() {} }, backup() {} };');
-    await fake('pickup-target-wrongkind', 'export default { kind: "source", apiVersion: 1, options: { safeParse() {} }, backup() {} };');
+    await fake(
+      'pickup-source-future',
+      'export default { kind: "source", apiVersion: 99, options: { safeParse() {} }, backup() {} };',
+    );
+    await fake(
+      'pickup-target-wrongkind',
+      'export default { kind: "source", apiVersion: 1, options: { safeParse() {} }, backup() {} };',
+    );
     await project.writeConfig({
       sources: [
         { name: 'a', use: 'notaplugin' },
@@ -66,9 +79,15 @@ describe('plugins found by package name', () => {
     });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/sources\[0\]\.use: pickup-source-notaplugin@9\.9\.9 is not a pickup source plugin: its default export was not made with defineSource/);
-    expect(result.stderr).toMatch(/sources\[1\]\.use: pickup-source-future@9\.9\.9 .*speaks plugin API 99, this pickup speaks 1/);
-    expect(result.stderr).toMatch(/targets\[0\]\.use: pickup-target-wrongkind@9\.9\.9 is not a pickup target plugin: it is a source plugin/);
+    expect(result.stderr).toMatch(
+      /sources\[0\]\.use: pickup-source-notaplugin@9\.9\.9 is not a pickup source plugin: its default export was not made with defineSource/,
+    );
+    expect(result.stderr).toMatch(
+      /sources\[1\]\.use: pickup-source-future@9\.9\.9 .*speaks plugin API 99, this pickup speaks 1/,
+    );
+    expect(result.stderr).toMatch(
+      /targets\[0\]\.use: pickup-target-wrongkind@9\.9\.9 is not a pickup target plugin: it is a source plugin/,
+    );
   });
 
   it('pickup check reports every source and target as ok when all is sound', async () => {

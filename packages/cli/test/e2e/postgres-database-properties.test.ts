@@ -37,7 +37,10 @@ function properties(pg: Postgres, name: string): Record<string, string> {
 
 /** The rows, as UTF-8 whatever the database's encoding (psql talks to a LATIN1 database in LATIN1), and the table's owner. */
 const contents = (pg: Postgres, name: string) =>
-  pg.sql(conninfo(name), "SELECT id, encode(convert_to(word, 'UTF8'), 'hex'), pg_get_userbyid(relowner) FROM words, pg_class WHERE relname = 'words' ORDER BY id");
+  pg.sql(
+    conninfo(name),
+    "SELECT id, encode(convert_to(word, 'UTF8'), 'hex'), pg_get_userbyid(relowner) FROM words, pg_class WHERE relname = 'words' ORDER BY id",
+  );
 
 describe('postgres restore: a restored database has the properties of the original', () => {
   let pg: Postgres;
@@ -47,7 +50,10 @@ describe('postgres restore: a restored database has the properties of the origin
     pg = postgres();
     pg.sql('postgres', `CREATE ROLE ${owner}`);
     pg.sql('postgres', `CREATE ROLE ${reader}`);
-    pg.sql('postgres', `CREATE DATABASE ${ident(db)} WITH TEMPLATE template0 ENCODING 'LATIN1' LOCALE 'C' OWNER ${owner} CONNECTION LIMIT 17`);
+    pg.sql(
+      'postgres',
+      `CREATE DATABASE ${ident(db)} WITH TEMPLATE template0 ENCODING 'LATIN1' LOCALE 'C' OWNER ${owner} CONNECTION LIMIT 17`,
+    );
     for (const statement of [
       `COMMENT ON DATABASE ${ident(db)} IS 'Café''s books; ALTER DATABASE ${ident(db).replace(/'/g, "''")} SET x TO 1;\nsecond line'`,
       `ALTER DATABASE ${ident(db)} SET work_mem TO '7MB'`,
@@ -74,51 +80,74 @@ describe('postgres restore: a restored database has the properties of the origin
   });
 
   const config = (format: string, target: string) => ({
-    sources: [{ name: 'pg', use: 'postgres', with: { host: pg.host, port: pg.port, user: pg.user, passwordFile: './pg-password', databases: [db], format } }],
+    sources: [
+      {
+        name: 'pg',
+        use: 'postgres',
+        with: { host: pg.host, port: pg.port, user: pg.user, passwordFile: './pg-password', databases: [db], format },
+      },
+    ],
     targets: [{ name: 'disk', use: 'folder', with: { path: `./${target}`, createPath: true } }],
   });
-  const restore = (to: string, only = db) => pickup(['restore', '--source', 'pg', '--only', only, '--to', to], { cwd: project.dir });
+  const restore = (to: string, only = db) =>
+    pickup(['restore', '--source', 'pg', '--only', only, '--to', to], { cwd: project.dir });
 
   it.each([
     ['custom', ['pg/Pickup%27s%20%22Props%22%20%3D%20SUFFIX.dump', 'pg/globals.sql']],
-    ['plain', ['pg/Pickup%27s%20%22Props%22%20%3D%20SUFFIX.sql', 'pg/globals.sql', 'pg/properties/Pickup%27s%20%22Props%22%20%3D%20SUFFIX.dump']],
-  ])('%s format: encoding, locale, owner, settings, grants and comment come back under the new name', async (format, files) => {
-    await project.writeConfig(config(format, format));
-    const run = await pickup([], { cwd: project.dir });
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    const [backup] = await completeBackups(project.path(format));
-    const manifest = JSON.parse(await readFile(project.path(format, backup!, 'manifest.json'), 'utf8'));
-    expect(manifest.sources[0].files.map((file: { path: string }) => file.path).sort()).toEqual(files.map((file) => file.replace('SUFFIX', suffix)).sort());
+    [
+      'plain',
+      [
+        'pg/Pickup%27s%20%22Props%22%20%3D%20SUFFIX.sql',
+        'pg/globals.sql',
+        'pg/properties/Pickup%27s%20%22Props%22%20%3D%20SUFFIX.dump',
+      ],
+    ],
+  ])(
+    '%s format: encoding, locale, owner, settings, grants and comment come back under the new name',
+    async (format, files) => {
+      await project.writeConfig(config(format, format));
+      const run = await pickup([], { cwd: project.dir });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const [backup] = await completeBackups(project.path(format));
+      const manifest = JSON.parse(await readFile(project.path(format, backup!, 'manifest.json'), 'utf8'));
+      expect(manifest.sources[0].files.map((file: { path: string }) => file.path).sort()).toEqual(
+        files.map((file) => file.replace('SUFFIX', suffix)).sort(),
+      );
 
-    if (format === 'plain') {
-      // The properties' file is no database: the backup lists one database.
-      const which = await pickup(['restore', '--source', 'pg', '--to', 'x', '--only', 'nope'], { cwd: project.dir });
-      expect(which.code).toBe(2);
-      expect(which.stderr).toContain(`--only nope: no such database in this backup (it has: ${db})`);
-    }
+      if (format === 'plain') {
+        // The properties' file is no database: the backup lists one database.
+        const which = await pickup(['restore', '--source', 'pg', '--to', 'x', '--only', 'nope'], { cwd: project.dir });
+        expect(which.code).toBe(2);
+        expect(which.stderr).toContain(`--only nope: no such database in this backup (it has: ${db})`);
+      }
 
-    const to = restoredName(format);
-    const restored = await restore(to);
-    expect(restored.stderr).toBe('');
-    expect(restored.code).toBe(0);
-    expect(restored.stdout).toContain(`created database ${to} at ${pg.host}:${pg.port} as ${pg.user} with the encoding, locale and owner of database ${db}`);
-    expect(properties(pg, to)).toEqual(properties(pg, db));
-    expect(contents(pg, to)).toBe(contents(pg, db));
-    expect(contents(pg, db)).toContain(`2|${Buffer.from('Ångström').toString('hex')}|${owner}`);
-    // What is compared is what was set up, not defaults on both sides.
-    expect(properties(pg, db)).toEqual({
-      database: `LATIN1|C|C|c||${owner}|{${owner}=CTc/${owner},${reader}=Tc/${owner}}|17`,
-      settings: `(all): work_mem=7MB\n${reader}: search_path=shop, public`,
-      comment: `Café's books; ALTER DATABASE ${ident(db)} SET x TO 1;\nsecond line`,
-    });
-  });
+      const to = restoredName(format);
+      const restored = await restore(to);
+      expect(restored.stderr).toBe('');
+      expect(restored.code).toBe(0);
+      expect(restored.stdout).toContain(
+        `created database ${to} at ${pg.host}:${pg.port} as ${pg.user} with the encoding, locale and owner of database ${db}`,
+      );
+      expect(properties(pg, to)).toEqual(properties(pg, db));
+      expect(contents(pg, to)).toBe(contents(pg, db));
+      expect(contents(pg, db)).toContain(`2|${Buffer.from('Ångström').toString('hex')}|${owner}`);
+      // What is compared is what was set up, not defaults on both sides.
+      expect(properties(pg, db)).toEqual({
+        database: `LATIN1|C|C|c||${owner}|{${owner}=CTc/${owner},${reader}=Tc/${owner}}|17`,
+        settings: `(all): work_mem=7MB\n${reader}: search_path=shop, public`,
+        comment: `Café's books; ALTER DATABASE ${ident(db)} SET x TO 1;\nsecond line`,
+      });
+    },
+  );
 
   it('a plain backup made before the properties were kept still restores, with the server defaults, and says so', async () => {
     const [backup] = await completeBackups(project.path('plain'));
     const manifestFile = project.path('plain', backup!, 'manifest.json');
     const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));
-    manifest.sources[0].files = manifest.sources[0].files.filter((file: { path: string }) => !file.path.startsWith('pg/properties/'));
+    manifest.sources[0].files = manifest.sources[0].files.filter(
+      (file: { path: string }) => !file.path.startsWith('pg/properties/'),
+    );
     await writeFile(manifestFile, JSON.stringify(manifest, null, 2));
     await rm(project.path('plain', backup!, 'pg/properties'), { recursive: true });
 
@@ -127,7 +156,9 @@ describe('postgres restore: a restored database has the properties of the origin
     const restored = await restore(to);
     expect(restored.stderr).toBe('');
     expect(restored.code).toBe(0);
-    expect(restored.stdout).toContain(`created database ${to} at ${pg.host}:${pg.port} as ${pg.user} with the server's defaults: the backup holds no encoding`);
+    expect(restored.stdout).toContain(
+      `created database ${to} at ${pg.host}:${pg.port} as ${pg.user} with the server's defaults: the backup holds no encoding`,
+    );
     expect(contents(pg, to)).toBe(contents(pg, db));
     expect(properties(pg, to).database).toMatch(new RegExp(`^UTF8\\|.*\\|${pg.user}\\|\\|-1$`));
   });

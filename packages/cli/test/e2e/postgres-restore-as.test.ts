@@ -17,13 +17,22 @@ const password = (role: string) => `${role}-${suffix}-pw`;
 /** What a restore must give back: rows, who owns what, the database's owner, grants and comment. */
 function facts(pg: Postgres, database: string): Record<string, string> {
   return {
-    rows: pg.sql(database, 'SELECT id, name FROM shop.items ORDER BY id') + pg.sql(database, 'SELECT count(*) FROM shop.audit'),
-    owners: pg.sql(database, "SELECT relname || ':' || pg_get_userbyid(relowner) FROM pg_class WHERE relnamespace = 'shop'::regnamespace ORDER BY 1"),
-    database: pg.sql('postgres', `SELECT pg_get_userbyid(datdba), datacl, shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '${database}'`),
+    rows:
+      pg.sql(database, 'SELECT id, name FROM shop.items ORDER BY id') +
+      pg.sql(database, 'SELECT count(*) FROM shop.audit'),
+    owners: pg.sql(
+      database,
+      "SELECT relname || ':' || pg_get_userbyid(relowner) FROM pg_class WHERE relnamespace = 'shop'::regnamespace ORDER BY 1",
+    ),
+    database: pg.sql(
+      'postgres',
+      `SELECT pg_get_userbyid(datdba), datacl, shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '${database}'`,
+    ),
   };
 }
 
-const exists = (pg: Postgres, database: string) => pg.sql('postgres', `SELECT count(*) FROM pg_database WHERE datname = '${database}'`) === '1';
+const exists = (pg: Postgres, database: string) =>
+  pg.sql('postgres', `SELECT count(*) FROM pg_database WHERE datname = '${database}'`) === '1';
 
 describe('postgres restore as another user (--as)', () => {
   let pg: Postgres;
@@ -31,10 +40,19 @@ describe('postgres restore as another user (--as)', () => {
 
   beforeAll(async () => {
     pg = postgres();
-    pg.sql('postgres', `CREATE ROLE ${backupRole} LOGIN PASSWORD '${password(backupRole)}'; GRANT pg_read_all_data TO ${backupRole}`);
-    pg.sql('postgres', `CREATE ROLE ${owner}; CREATE ROLE ${auditor}; CREATE ROLE ${creator} LOGIN CREATEDB PASSWORD '${password(creator)}'`);
+    pg.sql(
+      'postgres',
+      `CREATE ROLE ${backupRole} LOGIN PASSWORD '${password(backupRole)}'; GRANT pg_read_all_data TO ${backupRole}`,
+    );
+    pg.sql(
+      'postgres',
+      `CREATE ROLE ${owner}; CREATE ROLE ${auditor}; CREATE ROLE ${creator} LOGIN CREATEDB PASSWORD '${password(creator)}'`,
+    );
     pg.sql('postgres', `CREATE DATABASE ${db} OWNER ${owner}`);
-    pg.sql('postgres', `COMMENT ON DATABASE ${db} IS 'the shop'; REVOKE ALL ON DATABASE ${db} FROM PUBLIC; GRANT CONNECT ON DATABASE ${db} TO ${backupRole}`);
+    pg.sql(
+      'postgres',
+      `COMMENT ON DATABASE ${db} IS 'the shop'; REVOKE ALL ON DATABASE ${db} FROM PUBLIC; GRANT CONNECT ON DATABASE ${db} TO ${backupRole}`,
+    );
     pg.sql(
       db,
       `CREATE SCHEMA shop AUTHORIZATION ${owner};
@@ -48,7 +66,13 @@ describe('postgres restore as another user (--as)', () => {
     await writeFile(project.path('creator-password'), `${password(creator)}\n`, { mode: 0o600 });
     await writeFile(project.path('wrong-password'), 'not-the-admin-password\n', { mode: 0o600 });
     await project.writeConfig({
-      sources: [{ name: 'pg', use: 'postgres', with: { host: pg.host, port: pg.port, user: backupRole, passwordFile: './backup-password', databases: [db] } }],
+      sources: [
+        {
+          name: 'pg',
+          use: 'postgres',
+          with: { host: pg.host, port: pg.port, user: backupRole, passwordFile: './backup-password', databases: [db] },
+        },
+      ],
       targets: [{ name: 'disk', use: 'folder', with: { path: './backups', createPath: true } }],
     });
     const run = await pickup([], { cwd: project.dir });
@@ -56,12 +80,14 @@ describe('postgres restore as another user (--as)', () => {
     expect(run.code).toBe(0);
   });
   afterAll(async () => {
-    for (const name of [db, `${db}_restored`, `${db}_failed`, `${db}_existing`]) pg.sql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    for (const name of [db, `${db}_restored`, `${db}_failed`, `${db}_existing`])
+      pg.sql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     for (const role of [backupRole, creator, owner, auditor]) pg.sql('postgres', `DROP ROLE IF EXISTS ${role}`);
     await project.remove();
   });
 
-  const restore = (to: string, ...extra: string[]) => pickup(['restore', '--source', 'pg', '--only', db, '--to', to, ...extra], { cwd: project.dir });
+  const restore = (to: string, ...extra: string[]) =>
+    pickup(['restore', '--source', 'pg', '--only', db, '--to', to, ...extra], { cwd: project.dir });
   const at = (user: string) => `at ${pg.host}:${pg.port} as ${user}`;
 
   it('the backup role may not create the database: a clear error; as an admin, the database equals the original', async () => {
@@ -90,7 +116,11 @@ describe('postgres restore as another user (--as)', () => {
     const owning = await restore(to, ...asCreator);
     expect(owning.code).toBe(1);
     expect(owning.stderr).toContain(`creating database ${to} ${at(creator)} failed: `);
-    expect(owning.stderr).toMatch(new RegExp(`must be member of role "${owner}"; restore as a user that may .*; the new database ${to} was removed again`));
+    expect(owning.stderr).toMatch(
+      new RegExp(
+        `must be member of role "${owner}"; restore as a user that may .*; the new database ${to} was removed again`,
+      ),
+    );
     expect(exists(pg, to)).toBe(false);
 
     // A member of the owner, but not of the audit table's owner: pg_restore fails after creating some tables.
@@ -113,9 +143,13 @@ describe('postgres restore as another user (--as)', () => {
     const result = await restore(to, '--force', '--as', creator, '--password-file', './creator-password');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      new RegExp(`restoring into database ${to} ${at(creator)} failed: pg_restore exited with code 1: .*(permission denied for schema shop|must be owner of)`),
+      new RegExp(
+        `restoring into database ${to} ${at(creator)} failed: pg_restore exited with code 1: .*(permission denied for schema shop|must be owner of)`,
+      ),
     );
-    expect(result.stderr).toContain(`database ${to} existed before: with --force the dump's objects are dropped from it and created again, so it may have lost`);
+    expect(result.stderr).toContain(
+      `database ${to} existed before: with --force the dump's objects are dropped from it and created again, so it may have lost`,
+    );
     expect(exists(pg, to)).toBe(true);
   });
 
@@ -123,7 +157,9 @@ describe('postgres restore as another user (--as)', () => {
     const result = await restore(`${db}_restored`, '--force', '--as', pg.user, '--password-file', './wrong-password');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      new RegExp(`cannot connect to PostgreSQL ${at(pg.user)} \\(database postgres; password from --password-file \\./wrong-password\\): password authentication`),
+      new RegExp(
+        `cannot connect to PostgreSQL ${at(pg.user)} \\(database postgres; password from --password-file \\./wrong-password\\): password authentication`,
+      ),
     );
     expect(result.stderr).not.toContain('not-the-admin-password');
   });

@@ -19,7 +19,7 @@ const warning = (name: string, index: number) =>
   new RegExp(
     `warning: source ${name}: globals\\.sql holds the roles' password hashes and goes unencrypted to target ftp, on another machine; ` +
       'encrypt the backups \\(encryption in \\S+pickup\\.config\\.ts; see the Pickup docs: docs/encryption\\.md\\) ' +
-        `or leave them out \\(rolePasswords: false in sources\\[${index}\\]\\.with\\)`,
+      `or leave them out \\(rolePasswords: false in sources\\[${index}\\]\\.with\\)`,
   );
 
 describe("postgres source: the roles' password hashes", () => {
@@ -31,7 +31,10 @@ describe("postgres source: the roles' password hashes", () => {
   beforeAll(async () => {
     pg = postgres();
     server = ftp();
-    pg.sql('postgres', `CREATE ROLE ${backupRole} LOGIN PASSWORD '${backupPassword}'; GRANT pg_read_all_data TO ${backupRole}`);
+    pg.sql(
+      'postgres',
+      `CREATE ROLE ${backupRole} LOGIN PASSWORD '${backupPassword}'; GRANT pg_read_all_data TO ${backupRole}`,
+    );
     pg.sql('postgres', `CREATE ROLE ${victim} LOGIN PASSWORD 'victim-${suffix}'`);
     pg.sql('postgres', `CREATE DATABASE ${db}`);
     pg.sql(db, 'CREATE TABLE t (x int); INSERT INTO t VALUES (1)');
@@ -55,7 +58,9 @@ describe("postgres source: the roles' password hashes", () => {
     with: {
       host: pg.host,
       port: pg.port,
-      ...(login === 'superuser' ? { user: pg.user, passwordFile: './pg-password' } : { user: backupRole, passwordFile: './backup-password' }),
+      ...(login === 'superuser'
+        ? { user: pg.user, passwordFile: './pg-password' }
+        : { user: backupRole, passwordFile: './backup-password' }),
       databases: [db],
       ...extra,
     },
@@ -104,8 +109,14 @@ describe("postgres source: the roles' password hashes", () => {
   });
 
   it.each([
-    ['rolePasswords: false', () => ({ sources: [source('pg', 'superuser', { rolePasswords: false })], targets: [ftpTarget()] })],
-    ['encryption', () => ({ sources: [source('pg', 'superuser')], targets: [ftpTarget()], encryption: { recipients: [recipient] } })],
+    [
+      'rolePasswords: false',
+      () => ({ sources: [source('pg', 'superuser', { rolePasswords: false })], targets: [ftpTarget()] }),
+    ],
+    [
+      'encryption',
+      () => ({ sources: [source('pg', 'superuser')], targets: [ftpTarget()], encryption: { recipients: [recipient] } }),
+    ],
     ['a folder target', () => ({ sources: [source('pg', 'superuser')], targets: [folder('local')] })],
   ])('no warning with %s', async (_, config) => {
     await project.writeConfig(config());

@@ -24,8 +24,10 @@ function populate(pg: Postgres): void {
 }
 
 const contents = (pg: Postgres, database: string) =>
-  pg.sql(database, "SELECT count(*), md5(string_agg(id || ':' || name || ':' || coalesce(note, '-'), ',' ORDER BY id)) FROM people") +
-  pg.sql(database, 'SELECT last_value FROM people_id_seq');
+  pg.sql(
+    database,
+    "SELECT count(*), md5(string_agg(id || ':' || name || ':' || coalesce(note, '-'), ',' ORDER BY id)) FROM people",
+  ) + pg.sql(database, 'SELECT last_value FROM people_id_seq');
 
 describe("postgres source, compression: 'none'", () => {
   let pg: Postgres;
@@ -38,7 +40,8 @@ describe("postgres source, compression: 'none'", () => {
     await writeFile(project.path('pg-password'), `${pg.password}\n`, { mode: 0o600 });
   });
   afterAll(async () => {
-    for (const name of [db, restoredName('custom'), restoredName('directory')]) pg.sql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    for (const name of [db, restoredName('custom'), restoredName('directory')])
+      pg.sql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await project.remove();
   });
 
@@ -47,7 +50,15 @@ describe("postgres source, compression: 'none'", () => {
       {
         name: 'pg',
         use: 'postgres',
-        with: { host: pg.host, port: pg.port, user: pg.user, passwordFile: './pg-password', databases: [db], globals: false, ...extra },
+        with: {
+          host: pg.host,
+          port: pg.port,
+          user: pg.user,
+          passwordFile: './pg-password',
+          databases: [db],
+          globals: false,
+          ...extra,
+        },
       },
     ],
     targets: [{ name: 'disk', use: 'folder', with: { path: `./${target}`, createPath: true } }],
@@ -89,7 +100,9 @@ describe("postgres source, compression: 'none'", () => {
     const files = await readdir(join(staged, `${db}.dir`));
     expect(files).toContain('toc.dat');
     expect(files.filter((file) => file.endsWith('.gz'))).toEqual([]);
-    const data = await Promise.all(files.filter((file) => file !== 'toc.dat').map((file) => readFile(join(staged, `${db}.dir`, file), 'utf8')));
+    const data = await Promise.all(
+      files.filter((file) => file !== 'toc.dat').map((file) => readFile(join(staged, `${db}.dir`, file), 'utf8')),
+    );
     expect(data.some((text) => text.includes(`Zoë Ångström\t${marker}`))).toBe(true);
     await restore(restoredName('directory'));
   });
@@ -99,7 +112,9 @@ describe("postgres source, compression: 'none'", () => {
     for (const command of [[], ['check']]) {
       const result = await pickup(command, { cwd: project.dir });
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain(`${file}: sources[0].with.compression: plain dumps are not compressed; use format: 'custom'`);
+      expect(result.stderr).toContain(
+        `${file}: sources[0].with.compression: plain dumps are not compressed; use format: 'custom'`,
+      );
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
     }
     expect(await completeBackups(project.path('plain'))).toEqual([]);

@@ -42,10 +42,13 @@ function facts(pg: Postgres, database: string): Record<string, string> {
     people: pg.sql(database, 'SELECT count(*), min(name), max(name) FROM hr.people'),
     largeObject: pg.sql(database, "SELECT convert_from(lo_get(attachment), 'UTF8') FROM sales.orders WHERE id = 1"),
     sequence: pg.sql(database, 'SELECT last_value FROM sales.invoice_no'),
-    serial: pg.sql(database, "SELECT last_value FROM sales.orders_id_seq"),
+    serial: pg.sql(database, 'SELECT last_value FROM sales.orders_id_seq'),
     view: pg.sql(database, 'SELECT * FROM sales.big_orders ORDER BY 1'),
     function: pg.sql(database, 'SELECT sales.with_tax(100)'),
-    grants: pg.sql(database, "SELECT grantee || ':' || privilege_type FROM information_schema.role_table_grants WHERE table_schema = 'sales' AND grantee LIKE 'pickup_reader_%' ORDER BY 1"),
+    grants: pg.sql(
+      database,
+      "SELECT grantee || ':' || privilege_type FROM information_schema.role_table_grants WHERE table_schema = 'sales' AND grantee LIKE 'pickup_reader_%' ORDER BY 1",
+    ),
   };
 }
 
@@ -72,7 +75,8 @@ describe('postgres source against a real PostgreSQL', () => {
     await writeFile(project.path('pg-password'), `${pg.password}\n`, { mode: 0o600 });
   });
   afterAll(async () => {
-    for (const name of [db, other, `${db}_restored`]) pg.sql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    for (const name of [db, other, `${db}_restored`])
+      pg.sql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     pg.sql('postgres', `DROP ROLE IF EXISTS ${role}`);
     await project.remove();
   });
@@ -80,7 +84,14 @@ describe('postgres source against a real PostgreSQL', () => {
   const source = (extra: Record<string, unknown> = {}) => ({
     name: 'pg',
     use: 'postgres',
-    with: { host: pg.host, port: pg.port, user: pg.user, passwordFile: './pg-password', databases: [db, other], ...extra },
+    with: {
+      host: pg.host,
+      port: pg.port,
+      user: pg.user,
+      passwordFile: './pg-password',
+      databases: [db, other],
+      ...extra,
+    },
   });
   const target = { name: 'disk', use: 'folder', with: { path: './backups', createPath: true } };
 
@@ -92,10 +103,14 @@ describe('postgres source against a real PostgreSQL', () => {
     expect(run.code).toBe(0);
     const [backup] = await completeBackups(project.path('backups'));
     const manifest = JSON.parse(await readFile(project.path('backups', backup!, 'manifest.json'), 'utf8'));
-    expect(manifest.sources[0].files.map((file: { path: string }) => file.path).sort()).toEqual([`pg/${db}.dump`, `pg/${other}.dump`, 'pg/globals.sql'].sort());
+    expect(manifest.sources[0].files.map((file: { path: string }) => file.path).sort()).toEqual(
+      [`pg/${db}.dump`, `pg/${other}.dump`, 'pg/globals.sql'].sort(),
+    );
     expect(await readFile(project.path('backups', backup!, 'pg/globals.sql'), 'utf8')).toContain(`CREATE ROLE ${role}`);
 
-    const restore = await pickup(['restore', '--source', 'pg', '--only', db, '--to', `${db}_restored`], { cwd: project.dir });
+    const restore = await pickup(['restore', '--source', 'pg', '--only', db, '--to', `${db}_restored`], {
+      cwd: project.dir,
+    });
     expect(restore.stderr).toBe('');
     expect(restore.code).toBe(0);
     expect(facts(pg, `${db}_restored`)).toEqual(facts(pg, db));
@@ -115,13 +130,18 @@ describe('postgres source against a real PostgreSQL', () => {
 
   it('refuses to restore over a database that has tables, unless --force', async () => {
     await project.writeConfig({ sources: [source()], targets: [target] });
-    if ((await completeBackups(project.path('backups'))).length === 0) expect((await pickup([], { cwd: project.dir })).code).toBe(0);
+    if ((await completeBackups(project.path('backups'))).length === 0)
+      expect((await pickup([], { cwd: project.dir })).code).toBe(0);
     const refused = await pickup(['restore', '--source', 'pg', '--only', db, '--to', db], { cwd: project.dir });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(new RegExp(`database ${db} at 127\\.0\\.0\\.1:\\d+ as postgres already holds tables; .*--force`));
+    expect(refused.stderr).toMatch(
+      new RegExp(`database ${db} at 127\\.0\\.0\\.1:\\d+ as postgres already holds tables; .*--force`),
+    );
     const which = await pickup(['restore', '--source', 'pg', '--to', 'x'], { cwd: project.dir });
     expect(which.code).toBe(2);
-    expect(which.stderr).toMatch(/choose one database to restore with --only NAME \(this backup has: .*pickup_shop_.*, and globals for the roles\)/);
+    expect(which.stderr).toMatch(
+      /choose one database to restore with --only NAME \(this backup has: .*pickup_shop_.*, and globals for the roles\)/,
+    );
   });
 
   it('a wrong password: the source fails with a message naming host, port, user and database, never the password', async () => {
@@ -136,10 +156,15 @@ describe('postgres source against a real PostgreSQL', () => {
   });
 
   it('an unreachable host or port: a clear error, nothing pushed', async () => {
-    await project.writeConfig({ sources: [source({ port: 1 })], targets: [{ ...target, with: { path: './unreachable', createPath: true } }] });
+    await project.writeConfig({
+      sources: [source({ port: 1 })],
+      targets: [{ ...target, with: { path: './unreachable', createPath: true } }],
+    });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/cannot connect to PostgreSQL at 127\.0\.0\.1:1 as postgres \(database postgres; password from passwordFile \.\/pg-password\): .*ECONNREFUSED/);
+    expect(result.stderr).toMatch(
+      /cannot connect to PostgreSQL at 127\.0\.0\.1:1 as postgres \(database postgres; password from passwordFile \.\/pg-password\): .*ECONNREFUSED/,
+    );
     expect(await completeBackups(project.path('unreachable'))).toEqual([]);
   });
 
@@ -147,7 +172,9 @@ describe('postgres source against a real PostgreSQL', () => {
     await project.writeConfig({ sources: [source({ databases: [db, 'no_such_db'] })], targets: [target] });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/warning: source pg: database no_such_db does not exist at 127\.0\.0\.1:\d+ as postgres; the others are dumped/);
+    expect(result.stderr).toMatch(
+      /warning: source pg: database no_such_db does not exist at 127\.0\.0\.1:\d+ as postgres; the others are dumped/,
+    );
     const backups = (await completeBackups(project.path('backups'))).sort();
     const manifest = JSON.parse(await readFile(project.path('backups', backups.at(-1)!, 'manifest.json'), 'utf8'));
     expect(manifest.sources[0].status).toBe('partial');
@@ -159,7 +186,9 @@ describe('postgres source against a real PostgreSQL', () => {
     await project.writeConfig({ sources: [source({ binDir: './empty-bin' })], targets: [target] });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/sources\[0\]\.with\.binDir: no pg_dump in .*empty-bin; install postgresql-client or set binDir/);
+    expect(result.stderr).toMatch(
+      /sources\[0\]\.with\.binDir: no pg_dump in .*empty-bin; install postgresql-client or set binDir/,
+    );
   });
 
   it('a pg_dump older than the server: a clear error saying which version is needed', async () => {
@@ -169,7 +198,9 @@ describe('postgres source against a real PostgreSQL', () => {
     await project.writeConfig({ sources: [source({ binDir: './old-bin' })], targets: [target] });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/sources\[0\]\.with\.binDir: \S+old-bin\/pg_dump is version 9, older than the server \(1\d\); install postgresql-client-1\d or set binDir to its bin folder/);
+    expect(result.stderr).toMatch(
+      /sources\[0\]\.with\.binDir: \S+old-bin\/pg_dump is version 9, older than the server \(1\d\); install postgresql-client-1\d or set binDir to its bin folder/,
+    );
   });
 
   it('a database dropped between listing and dumping: that one fails, the others are dumped', async () => {
@@ -186,12 +217,21 @@ describe('postgres source against a real PostgreSQL', () => {
       `#!/bin/sh\ncase "$*" in *--dbname=${doomed}*) PGPASSWORD='${pg.password}' "${join(pg.bin, 'psql')}" -h ${pg.host} -p ${pg.port} -U ${pg.user} -d postgres -qc 'DROP DATABASE ${doomed}' >/dev/null;; esac\nexec "${join(pg.bin, 'pg_dump')}" "$@"\n`,
       { mode: 0o755 },
     );
-    await project.writeConfig({ sources: [source({ binDir: './dropping-bin', databases: [db, doomed, other] })], targets: [target] });
+    await project.writeConfig({
+      sources: [source({ binDir: './dropping-bin', databases: [db, doomed, other] })],
+      targets: [target],
+    });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`warning: source pg: database ${doomed} at 127\\.0\\.0\\.1:\\d+ as postgres: pg_dump exited with code 1: .*does not exist`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `warning: source pg: database ${doomed} at 127\\.0\\.0\\.1:\\d+ as postgres: pg_dump exited with code 1: .*does not exist`,
+      ),
+    );
     const backups = (await completeBackups(project.path('backups'))).sort();
     const manifest = JSON.parse(await readFile(project.path('backups', backups.at(-1)!, 'manifest.json'), 'utf8'));
-    expect(manifest.sources[0].files.map((file: { path: string }) => file.path).sort()).toEqual([`pg/${db}.dump`, `pg/${other}.dump`, 'pg/globals.sql'].sort());
+    expect(manifest.sources[0].files.map((file: { path: string }) => file.path).sort()).toEqual(
+      [`pg/${db}.dump`, `pg/${other}.dump`, 'pg/globals.sql'].sort(),
+    );
   });
 });

@@ -8,7 +8,10 @@ import { writeRandomFile } from '../helpers/tree.js';
 /** Runs pickup under a pseudo-terminal (util-linux `script`), as a person at a terminal would; resolves to all it printed. */
 function pickupAtTerminal(args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
   const command = [process.execPath, binPath, ...args].map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(' ');
-  const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

@@ -32,11 +32,25 @@ describe('restic target over sftp and s3', () => {
     await project.remove();
   });
 
-  async function twoNights(name: string, target: Record<string, unknown>, admin: ReturnType<typeof resticBy>): Promise<void> {
-    await project.writeConfig({
-      sources: [{ name: 'files', use: 'folder', with: { path: './data', compression: 'none' } }],
-      targets: [{ name: 'vault', use: 'restic', with: { passwordFile: './restic-password', init: true, ...target }, retention: { keepLast: 1 } }],
-    }, `${name}.config.ts`);
+  async function twoNights(
+    name: string,
+    target: Record<string, unknown>,
+    admin: ReturnType<typeof resticBy>,
+  ): Promise<void> {
+    await project.writeConfig(
+      {
+        sources: [{ name: 'files', use: 'folder', with: { path: './data', compression: 'none' } }],
+        targets: [
+          {
+            name: 'vault',
+            use: 'restic',
+            with: { passwordFile: './restic-password', init: true, ...target },
+            retention: { keepLast: 1 },
+          },
+        ],
+      },
+      `${name}.config.ts`,
+    );
     const args = ['--config', `${name}.config.ts`];
     const first = await pickup(args, { cwd: project.dir });
     expect(first.stderr).toBe('');
@@ -50,10 +64,17 @@ describe('restic target over sftp and s3', () => {
     expect(await admin.restic('prune', '--dry-run')).toMatch(/total prune:\s+0 blobs/);
     const verify = await pickup(['verify', ...args], { cwd: project.dir });
     expect(verify.code).toBe(0);
-    const restored = await pickup(['restore', ...args, '--source', 'files', '--to', project.path(`restored-${name}`)], { cwd: project.dir });
+    const restored = await pickup(['restore', ...args, '--source', 'files', '--to', project.path(`restored-${name}`)], {
+      cwd: project.dir,
+    });
     expect(restored.stderr).toBe('');
     expect(restored.code).toBe(0);
-    expect(await compareTrees(await snapshotTree(project.path('data')), await snapshotTree(project.path(`restored-${name}`)))).toEqual([]);
+    expect(
+      await compareTrees(
+        await snapshotTree(project.path('data')),
+        await snapshotTree(project.path(`restored-${name}`)),
+      ),
+    ).toEqual([]);
   }
 
   it('over sftp, through the test sshd with its key and known hosts', async () => {
@@ -73,8 +94,16 @@ describe('restic target over sftp and s3', () => {
     buckets.push(bucket);
     await writeFile(project.path('s3-secret'), `${server.secretAccessKey}\n`, { mode: 0o600 });
     const repository = `s3:${server.endpoint}/${bucket}/web1`;
-    const target = { repository, env: { AWS_ACCESS_KEY_ID: server.accessKeyId }, envFiles: { AWS_SECRET_ACCESS_KEY: './s3-secret' } };
-    const env = { RESTIC_PASSWORD_FILE: project.path('restic-password'), AWS_ACCESS_KEY_ID: server.accessKeyId, AWS_SECRET_ACCESS_KEY: server.secretAccessKey };
+    const target = {
+      repository,
+      env: { AWS_ACCESS_KEY_ID: server.accessKeyId },
+      envFiles: { AWS_SECRET_ACCESS_KEY: './s3-secret' },
+    };
+    const env = {
+      RESTIC_PASSWORD_FILE: project.path('restic-password'),
+      AWS_ACCESS_KEY_ID: server.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: server.secretAccessKey,
+    };
     await twoNights('s3', target, resticBy(repository, env));
   });
 });

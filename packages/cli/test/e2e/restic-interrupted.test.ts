@@ -17,7 +17,8 @@ function resticProcesses(repository: string): string[] {
       if (argv[0]?.split('/').at(-1) !== 'restic') continue;
       // Pickup gives restic the repository in its environment; the test's own restic, in argv.
       const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-      if (argv.includes(repository) || environment.includes(`RESTIC_REPOSITORY=${repository}`)) found.push(`${pid} ${argv.join(' ')}`);
+      if (argv.includes(repository) || environment.includes(`RESTIC_REPOSITORY=${repository}`))
+        found.push(`${pid} ${argv.join(' ')}`);
     } catch {
       // gone
     }
@@ -69,7 +70,14 @@ describe('restic target: runs killed midway, and another restic at work', () => 
   const configure = (extra: Record<string, unknown> = {}, keepLast = 2) =>
     project.writeConfig({
       sources: [{ name: 'files', use: 'folder', with: { path: './data', compression: 'none' } }],
-      targets: [{ name: 'vault', use: 'restic', with: { repository: './repository', passwordFile: './restic-password', init: true, ...extra }, retention: { keepLast } }],
+      targets: [
+        {
+          name: 'vault',
+          use: 'restic',
+          with: { repository: './repository', passwordFile: './restic-password', init: true, ...extra },
+          retention: { keepLast },
+        },
+      ],
     });
 
   it('a run killed with kill -9 at any point of the backup leaves no snapshot and no restic running; the next run needs no restic unlock', async () => {
@@ -99,7 +107,11 @@ describe('restic target: runs killed midway, and another restic at work', () => 
     await configure();
     const next = await pickup([], { cwd: project.dir });
     // It says what it cleared of the killed run's, and nothing else.
-    const unexpected = next.stderr.split('\n').filter((line) => line && !/warning: (removed staging left|ending .*left running) by an interrupted run/.test(line));
+    const unexpected = next.stderr
+      .split('\n')
+      .filter(
+        (line) => line && !/warning: (removed staging left|ending .*left running) by an interrupted run/.test(line),
+      );
     expect(unexpected).toEqual([]);
     expect(next.code).toBe(0);
     expect((await admin.snapshots()).length).toBe(2);
@@ -111,16 +123,24 @@ describe('restic target: runs killed midway, and another restic at work', () => 
     for (let run = 0; run < 2; run++) expect((await pickup([], { cwd: project.dir })).code).toBe(0);
     await configure({ lockWait: 2 }, 1);
     // Another restic at work on the repository: a backup reading its data from a pipe that stays open.
-    const other: ChildProcess = spawn('restic', ['--repo', repository, 'backup', '--stdin', '--stdin-filename', 'stream', '--host', 'other-host'], {
-      env: { ...process.env, RESTIC_PASSWORD_FILE: passwordFile },
-      stdio: ['pipe', 'ignore', 'ignore'],
-    });
+    const other: ChildProcess = spawn(
+      'restic',
+      ['--repo', repository, 'backup', '--stdin', '--stdin-filename', 'stream', '--host', 'other-host'],
+      {
+        env: { ...process.env, RESTIC_PASSWORD_FILE: passwordFile },
+        stdio: ['pipe', 'ignore', 'ignore'],
+      },
+    );
     const otherDone = new Promise<number | null>((resolve) => other.once('close', resolve));
     await until(async () => (await filesIn(`${repository}/locks`)) > 0, 'the other restic to lock the repository');
     const prune = await pickup(['prune'], { cwd: project.dir });
     expect(prune.code).not.toBe(0);
     const lines = prune.stderr.trim().split('\n');
-    expect(lines.some((line) => /is locked by another restic process \(PID \d+ on .*\); Pickup removes only stale locks/.test(line))).toBe(true);
+    expect(
+      lines.some((line) =>
+        /is locked by another restic process \(PID \d+ on .*\); Pickup removes only stale locks/.test(line),
+      ),
+    ).toBe(true);
     expect(await filesIn(`${repository}/locks`), 'the live lock').toBeGreaterThan(0);
     other.stdin!.end('the other process finishes its work\n');
     expect(await otherDone).toBe(0);

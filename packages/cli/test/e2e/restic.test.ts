@@ -18,7 +18,10 @@ describe('restic target: snapshots of a folder and a database, restored as they 
   beforeAll(async () => {
     pg = postgres();
     pg.sql('postgres', `CREATE DATABASE ${db}`);
-    pg.sql(db, "CREATE TABLE notes (id serial PRIMARY KEY, body text); INSERT INTO notes (body) SELECT 'note ' || g FROM generate_series(1, 2000) g");
+    pg.sql(
+      db,
+      "CREATE TABLE notes (id serial PRIMARY KEY, body text); INSERT INTO notes (body) SELECT 'note ' || g FROM generate_series(1, 2000) g",
+    );
     project = await makeProject();
     await makeAwkwardTree(project.path('data'));
     await writeRandomFile(project.path('data/photo.raw'), 2 * 1024 * 1024);
@@ -34,9 +37,26 @@ describe('restic target: snapshots of a folder and a database, restored as they 
   const config = (restic: string, extra: Record<string, unknown> = {}) => ({
     sources: [
       { name: 'files', use: 'folder', with: { path: './data', compression: 'none' } },
-      { name: 'pg', use: 'postgres', with: { host: pg.host, port: pg.port, user: pg.user, passwordFile: './pg-password', databases: [db], format: 'plain' } },
+      {
+        name: 'pg',
+        use: 'postgres',
+        with: {
+          host: pg.host,
+          port: pg.port,
+          user: pg.user,
+          passwordFile: './pg-password',
+          databases: [db],
+          format: 'plain',
+        },
+      },
     ],
-    targets: [{ name: 'vault', use: 'restic', with: { repository: './repository', passwordFile: './restic-password', init: true, restic, ...extra } }],
+    targets: [
+      {
+        name: 'vault',
+        use: 'restic',
+        with: { repository: './repository', passwordFile: './restic-password', init: true, restic, ...extra },
+      },
+    ],
   });
 
   it('stores each run as a snapshot whose paths are the same every night, verifies it and restores it byte for byte and row for row', async () => {
@@ -67,14 +87,19 @@ describe('restic target: snapshots of a folder and a database, restored as they 
     expect(verify.stderr).toBe('');
     expect(verify.code).toBe(0);
 
-    const restored = await pickup(['restore', '--source', 'files', '--to', project.path('restored')], { cwd: project.dir });
+    const restored = await pickup(['restore', '--source', 'files', '--to', project.path('restored')], {
+      cwd: project.dir,
+    });
     expect(restored.stderr).toBe('');
     expect(restored.code).toBe(0);
-    expect(await compareTrees(await snapshotTree(project.path('data')), await snapshotTree(project.path('restored')))).toEqual([]);
+    expect(
+      await compareTrees(await snapshotTree(project.path('data')), await snapshotTree(project.path('restored'))),
+    ).toEqual([]);
     const back = await pickup(['restore', '--source', 'pg', '--only', db, '--to', `${db}_back`], { cwd: project.dir });
     expect(back.stderr).toBe('');
     expect(back.code).toBe(0);
-    const rows = (database: string) => pg.sql(database, 'SELECT count(*), md5(string_agg(body, \',\' ORDER BY id)) FROM notes');
+    const rows = (database: string) =>
+      pg.sql(database, "SELECT count(*), md5(string_agg(body, ',' ORDER BY id)) FROM notes");
     expect(rows(`${db}_back`)).toBe(rows(db));
 
     // The repository password and nothing secret on any command line.
@@ -94,7 +119,9 @@ describe('restic target: snapshots of a folder and a database, restored as they 
     expect(check.code).toBe(0);
     const warnings = check.stderr.split('\n').filter((line) => line.includes('keeps only what changed'));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/target vault .* gets compressed files from source files and encrypted files .*compression: 'none'/);
+    expect(warnings[0]).toMatch(
+      /target vault .* gets compressed files from source files and encrypted files .*compression: 'none'/,
+    );
   });
 });
 
@@ -112,7 +139,14 @@ describe('restic target: hosts sharing a repository', () => {
 
   const configFor = (host: string) => ({
     sources: [{ name: 'files', use: 'folder', with: { path: './data', compression: 'none' } }],
-    targets: [{ name: 'vault', use: 'restic', with: { repository: './repository', passwordFile: './restic-password', init: true, host }, retention: { keepLast: 1 } }],
+    targets: [
+      {
+        name: 'vault',
+        use: 'restic',
+        with: { repository: './repository', passwordFile: './restic-password', init: true, host },
+        retention: { keepLast: 1 },
+      },
+    ],
   });
 
   it('each host lists and prunes only its own snapshots, and the space of what it removes is reclaimed', async () => {

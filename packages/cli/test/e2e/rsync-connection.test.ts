@@ -37,7 +37,14 @@ describe('rsync target: a connection lost mid-transfer, a server restarting, or 
   const configure = (folder: string, extra: Record<string, unknown>, rate = '1m') =>
     project.writeConfig({
       sources: [{ name: 'files', use: 'folder', with: { path: './data', gzipLevel: 1 } }],
-      targets: [rsyncTarget(server, `${remote}/${folder}`, { port: proxy.port, knownHostsFile: './known_hosts', rsyncArgs: [`--bwlimit=${rate}`], ...extra })],
+      targets: [
+        rsyncTarget(server, `${remote}/${folder}`, {
+          port: proxy.port,
+          knownHostsFile: './known_hosts',
+          rsyncArgs: [`--bwlimit=${rate}`],
+          ...extra,
+        }),
+      ],
     });
 
   it('a connection lost mid-transfer is reported as lost, not as one that could not be made', async () => {
@@ -47,7 +54,9 @@ describe('rsync target: a connection lost mid-transfer, a server restarting, or 
     proxy.cut();
     const result = await running;
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/target nas: failed: rsync exited with code (12|255): the connection was lost during the transfer \(.+\)/);
+    expect(result.stderr).toMatch(
+      /target nas: failed: rsync exited with code (12|255): the connection was lost during the transfer \(.+\)/,
+    );
     expect(result.stderr).not.toMatch(/could not connect/);
     expect(onServer(join(server.home, remote, 'lost')).complete).toEqual([]);
   });
@@ -60,9 +69,11 @@ describe('rsync target: a connection lost mid-transfer, a server restarting, or 
     const result = await running;
     await proxy.up();
     expect(result.code).toBe(1);
-    const failure = /target nas: failed: rsync exited with code (12|255): ssh could not connect \(ssh: connect to host .*: Connection refused\)/;
+    const failure =
+      /target nas: failed: rsync exited with code (12|255): ssh could not connect \(ssh: connect to host .*: Connection refused\)/;
     expect(result.stderr).toMatch(failure);
-    const [, attempts, seconds] = /; gave up sending the files after (\d+) attempts over (\d+) s\n/.exec(result.stderr) ?? [];
+    const [, attempts, seconds] =
+      /; gave up sending the files after (\d+) attempts over (\d+) s\n/.exec(result.stderr) ?? [];
     expect(Number(attempts)).toBeGreaterThanOrEqual(2);
     expect(Number(seconds)).toBeGreaterThanOrEqual(3);
     expect(onServer(join(server.home, remote, 'gone')).complete).toEqual([]);
@@ -75,7 +86,9 @@ describe('rsync target: a connection lost mid-transfer, a server restarting, or 
     proxy.cut();
     const result = await running;
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/sending the files: rsync exited with code (12|255): the connection was lost .*; trying again in 1 s/);
+    expect(result.stderr).toMatch(
+      /sending the files: rsync exited with code (12|255): the connection was lost .*; trying again in 1 s/,
+    );
     expect(onServer(join(server.home, remote, 'long')).complete).toHaveLength(1);
   });
 
@@ -88,8 +101,12 @@ describe('rsync target: a connection lost mid-transfer, a server restarting, or 
     await proxy.up();
     const result = await running;
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/sending the files: rsync exited with code (12|255): the connection was lost during the transfer .*; trying again/);
-    expect(result.stderr).toMatch(/sending the files: rsync exited with code (12|255): ssh could not connect \(.*Connection refused\); trying again/);
+    expect(result.stderr).toMatch(
+      /sending the files: rsync exited with code (12|255): the connection was lost during the transfer .*; trying again/,
+    );
+    expect(result.stderr).toMatch(
+      /sending the files: rsync exited with code (12|255): ssh could not connect \(.*Connection refused\); trying again/,
+    );
     const folder = join(server.home, remote, 'restart');
     expect(onServer(folder).complete).toHaveLength(1);
     expect(onServer(folder).partial).toEqual([]);

@@ -21,7 +21,8 @@ function transferProcesses(word: string): string[] {
       continue; // gone
     }
     const program = argv[0]?.split('/').at(-1);
-    if ((program === 'rsync' || program === 'ssh') && argv.some((arg) => arg.includes(word))) found.push(`${pid} ${argv.join(' ')}`);
+    if ((program === 'rsync' || program === 'ssh') && argv.some((arg) => arg.includes(word)))
+      found.push(`${pid} ${argv.join(' ')}`);
   }
   return found;
 }
@@ -76,7 +77,9 @@ describe('rsync target: a run killed with kill -9 mid-transfer', () => {
     let second: string | undefined;
     const leftWhilePushing: string[] = [];
     await until(() => {
-      second ??= onServer(folder).partial.find((name) => !name.startsWith(first))?.replace(/\.partial$/, '');
+      second ??= onServer(folder)
+        .partial.find((name) => !name.startsWith(first))
+        ?.replace(/\.partial$/, '');
       if (second && transferProcesses(second).length > 0) leftWhilePushing.push(...transferProcesses(first));
       return onServer(folder).complete.length > 0;
     }, 'the next run to store its backup');

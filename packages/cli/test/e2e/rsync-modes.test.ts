@@ -49,7 +49,12 @@ describe('rsync target: what the server stores is private', () => {
     const { complete } = onServer(folder);
     expect(complete).toHaveLength(2);
     for (const id of complete) {
-      expect(modes(join(folder, id)).sort(), id).toEqual(['. 700', 'dump/ 700', 'dump/fixture.txt 600', 'manifest.json 600']);
+      expect(modes(join(folder, id)).sort(), id).toEqual([
+        '. 700',
+        'dump/ 700',
+        'dump/fixture.txt 600',
+        'manifest.json 600',
+      ]);
     }
     // The second backup's file is the first one's, hard-linked: one inode, one mode.
     const [first, second] = complete.map((id) => statSync(join(folder, id, 'dump/fixture.txt')));

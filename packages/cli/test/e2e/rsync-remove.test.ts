@@ -22,7 +22,8 @@ function removals(word: string): { pid: number; path: string }[] {
     try {
       const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
       const program = argv[0]?.split('/').at(-1) ?? '';
-      if (['rm', 'mv'].includes(program) && argv.some((arg) => arg.includes(word))) found.push({ pid: Number(pid), path: argv.at(-1)! });
+      if (['rm', 'mv'].includes(program) && argv.some((arg) => arg.includes(word)))
+        found.push({ pid: Number(pid), path: argv.at(-1)! });
     } catch {
       // gone
     }
@@ -80,7 +81,10 @@ describe('rsync target: removing a backup is as safe as storing one', () => {
       let ended = false;
       void pruning.then(() => (ended = true));
       // Until an rm is at work on something there (not the one clearing a leftover that is not there).
-      const removing = () => removals(`${remote}/backups/`).some(({ path }) => existsSync(join(server.home, path)) && !path.endsWith(`/${newest}`));
+      const removing = () =>
+        removals(`${remote}/backups/`).some(
+          ({ path }) => existsSync(join(server.home, path)) && !path.endsWith(`/${newest}`),
+        );
       while (!ended && !removing()) await sleep(2);
       await sleep(delay);
       // Pickup killed, and the removal at the server's end with it (as when the connection drops with it).
@@ -91,10 +95,12 @@ describe('rsync target: removing a backup is as safe as storing one', () => {
 
       const list = await pickup(['list', '--json'], { cwd: project.dir });
       expect(list.code, list.stderr).toBe(0);
-      const listed = (JSON.parse(list.stdout) as { targets: { backups: { id: string; status: string }[] }[] }).targets[0]!.backups;
+      const listed = (JSON.parse(list.stdout) as { targets: { backups: { id: string; status: string }[] }[] })
+        .targets[0]!.backups;
       const shown = listed.filter((backup) => backup.status !== 'incomplete').map((backup) => backup.id);
       expect(shown).toContain(newest);
-      for (const id of shown) expect(countEntries(join(folder, id)), `${id} listed complete after a kill ${delay} ms in`).toBe(whole.get(id));
+      for (const id of shown)
+        expect(countEntries(join(folder, id)), `${id} listed complete after a kill ${delay} ms in`).toBe(whole.get(id));
       const verified = await Promise.all(shown.map((id) => pickup(['verify', id], { cwd: project.dir })));
       for (const [i, verify] of verified.entries()) expect(verify.code, `${shown[i]}: ${verify.stderr}`).toBe(0);
     }

@@ -32,7 +32,8 @@ describe('rsync target over a real sshd', () => {
     await project.remove();
   });
 
-  const target = (folder: string, extra: Record<string, unknown> = {}) => rsyncTarget(server, `${remote}/${folder}`, extra);
+  const target = (folder: string, extra: Record<string, unknown> = {}) =>
+    rsyncTarget(server, `${remote}/${folder}`, extra);
   const source = { name: 'files', use: 'folder', with: { path: './data' } };
 
   it('twice over unchanged data: the second backup costs almost no space; restore gives the original bytes', async () => {
@@ -51,14 +52,23 @@ describe('rsync target over a real sshd', () => {
     expect(duKiB(folder) - one).toBeLessThan(100);
     const restore = await pickup(['restore', '--source', 'files', '--to', project.path('back')], { cwd: project.dir });
     expect(restore.code).toBe(0);
-    expect(Object.fromEntries(await snapshotTree(project.path('back')))).toEqual(Object.fromEntries(await snapshotTree(project.path('data'))));
+    expect(Object.fromEntries(await snapshotTree(project.path('back')))).toEqual(
+      Object.fromEntries(await snapshotTree(project.path('data'))),
+    );
   });
 
   it('retention over many runs leaves exactly what the policy keeps, and every kept backup verifies', async () => {
-    await project.writeConfig({ sources: [source], targets: [{ ...target('retention'), retention: { keepLast: 2, keepWeekly: 2, timeZone: 'UTC' } }] });
+    await project.writeConfig({
+      sources: [source],
+      targets: [{ ...target('retention'), retention: { keepLast: 2, keepWeekly: 2, timeZone: 'UTC' } }],
+    });
     for (let day = 1; day <= 10; day++) {
       const date = `2026-07-${String(day).padStart(2, '0')} 01:00:00`;
-      const result = await pickup(['--quiet'], { cwd: project.dir, wrap: ['faketime', '-f', `@${date}`], env: { TZ: 'UTC' } });
+      const result = await pickup(['--quiet'], {
+        cwd: project.dir,
+        wrap: ['faketime', '-f', `@${date}`],
+        env: { TZ: 'UTC' },
+      });
       expect(result.code, date).toBe(0);
     }
     // 10 July 2026 is a Friday: the last two (9th, 10th) and the newest of last week (Sunday the 5th).
@@ -74,7 +84,9 @@ describe('rsync target over a real sshd', () => {
     await project.writeConfig({ sources: [source], targets: [target('not/mounted', { createPath: false })] });
     const check = await pickup(['check'], { cwd: project.dir });
     expect(check.code).toBe(1);
-    expect(check.stderr).toMatch(/targets\[0\]\.with\.dest: \S+not\/mounted does not exist or is not a folder \(is its disk mounted\?\); create it, or set createPath: true/);
+    expect(check.stderr).toMatch(
+      /targets\[0\]\.with\.dest: \S+not\/mounted does not exist or is not a folder \(is its disk mounted\?\); create it, or set createPath: true/,
+    );
     const run = await pickup([], { cwd: project.dir });
     expect(run.code).toBe(1);
     expect(existsSync(join(server.home, remote, 'not'))).toBe(false);
@@ -83,10 +95,15 @@ describe('rsync target over a real sshd', () => {
   it('an unknown host key is refused by default, with what to do', async () => {
     await writeFile(project.path('empty_known_hosts'), '');
     // Without createPath the destination is looked at first: the host key problem must still be named.
-    await project.writeConfig({ sources: [source], targets: [target('unknown', { knownHostsFile: './empty_known_hosts', createPath: false })] });
+    await project.writeConfig({
+      sources: [source],
+      targets: [target('unknown', { knownHostsFile: './empty_known_hosts', createPath: false })],
+    });
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/target nas: failed: .*host key is not known \(strict host key checking is on\); add it after checking its fingerprint: ssh-keyscan -p \d+ 127\.0\.0\.1 >> \S+\/empty_known_hosts/);
+    expect(result.stderr).toMatch(
+      /target nas: failed: .*host key is not known \(strict host key checking is on\); add it after checking its fingerprint: ssh-keyscan -p \d+ 127\.0\.0\.1 >> \S+\/empty_known_hosts/,
+    );
     expect(existsSync(join(server.home, remote, 'unknown'))).toBe(false);
   });
 
@@ -95,9 +112,14 @@ describe('rsync target over a real sshd', () => {
     await project.writeConfig({ sources: [source], targets: [target('wrong', { identityFile: './other_key' })] });
     const wrongKey = await pickup([], { cwd: project.dir });
     expect(wrongKey.code).toBe(1);
-    expect(wrongKey.stderr).toMatch(/target nas: failed: .*ssh refused the login: permission denied \(wrong key or user\)/);
+    expect(wrongKey.stderr).toMatch(
+      /target nas: failed: .*ssh refused the login: permission denied \(wrong key or user\)/,
+    );
 
-    await project.writeConfig({ sources: [source], targets: [target('unreachable', { port: 1, connectTimeout: 5, retryFor: 0 })] });
+    await project.writeConfig({
+      sources: [source],
+      targets: [target('unreachable', { port: 1, connectTimeout: 5, retryFor: 0 })],
+    });
     const unreachable = await pickup([], { cwd: project.dir });
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toMatch(/target nas: failed: .*ssh could not connect: .*Connection refused/);
@@ -116,7 +138,9 @@ describe('rsync target over a real sshd', () => {
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(1);
     // The remote rsync's own line ("Permission denied") can be lost when ssh closes first; the code stays.
-    expect(result.stderr).toMatch(/target nas: failed: (.*Permission denied|rsync exited with code 11: error in file I\/O)/);
+    expect(result.stderr).toMatch(
+      /target nas: failed: (.*Permission denied|rsync exited with code 11: error in file I\/O)/,
+    );
     expect(readdirSync(locked)).toEqual([]);
   });
 
@@ -129,7 +153,12 @@ describe('rsync target over a real sshd', () => {
     try {
       await knownHostsAt(server, proxy.port, project.path('known_hosts_cut'));
       // Slowed down (8 MB/s) so the transfer can be cut while it runs; not tried again (rsync-connection.test.ts does).
-      const through = { port: proxy.port, knownHostsFile: './known_hosts_cut', rsyncArgs: ['--bwlimit=8m'], retryFor: 0 };
+      const through = {
+        port: proxy.port,
+        knownHostsFile: './known_hosts_cut',
+        rsyncArgs: ['--bwlimit=8m'],
+        retryFor: 0,
+      };
       await project.writeConfig({
         sources: [{ ...source, with: { path: './data', gzipLevel: 1 } }],
         targets: [{ ...target('cut', through), retention: { keepLast: 3 } }],

@@ -7,7 +7,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { completeBackups, makeProject, pickup, type Project } from '../helpers/project.js';
 
-
 async function waitFor(path: string): Promise<void> {
   for (let i = 0; i < 400 && !existsSync(path); i++) await sleep(25);
   if (!existsSync(path)) throw new Error(`${path} never appeared`);
@@ -46,14 +45,22 @@ describe('running unattended', () => {
     });
     // A run killed with -9 leaves its lock (with a pid now gone) and its run folder behind.
     const configFile = realpathSync(project.path('pickup.config.ts'));
-    const configStaging = project.path('staging', `pickup.config.ts-${createHash('sha256').update(configFile).digest('hex').slice(0, 12)}`);
+    const configStaging = project.path(
+      'staging',
+      `pickup.config.ts-${createHash('sha256').update(configFile).digest('hex').slice(0, 12)}`,
+    );
     await mkdir(join(configStaging, '2020-01-01T000000.000Z/hello'), { recursive: true, mode: 0o700 });
     await writeFile(join(configStaging, '2020-01-01T000000.000Z/hello/half-written'), 'x');
     const { hostname } = await import('node:os');
-    await writeFile(join(configStaging, 'lock'), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), since: '2020-01-01' }));
+    await writeFile(
+      join(configStaging, 'lock'),
+      JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), since: '2020-01-01' }),
+    );
     const result = await pickup([], { cwd: project.dir });
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^\S+ warning: removed staging left by an interrupted run: 2020-01-01T000000\.000Z\n$/);
+    expect(result.stderr).toMatch(
+      /^\S+ warning: removed staging left by an interrupted run: 2020-01-01T000000\.000Z\n$/,
+    );
     expect(await completeBackups(project.path('backups'))).toHaveLength(1);
     expect(existsSync(configStaging)).toBe(false);
   });
@@ -111,7 +118,9 @@ describe('running unattended', () => {
     expect(result.stderr).toMatch(/error: source bad: failed: the dump tool crashed/);
     expect(result.stderr).toMatch(/warning: source meh: one table skipped/);
     expect(result.stderr).toMatch(/error: target usb: failed: .*does not exist/);
-    expect(result.stderr).toMatch(/partly failed \(source bad failed, source meh partial, target usb failed\); stored on disk; exit code 1/);
+    expect(result.stderr).toMatch(
+      /partly failed \(source bad failed, source meh partial, target usb failed\); stored on disk; exit code 1/,
+    );
     const [backup] = await completeBackups(project.path('backups'));
     const manifest = JSON.parse(await readFile(project.path('backups', backup!, 'manifest.json'), 'utf8'));
     expect(manifest.status).toBe('partial');
@@ -159,7 +168,10 @@ describe('logging', () => {
     });
     const json = await pickup(['--log-format', 'json'], { cwd: project.dir });
     expect(json.code).toBe(0);
-    const lines = json.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.some((line) => line.level === 30 && /complete/.test(line.msg))).toBe(true);
     const quiet = await pickup(['--quiet'], { cwd: project.dir });
     expect(quiet.code).toBe(0);

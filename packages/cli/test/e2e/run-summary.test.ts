@@ -34,7 +34,9 @@ describe('the run summary', () => {
     expect(result.code).toBe(1);
     const table = result.stdout.slice(result.stdout.search(/^backup \S+ on /m));
     const lines = table.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^backup \S+ on \S+: partial, in [\d.]+ s \(exit code 1: some source, target or hook failed, or a source was partial\)$/);
+    expect(lines[0]).toMatch(
+      /^backup \S+ on \S+: partial, in [\d.]+ s \(exit code 1: some source, target or hook failed, or a source was partial\)$/,
+    );
     expect(lines[1]).toMatch(/^ {2}source\s+status\s+files\s+size\s+time$/);
     expect(lines[2]).toMatch(/^ {2}docs\s+ok\s+1\s+\d[\d.]* (B|kB)\s+[\d.]+ s$/);
     expect(lines[3]).toMatch(/^ {2}db\s+failed\s+0\s+0 B\s+[\d.]+ s\s+connection refused$/);
@@ -70,7 +72,10 @@ describe('the run summary', () => {
 
   it('--json reports a run that could not start as a failure, with the reason', async () => {
     await twoSourcesOneBroken();
-    await project.writeConfig({ sources: [{ name: 'docs', use: 'no-such-plugin' }], targets: [{ name: 'usb', use: 'folder', with: { path: './b' } }] });
+    await project.writeConfig({
+      sources: [{ name: 'docs', use: 'no-such-plugin' }],
+      targets: [{ name: 'usb', use: 'folder', with: { path: './b' } }],
+    });
     const result = await pickup(['--json'], { cwd: project.dir });
     expect(result.code).toBe(2);
     const summary = JSON.parse(result.stdout);
@@ -103,7 +108,12 @@ describe('the run summary', () => {
     const result = await running;
     expect(result.code).toBe(3);
     const summary = JSON.parse(result.stdout);
-    expect(summary).toMatchObject({ outcome: 'failure', exitCode: 3, runId: expect.stringMatching(/^\d{4}-/), problems: [expect.stringMatching(/^interrupted/)] });
+    expect(summary).toMatchObject({
+      outcome: 'failure',
+      exitCode: 3,
+      runId: expect.stringMatching(/^\d{4}-/),
+      problems: [expect.stringMatching(/^interrupted/)],
+    });
   });
 
   it('a success says so; --quiet leaves the table out', async () => {
@@ -114,7 +124,9 @@ describe('the run summary', () => {
     });
     const loud = await pickup([], { cwd: project.dir });
     expect(loud.code).toBe(0);
-    expect(loud.stdout).toMatch(/: success, in [\d.]+ s \(exit code 0: every source backed up and stored on every target\)\n/);
+    expect(loud.stdout).toMatch(
+      /: success, in [\d.]+ s \(exit code 0: every source backed up and stored on every target\)\n/,
+    );
     const quiet = await pickup(['--quiet'], { cwd: project.dir });
     expect(quiet.code).toBe(0);
     expect(quiet.stdout).toBe('');

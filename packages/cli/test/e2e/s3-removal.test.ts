@@ -38,25 +38,44 @@ describe('s3 target: a removal killed at any moment', () => {
 
   /** A copy made in the bucket, object by object, with a manifest of its own (uploaded last). */
   async function copyBackup(model: string, id: string): Promise<void> {
-    const keys = ((await admin.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `rm/${model}/` }))).Contents ?? []).map((object) => object.Key!);
+    const keys = (
+      (await admin.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `rm/${model}/` }))).Contents ?? []
+    ).map((object) => object.Key!);
     const data = keys.filter((key) => !key.endsWith('/manifest.json'));
     for (let at = 0; at < data.length; at += 16) {
       await Promise.all(
         data.slice(at, at + 16).map((key) =>
-          admin.send(new CopyObjectCommand({ Bucket: bucket, CopySource: `${bucket}/${key}`, Key: key.replace(`rm/${model}/`, `rm/${id}/`) })),
+          admin.send(
+            new CopyObjectCommand({
+              Bucket: bucket,
+              CopySource: `${bucket}/${key}`,
+              Key: key.replace(`rm/${model}/`, `rm/${id}/`),
+            }),
+          ),
         ),
       );
     }
     const stored = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: `rm/${model}/manifest.json` }));
     const manifest = JSON.parse(await stored.Body!.transformToString());
-    await admin.send(new PutObjectCommand({ Bucket: bucket, Key: `rm/${id}/manifest.json`, Body: JSON.stringify({ ...manifest, runId: id }) }));
+    await admin.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: `rm/${id}/manifest.json`,
+        Body: JSON.stringify({ ...manifest, runId: id }),
+      }),
+    );
   }
 
   /** Begun once a copy's manifest is gone (it goes first). */
   const removalBegun = async (ids: string[]) =>
     (
       await Promise.all(
-        ids.map((id) => admin.send(new HeadObjectCommand({ Bucket: bucket, Key: `rm/${id}/manifest.json` })).then(() => false, () => true)),
+        ids.map((id) =>
+          admin.send(new HeadObjectCommand({ Bucket: bucket, Key: `rm/${id}/manifest.json` })).then(
+            () => false,
+            () => true,
+          ),
+        ),
       )
     ).some(Boolean);
 

@@ -61,7 +61,9 @@ describe('s3 target: the service gone for a few seconds', () => {
     await proxy.up();
     const done = await run;
     expect(done.code, done.stderr).toBe(0);
-    expect(done.stderr).toMatch(/warning: target bucket: uploading big\/big\.tar\.gz \(part \d+ of \d+\): .*; trying again/);
+    expect(done.stderr).toMatch(
+      /warning: target bucket: uploading big\/big\.tar\.gz \(part \d+ of \d+\): .*; trying again/,
+    );
     const verify = await pickup(['verify'], { cwd: project.dir });
     expect(verify.code, verify.stderr).toBe(0);
   }, 40_000);
@@ -73,6 +75,8 @@ describe('s3 target: the service gone for a few seconds', () => {
     await proxy.up();
     const listed = await list;
     expect(listed.code, listed.stderr).toBe(0);
-    expect(JSON.parse(listed.stdout).targets[0].backups.map((backup: { status: string }) => backup.status)).toEqual(['complete']);
+    expect(JSON.parse(listed.stdout).targets[0].backups.map((backup: { status: string }) => backup.status)).toEqual([
+      'complete',
+    ]);
   }, 30_000);
 });

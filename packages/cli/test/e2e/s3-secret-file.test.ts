@@ -45,7 +45,9 @@ describe('s3 target: secretAccessKeyFile is read as every secret file', () => {
     );
     const run = await pickup(['--verbose'], { cwd: project.dir });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr.match(/s3-secret holds a secret access key and can be read by others \(mode 644\); chmod 600 it/g)).toHaveLength(1);
+    expect(
+      run.stderr.match(/s3-secret holds a secret access key and can be read by others \(mode 644\); chmod 600 it/g),
+    ).toHaveLength(1);
     expect(run.stdout + run.stderr).not.toContain(server.secretAccessKey);
   });
 });

@@ -44,7 +44,10 @@ describe('s3 target against a real Ceph radosgw', () => {
     project = await makeProject();
     pg = postgres();
     pg.sql('postgres', `CREATE DATABASE ${db}`);
-    pg.sql(db, "CREATE TABLE t (id int, note text); INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 1000) g");
+    pg.sql(
+      db,
+      "CREATE TABLE t (id int, note text); INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 1000) g",
+    );
     await writeFile(project.path('pg-password'), `${pg.password}\n`, { mode: 0o600 });
     await writeFile(project.path('s3-secret'), `${server.secretAccessKey}\n`, { mode: 0o600 });
     await makeAwkwardTree(project.path('data'));
@@ -70,7 +73,18 @@ describe('s3 target against a real Ceph radosgw', () => {
   });
   const sources = () => [
     { name: 'files', use: 'folder', with: { path: './data' } },
-    { name: 'db', use: 'postgres', with: { host: pg.host, port: pg.port, user: pg.user, passwordFile: './pg-password', databases: [db], rolePasswords: false } },
+    {
+      name: 'db',
+      use: 'postgres',
+      with: {
+        host: pg.host,
+        port: pg.port,
+        user: pg.user,
+        passwordFile: './pg-password',
+        databases: [db],
+        rolePasswords: false,
+      },
+    },
   ];
 
   it('backs up a folder and a database; list, verify and restore give back the same bytes and rows', async () => {
@@ -83,12 +97,18 @@ describe('s3 target against a real Ceph radosgw', () => {
     expect(backup).toMatchObject({ status: 'complete' });
     expect(await keysIn(bucket)).toContain(`web1/${backup!.id}/manifest.json`);
     expect((await pickup(['verify'], { cwd: project.dir })).code).toBe(0);
-    const folder = await pickup(['restore', '--source', 'files', '--to', project.path('restored')], { cwd: project.dir });
+    const folder = await pickup(['restore', '--source', 'files', '--to', project.path('restored')], {
+      cwd: project.dir,
+    });
     expect(folder.code).toBe(0);
     expect(await compareTrees(project.path('restored'), project.path('data'))).toEqual([]);
-    const database = await pickup(['restore', '--source', 'db', '--only', db, '--to', `${db}_restored`], { cwd: project.dir });
+    const database = await pickup(['restore', '--source', 'db', '--only', db, '--to', `${db}_restored`], {
+      cwd: project.dir,
+    });
     expect(database.code).toBe(0);
-    expect(pg.sql(`${db}_restored`, 'SELECT count(*), sum(id), max(note) FROM t')).toBe(pg.sql(db, 'SELECT count(*), sum(id), max(note) FROM t'));
+    expect(pg.sql(`${db}_restored`, 'SELECT count(*), sum(id), max(note) FROM t')).toBe(
+      pg.sql(db, 'SELECT count(*), sum(id), max(note) FROM t'),
+    );
   });
 
   it('two hosts share a bucket: each lists only its own, and retention on one never touches the other', async () => {
@@ -135,7 +155,7 @@ describe('s3 target against a real Ceph radosgw', () => {
     }
   }, 300_000);
 
-  it('a run killed during a multipart upload leaves nothing that lists as complete; the next run\'s retention aborts the upload', async () => {
+  it("a run killed during a multipart upload leaves nothing that lists as complete; the next run's retention aborts the upload", async () => {
     const bucket = await newBucket();
     const killed = await makeProject();
     try {
@@ -144,11 +164,14 @@ describe('s3 target against a real Ceph radosgw', () => {
       await writeRandomFile(killed.path('data/big.bin'), 60 * 1024 * 1024);
       await killed.writeConfig({
         sources: [{ name: 'big', use: 'folder', with: { path: './data', gzipLevel: 1 } }],
-        targets: [{ ...target(bucket, { prefix: 'k', partSize: 5 * 1024 * 1024, queueSize: 1 }), retention: { keepLast: 3 } }],
+        targets: [
+          { ...target(bucket, { prefix: 'k', partSize: 5 * 1024 * 1024, queueSize: 1 }), retention: { keepLast: 3 } },
+        ],
       });
       let pid = 0;
       const run = pickup([], { cwd: killed.dir, onSpawn: (spawned) => (pid = spawned) });
-      const pending = async () => (await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'k/' }))).Uploads ?? [];
+      const pending = async () =>
+        (await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'k/' }))).Uploads ?? [];
       for (let i = 0; i < 600 && (await pending()).length === 0; i++) await sleep(50);
       expect(await pending()).toHaveLength(1);
       process.kill(pid, 'SIGKILL');
@@ -171,21 +194,29 @@ describe('s3 target against a real Ceph radosgw', () => {
     await writeFile(project.path('small/a.txt'), 'a\n');
     await project.writeConfig({
       sources: [{ name: 'files', use: 'folder', with: { path: './small' } }],
-      targets: [{ ...target(bucket, { prefix: 'locked', lock: { mode: 'governance', days: 1 } }), retention: { keepLast: 1 } }],
+      targets: [
+        { ...target(bucket, { prefix: 'locked', lock: { mode: 'governance', days: 1 } }), retention: { keepLast: 1 } },
+      ],
     });
     expect((await pickup([], { cwd: project.dir })).code).toBe(0);
     const [first] = await listJson(project);
     await sleep(20);
     const second = await pickup([], { cwd: project.dir });
     expect(second.code).toBe(0); // a locked backup kept is not a failure
-    expect(second.stdout).toMatch(new RegExp(`kept ${first!.id} \\(retention, but locked until \\S+: the storage refuses to remove it before\\)`));
+    expect(second.stdout).toMatch(
+      new RegExp(`kept ${first!.id} \\(retention, but locked until \\S+: the storage refuses to remove it before\\)`),
+    );
     const prune = await pickup(['prune'], { cwd: project.dir });
     expect(prune.code).toBe(0);
     expect((await listJson(project)).map((backup) => backup.id)).toContain(first!.id);
     // The machine's own credentials cannot delete it either.
-    const versions = await admin.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: `locked/${first!.id}/manifest.json` }));
+    const versions = await admin.send(
+      new ListObjectVersionsCommand({ Bucket: bucket, Prefix: `locked/${first!.id}/manifest.json` }),
+    );
     const version = versions.Versions![0]!;
-    await expect(admin.send(new DeleteObjectCommand({ Bucket: bucket, Key: version.Key, VersionId: version.VersionId }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(
+      admin.send(new DeleteObjectCommand({ Bucket: bucket, Key: version.Key, VersionId: version.VersionId })),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
     expect((await pickup(['verify', first!.id], { cwd: project.dir })).code).toBe(0);
   });
 
@@ -199,7 +230,10 @@ describe('s3 target against a real Ceph radosgw', () => {
       [{ endpoint: 'http://127.0.0.1:9' }, /nothing listens at the endpoint|ECONNREFUSED/],
     ];
     for (const [extra, message] of cases) {
-      await project.writeConfig({ sources: [{ name: 'files', use: 'folder', with: { path: './small' } }], targets: [target(bucket, { prefix: 'bad', maxAttempts: 1, retryFor: 0, ...extra })] });
+      await project.writeConfig({
+        sources: [{ name: 'files', use: 'folder', with: { path: './small' } }],
+        targets: [target(bucket, { prefix: 'bad', maxAttempts: 1, retryFor: 0, ...extra })],
+      });
       const run = await pickup([], { cwd: project.dir });
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(message);

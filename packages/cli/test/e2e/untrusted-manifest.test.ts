@@ -44,7 +44,9 @@ describe('a manifest read from a target is untrusted input', () => {
     await tamper((file) => (file.path = `files/../../../../../../../../../..${outside}/x`));
     const restore = await pickup(['restore', '--source', 'files', '--to', './restored'], { cwd: project.dir });
     expect(restore.code).toBe(1);
-    expect(restore.stderr).toMatch(/backup \S+ at target shared is damaged: its manifest is not valid: sources\[0\]\.files\[0\]\.path: is not a path inside the backup/);
+    expect(restore.stderr).toMatch(
+      /backup \S+ at target shared is damaged: its manifest is not valid: sources\[0\]\.files\[0\]\.path: is not a path inside the backup/,
+    );
     expect(hasStackTrace(restore.stderr + restore.stdout)).toBe(false);
     expect(existsSync(outside)).toBe(false);
     expect(existsSync(project.path('restored'))).toBe(false);
@@ -109,7 +111,11 @@ describe('pickup restore latest passes over a backup in which the source failed,
     expect(restore.code).toBe(0);
     const lines = restore.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`warning: restoring backup ${good}, the newest at target disk with source b; passed over ${newer} \\(source b failed in it\\)`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `warning: restoring backup ${good}, the newest at target disk with source b; passed over ${newer} \\(source b failed in it\\)`,
+      ),
+    );
     expect(await readFile(project.path('b-restored/two.txt'), 'utf8')).toBe('b\n');
   });
 });

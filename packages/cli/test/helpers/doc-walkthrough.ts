@@ -49,7 +49,9 @@ export class Walkthrough {
 
   /** Writes the last version of each file below `folder` (`pickup-source-hello/`) into `root`, at the doc's paths. */
   async writeFiles(root: string, folder: string): Promise<string[]> {
-    const latest = new Map(this.files.filter((file) => file.path.startsWith(folder)).map((file) => [file.path, file.text]));
+    const latest = new Map(
+      this.files.filter((file) => file.path.startsWith(folder)).map((file) => [file.path, file.text]),
+    );
     for (const [path, text] of latest) {
       await mkdir(dirname(join(root, path)), { recursive: true });
       await writeFile(join(root, path), text);
@@ -60,7 +62,8 @@ export class Walkthrough {
   /** Runs a command line of the doc's `sh` blocks (without its comment) with bash in `cwd`; fails if the doc does not show it, or it fails. */
   async run(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
     const result = await this.attempt(command, cwd, env);
-    if (result.code !== 0) throw new Error(`${command} failed (exit ${result.code}) in ${cwd}:\n${result.stdout}\n${result.stderr}`);
+    if (result.code !== 0)
+      throw new Error(`${command} failed (exit ${result.code}) in ${cwd}:\n${result.stdout}\n${result.stderr}`);
     return result;
   }
 
@@ -78,7 +81,8 @@ export class Walkthrough {
 }
 
 /** npm settings of the machine (a mirror, a cache, certificates) that a person's shell would have too. */
-const MACHINE_NPM_SETTINGS = /^npm_config_(cache|userconfig|globalconfig|cafile|registry|proxy|https_proxy|noproxy|strict_ssl)$/i;
+const MACHINE_NPM_SETTINGS =
+  /^npm_config_(cache|userconfig|globalconfig|cafile|registry|proxy|https_proxy|noproxy|strict_ssl)$/i;
 
 /**
  * The environment of a person's shell: without what the test runner and the package manager that started

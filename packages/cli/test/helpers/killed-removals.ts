@@ -17,7 +17,12 @@ export interface RemovalScene {
  * Copies the backup folder `<root>/<model>` to `<root>/<id>` as the folder target stores an unchanged
  * file: data files hard-linked, and a manifest of its own. Folders and the manifest get `owner`.
  */
-export async function copyBackupFolder(root: string, model: string, id: string, owner?: { uid: number; gid: number }): Promise<void> {
+export async function copyBackupFolder(
+  root: string,
+  model: string,
+  id: string,
+  owner?: { uid: number; gid: number },
+): Promise<void> {
   const made = async (path: string) => {
     if (owner) await chown(path, owner.uid, owner.gid);
   };
@@ -73,7 +78,10 @@ export async function killRemovals(scene: RemovalScene, model: string, delays: n
     killTree(pid);
     expect((await prune).code, `prune still running ${delay} ms into the removal, killed`).toBeNull();
     const backups = await listed(scene.project);
-    expect(backups.filter((backup) => backup.status === 'damaged'), `after a kill ${delay} ms into a removal`).toEqual([]);
+    expect(
+      backups.filter((backup) => backup.status === 'damaged'),
+      `after a kill ${delay} ms into a removal`,
+    ).toEqual([]);
     for (const backup of backups.filter((entry) => entry.status === 'complete')) {
       const verify = await pickup(['verify', backup.id], { cwd: scene.project.dir });
       expect(verify.code, `verify ${backup.id} after a kill ${delay} ms into a removal: ${verify.stderr}`).toBe(0);

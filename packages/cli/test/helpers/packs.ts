@@ -46,7 +46,10 @@ export async function packWorkspace(destination: string, filters: string[]): Pro
   for (const name of await readdir(destination)) {
     const file = join(destination, name);
     const manifest = JSON.parse((await run('tar', ['-xzOf', file, 'package/package.json'])).stdout) as PackageJson;
-    const entries = (await run('tar', ['-tzf', file])).stdout.split('\n').filter(Boolean).map((entry) => entry.replace(/^package\//, ''));
+    const entries = (await run('tar', ['-tzf', file])).stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((entry) => entry.replace(/^package\//, ''));
     tarballs.set(manifest.name, { file, manifest, entries });
   }
   return tarballs;

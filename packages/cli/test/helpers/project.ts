@@ -88,7 +88,6 @@ export function pickup(args: string[], options: PickupOptions): Promise<PickupRe
   });
 }
 
-
 /** VmRSS of a process (and, under a wrapper, of its node child), 0 once it is gone. */
 function residentBytes(pid: number | undefined): number {
   if (pid === undefined) return 0;
@@ -136,7 +135,11 @@ export function hasStackTrace(text: string): boolean {
 export function killTree(pid: number): void {
   let children: number[] = [];
   try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
   } catch {
     // gone already
   }

@@ -4,7 +4,11 @@ import type { Project } from './project.js';
 export { resticBy } from '../../../../test/restic.js';
 
 /** A password file for a repository, 0600, as a user would make one. */
-export async function writePasswordFile(project: Project, name = 'restic-password', password = 'correct horse battery staple'): Promise<string> {
+export async function writePasswordFile(
+  project: Project,
+  name = 'restic-password',
+  password = 'correct horse battery staple',
+): Promise<string> {
   await writeFile(project.path(name), `${password}\n`);
   await chmod(project.path(name), 0o600);
   return project.path(name);

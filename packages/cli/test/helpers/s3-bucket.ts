@@ -21,7 +21,9 @@ export const s3Admin = new S3Client({
 /** A new bucket of its own for a test (with object lock, when asked). */
 export async function newBucket(lock = false): Promise<string> {
   const bucket = `pickup-e2e-${randomBytes(4).toString('hex')}`;
-  await s3Admin.send(new CreateBucketCommand({ Bucket: bucket, ...(lock ? { ObjectLockEnabledForBucket: true } : {}) }));
+  await s3Admin.send(
+    new CreateBucketCommand({ Bucket: bucket, ...(lock ? { ObjectLockEnabledForBucket: true } : {}) }),
+  );
   return bucket;
 }
 
@@ -32,11 +34,22 @@ export async function newBucket(lock = false): Promise<string> {
 export async function emptyBucket(bucket: string): Promise<void> {
   for (;;) {
     const page = await s3Admin.send(new ListObjectVersionsCommand({ Bucket: bucket }));
-    const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
+    const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
+      Key: v.Key!,
+      VersionId: v.VersionId,
+    }));
     for (const upload of (await s3Admin.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads ?? []) {
-      await s3Admin.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }));
+      await s3Admin.send(
+        new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }),
+      );
     }
     if (versions.length === 0) return;
-    await s3Admin.send(new DeleteObjectsCommand({ Bucket: bucket, BypassGovernanceRetention: true, Delete: { Objects: versions, Quiet: true } }));
+    await s3Admin.send(
+      new DeleteObjectsCommand({
+        Bucket: bucket,
+        BypassGovernanceRetention: true,
+        Delete: { Objects: versions, Quiet: true },
+      }),
+    );
   }
 }

@@ -20,7 +20,8 @@ export async function serveScope(scope: string, tarballs: Iterable<Tarball>): Pr
   const base = `/${randomBytes(6).toString('hex')}`;
   const packages = new Map<string, { tarball: Tarball; bytes: Buffer }>();
   for (const tarball of tarballs) {
-    if (tarball.manifest.name.startsWith(`${scope}/`)) packages.set(tarball.manifest.name, { tarball, bytes: await readFile(tarball.file) });
+    if (tarball.manifest.name.startsWith(`${scope}/`))
+      packages.set(tarball.manifest.name, { tarball, bytes: await readFile(tarball.file) });
   }
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(request.url ?? '');
@@ -38,7 +39,11 @@ export async function serveScope(scope: string, tarballs: Iterable<Tarball>): Pr
         integrity: `sha512-${createHash('sha512').update(found.bytes).digest('base64')}`,
         shasum: createHash('sha1').update(found.bytes).digest('hex'),
       };
-      const packument = { name: manifest.name, 'dist-tags': { latest: manifest.version }, versions: { [manifest.version]: { ...manifest, dist } } };
+      const packument = {
+        name: manifest.name,
+        'dist-tags': { latest: manifest.version },
+        versions: { [manifest.version]: { ...manifest, dist } },
+      };
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(packument));
     }
   });

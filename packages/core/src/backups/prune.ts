@@ -23,13 +23,23 @@ export interface PrunePlan {
  * What retention does at one target. Only complete backups count; a push that never finished is
  * removed once a newer backup is complete, never before (it may still be going on).
  */
-export function planPrune(backups: readonly StoredBackup[], policy: RetentionPolicy | undefined, host = hostname(), now = new Date()): PrunePlan {
+export function planPrune(
+  backups: readonly StoredBackup[],
+  policy: RetentionPolicy | undefined,
+  host = hostname(),
+  now = new Date(),
+): PrunePlan {
   // Like restic's grouping by host: backups another machine stored at the same place are not ours to thin out.
   const readable = backups.filter((backup) => backup.complete && !backup.damaged && backup.manifest!.host === host);
   const good = readable.filter((backup) => backup.manifest!.status === 'complete' && !backup.manifest!.onlySources);
   // A backup dated in the future (a clock gone wrong) is never what "newest" is measured from.
   const newestOf = (list: StoredBackup[]) =>
-    list.filter((backup) => backup.time <= now).reduce<Date | undefined>((latest, backup) => (!latest || backup.time > latest ? backup.time : latest), undefined);
+    list
+      .filter((backup) => backup.time <= now)
+      .reduce<Date | undefined>(
+        (latest, backup) => (!latest || backup.time > latest ? backup.time : latest),
+        undefined,
+      );
   const newest = newestOf(readable);
   const newestGood = newestOf(good);
   const hasPolicy = policy !== undefined && Object.keys(policy).some((key) => key !== 'timeZone');
@@ -64,18 +74,25 @@ export async function pruneTarget(
   const plan = planPrune(await target.list(), policy);
   for (const backup of plan.damaged) scoped.warn(`kept ${backup.id}: ${backup.damaged}`);
   for (const { backup } of plan.decisions.filter((decision) => decision.reasons.includes(FUTURE))) {
-    scoped.warn(`kept ${backup.id}: it is dated in the future (was this machine's clock wrong?); it counts for no retention rule until its time has come`);
+    scoped.warn(
+      `kept ${backup.id}: it is dated in the future (was this machine's clock wrong?); it counts for no retention rule until its time has come`,
+    );
   }
   const doomed = [
-    ...plan.decisions.filter((decision) => !decision.keep).map((decision) => ({ id: decision.backup.id, why: 'retention' })),
+    ...plan.decisions
+      .filter((decision) => !decision.keep)
+      .map((decision) => ({ id: decision.backup.id, why: 'retention' })),
     ...plan.partial.filter((entry) => !entry.keep).map((entry) => ({ id: entry.backup.id, why: entry.why })),
     ...plan.incomplete.map((backup) => ({ id: backup.id, why: 'incomplete' })),
   ];
   if (dryRun) {
     for (const decision of plan.decisions) {
-      scoped.info(`${decision.keep ? 'keep  ' : 'remove'} ${decision.backup.id}${decision.keep ? ` (${decision.reasons.join(', ')})` : ''}`);
+      scoped.info(
+        `${decision.keep ? 'keep  ' : 'remove'} ${decision.backup.id}${decision.keep ? ` (${decision.reasons.join(', ')})` : ''}`,
+      );
     }
-    for (const { backup, keep, why } of plan.partial) scoped.info(`${keep ? 'keep  ' : 'remove'} ${backup.id} (${why})`);
+    for (const { backup, keep, why } of plan.partial)
+      scoped.info(`${keep ? 'keep  ' : 'remove'} ${backup.id} (${why})`);
     for (const backup of plan.incomplete) scoped.info(`remove ${backup.id} (incomplete)`);
   }
   const removed: string[] = [];
@@ -91,7 +108,10 @@ export async function pruneTarget(
       }
     }
   }
-  const kept = plan.decisions.filter((decision) => decision.keep).length + plan.partial.filter((entry) => entry.keep).length + locked;
+  const kept =
+    plan.decisions.filter((decision) => decision.keep).length +
+    plan.partial.filter((entry) => entry.keep).length +
+    locked;
   return { removed: dryRun ? doomed.map(({ id }) => id) : removed, kept };
 }
 

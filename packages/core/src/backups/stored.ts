@@ -31,7 +31,12 @@ export interface TargetHandle {
   reclaim?(): Promise<void>;
 }
 
-export function targetHandle(plan: Plan, planned: PlannedPlugin<Target>, log: Logger, signal: AbortSignal): TargetHandle {
+export function targetHandle(
+  plan: Plan,
+  planned: PlannedPlugin<Target>,
+  log: Logger,
+  signal: AbortSignal,
+): TargetHandle {
   return handleOf(planned.name, planned.plugin, pluginContext(plan, planned, log, signal));
 }
 
@@ -92,7 +97,9 @@ export function selectTargets(plan: Plan, name: string | undefined): PlannedPlug
   if (name === undefined) return plan.targets;
   const found = plan.targets.filter((target) => target.name === name);
   if (found.length === 0) {
-    throw new ConfigError(`--target ${name}: no such target in ${plan.file} (its targets: ${plan.targets.map((t) => t.name).join(', ')})`);
+    throw new ConfigError(
+      `--target ${name}: no such target in ${plan.file} (its targets: ${plan.targets.map((t) => t.name).join(', ')})`,
+    );
   }
   return found;
 }
@@ -122,7 +129,12 @@ export function findBackup(
     const named = complete.find((backup) => backup.id === which);
     if (named?.damaged) throw damagedError(named);
     if (named) return { backup: named, passedOver: [] };
-    const known = complete.filter((backup) => !backup.damaged).slice(0, 5).map((backup) => backup.id).join(', ') || 'none';
+    const known =
+      complete
+        .filter((backup) => !backup.damaged)
+        .slice(0, 5)
+        .map((backup) => backup.id)
+        .join(', ') || 'none';
     throw new ConfigError(`no backup ${which} at target ${targetName} (newest there: ${known}); see pickup list`);
   }
   const passedOver: PassedOver[] = [];

@@ -65,7 +65,10 @@ async function checkEncryption(plan: Plan, log: Logger): Promise<CheckResult> {
   await warnAboutKeys(plan, plan.config.encryption!, log);
   try {
     const encryption = await loadPlanEncryption(plan, plan.config.encryption!);
-    const to = encryption.passphrase !== undefined ? 'a passphrase' : `${encryption.recipients.length} recipient(s): ${encryption.recipients.join(', ')}`;
+    const to =
+      encryption.passphrase !== undefined
+        ? 'a passphrase'
+        : `${encryption.recipients.length} recipient(s): ${encryption.recipients.join(', ')}`;
     return { subject: 'encryption', ok: true, detail: `age, to ${to}` };
   } catch (error) {
     return { subject: 'encryption', ok: false, detail: messageOf(error) };
@@ -78,7 +81,11 @@ async function checkLogDir(dir: string): Promise<CheckResult> {
     await probeWritable(await nearestExisting(dir));
     return { subject: 'log', ok: true, detail: dir };
   } catch (error) {
-    return { subject: 'log', ok: false, detail: `cannot write the log folder ${dir}: ${messageOf(error)}; set log.dir in the config` };
+    return {
+      subject: 'log',
+      ok: false,
+      detail: `cannot write the log folder ${dir}: ${messageOf(error)}; set log.dir in the config`,
+    };
   }
 }
 
@@ -110,13 +117,19 @@ export function pickupCheck(options: CommandOptions): Promise<number> {
 export function pickupDryRun(options: CommandOptions & { only?: readonly string[] | undefined }): Promise<number> {
   return withPlan(options, async (plan, log) => {
     log.info(`dry run of ${plan.file}: nothing will be written`);
-    const results = await checkPlan(plan, log, new AbortController().signal, { only: options.only ?? [], probeStaging: false });
+    const results = await checkPlan(plan, log, new AbortController().signal, {
+      only: options.only ?? [],
+      probeStaging: false,
+    });
     for (const result of results) {
       if (!result.ok) log.error(`${result.subject}: ${result.detail}`);
       else if (result.subject === 'staging') log.info(`would stage in ${result.detail}`);
       else if (result.subject.startsWith('notify')) log.info(`would notify: ${result.subject}: ${result.detail}`);
       else if (result.subject === 'encryption') log.info(`would encrypt with ${result.detail}`);
-      else log.info(`would ${result.subject.startsWith('source') ? 'back up' : 'push to'} ${result.subject}: ${result.detail}`);
+      else
+        log.info(
+          `would ${result.subject.startsWith('source') ? 'back up' : 'push to'} ${result.subject}: ${result.detail}`,
+        );
     }
     return results.every((result) => result.ok) ? ExitCode.ok : ExitCode.partial;
   });

@@ -22,7 +22,9 @@ export function pickupPrune(request: PruneRequest): Promise<number> {
       for (const planned of targets) {
         if (!planned.retention) log.info({ target: planned.name }, 'no retention set: every backup is kept');
         try {
-          const result = await pruneTarget(targetHandle(plan, planned, log, signal), planned.retention, log, { dryRun: request.dryRun ?? false });
+          const result = await pruneTarget(targetHandle(plan, planned, log, signal), planned.retention, log, {
+            dryRun: request.dryRun ?? false,
+          });
           const verb = request.dryRun ? 'would remove' : 'removed';
           log.info({ target: planned.name }, `${verb} ${result.removed.length} backup(s), ${result.kept} kept`);
         } catch (error) {

@@ -50,7 +50,16 @@ export async function pickupRun(request: RunRequest): Promise<RunResult> {
   const early = await consoleLogger(request);
   const userAgent = `pickup/${request.pickupVersion}`;
   const failure = (from: { file: string; config?: object | undefined }, code: number, error: unknown) =>
-    summarizeFailure({ config: from.file, pickupVersion: request.pickupVersion, startedAt, secrets: collectSecrets(from.config ?? {}) }, code, error);
+    summarizeFailure(
+      {
+        config: from.file,
+        pickupVersion: request.pickupVersion,
+        startedAt,
+        secrets: collectSecrets(from.config ?? {}),
+      },
+      code,
+      error,
+    );
 
   let loaded: LoadedConfig | undefined;
   let plan: Plan | undefined;
@@ -67,7 +76,12 @@ export async function pickupRun(request: RunRequest): Promise<RunResult> {
   });
   if (!plan) {
     const summary = failure({ file: loaded?.file ?? configFileOf(request), config: loaded?.config }, opened, openError);
-    return finish(early, opened, summary, { request, notifiers: loaded?.config.notify ?? [], log: early.log, userAgent });
+    return finish(early, opened, summary, {
+      request,
+      notifiers: loaded?.config.notify ?? [],
+      log: early.log,
+      userAgent,
+    });
   }
 
   const logDir = logDirOf(plan);
@@ -80,7 +94,12 @@ export async function pickupRun(request: RunRequest): Promise<RunResult> {
   } catch (error) {
     early.log.error(`cannot write the log folder ${logDir}: ${(error as Error).message}; set log.dir in ${plan.file}`);
     const summary = failure(plan, ExitCode.fatal, error);
-    return finish(early, ExitCode.fatal, summary, { request, notifiers: plan.config.notify, log: early.log, userAgent });
+    return finish(early, ExitCode.fatal, summary, {
+      request,
+      notifiers: plan.config.notify,
+      log: early.log,
+      userAgent,
+    });
   }
   const { log } = logger;
   const notifiers = plan.config.notify;
@@ -149,14 +168,18 @@ function sayHowItWent(report: RunReport, log: Logger): void {
   const stored = report.targets.filter((target) => target.status === 'ok');
   const failedTargets = report.targets.filter((target) => target.status === 'failed');
   if (report.exitCode === ExitCode.ok) {
-    log.info(`backup ${report.runId} complete: ${report.manifest.sources.length} source(s), stored on ${stored.length} target(s)`);
+    log.info(
+      `backup ${report.runId} complete: ${report.manifest.sources.length} source(s), stored on ${stored.length} target(s)`,
+    );
     return;
   }
   const problems = [
     ...failedSources.map((source) => `source ${source.name} ${source.status}`),
     ...failedTargets.map((target) => `target ${target.name} failed`),
     ...report.targets.filter((target) => target.pruneError).map((target) => `target ${target.name} retention failed`),
-    ...report.summary.problems.flatMap((problem) => (/^(before|after) hook\b/.exec(problem) ? [`${problem.split(' ')[0]} hook failed`] : [])),
+    ...report.summary.problems.flatMap((problem) =>
+      /^(before|after) hook\b/.exec(problem) ? [`${problem.split(' ')[0]} hook failed`] : [],
+    ),
   ];
   const where = stored.length > 0 ? `stored on ${stored.map((target) => target.name).join(', ')}` : 'stored nowhere';
   const how = stored.length > 0 ? 'partly failed' : 'failed';

@@ -70,9 +70,14 @@ export async function guard(log: Logger, verbose: boolean, command: () => Promis
  * The shape of every command that works from the config: a console logger, the plan, the command's
  * body under `guard`, the logger closed. Resolves to the exit code.
  */
-export async function withPlan(options: CommandOptions, body: (plan: Plan, log: Logger) => Promise<number>): Promise<number> {
+export async function withPlan(
+  options: CommandOptions,
+  body: (plan: Plan, log: Logger) => Promise<number>,
+): Promise<number> {
   const logger = await consoleLogger(options);
-  const code = await guard(logger.log, options.verbose ?? false, async () => body(await openPlan(options, logger), logger.log));
+  const code = await guard(logger.log, options.verbose ?? false, async () =>
+    body(await openPlan(options, logger), logger.log),
+  );
   await logger.close();
   return code;
 }

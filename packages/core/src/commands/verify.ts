@@ -33,7 +33,10 @@ export function pickupVerify(request: VerifyRequest): Promise<number> {
         verified++;
         if (result.problems.length > 0) {
           failed = true;
-          log.error({ target: target.name }, `backup ${backup.id} is damaged: ${result.problems.length} of ${result.checked} file(s) do not match the manifest`);
+          log.error(
+            { target: target.name },
+            `backup ${backup.id} is damaged: ${result.problems.length} of ${result.checked} file(s) do not match the manifest`,
+          );
         }
       } catch (error) {
         // An unknown id is the user's mistake; "no backup there yet" at one target is that target's problem.
@@ -42,7 +45,10 @@ export function pickupVerify(request: VerifyRequest): Promise<number> {
         log.error({ target: target.name, err: error }, `cannot verify: ${messageOf(error)}`);
       }
     }
-    if (verified === 0 && !failed) throw new ConfigError(`no target holds backup ${request.which} (looked at ${notThere.join(', ')}); see pickup list`);
+    if (verified === 0 && !failed)
+      throw new ConfigError(
+        `no target holds backup ${request.which} (looked at ${notThere.join(', ')}); see pickup list`,
+      );
     return failed ? ExitCode.partial : ExitCode.ok;
   });
 }

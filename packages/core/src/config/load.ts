@@ -57,7 +57,10 @@ async function importConfig(file: string): Promise<unknown> {
 
 /** jiti puts the location of a syntax error on a line of its own: `...expected ","\n /x/pickup.config.ts:2:0`. */
 function oneLine(text: string): string {
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   const location = lines.find((line) => /:\d+:\d+$/.test(line));
   return location && location !== lines[0] ? `${lines[0]} (${location})` : (lines[0] ?? text);
 }

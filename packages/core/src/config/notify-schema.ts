@@ -9,7 +9,10 @@ const on = z.array(z.enum(OUTCOMES)).min(1, "list when to notify: 'success', 'pa
 const address = z.string().regex(/^[^\s@<>,;"]+@[^\s@<>,;"]+$/, 'a mail address like root@localhost');
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
-  .refine((url) => !/^https?:\/\/[^/]*@/.test(url), 'no user or password in the URL: give credentials in headers (webhook), or a URL with a secret path');
+  .refine(
+    (url) => !/^https?:\/\/[^/]*@/.test(url),
+    'no user or password in the URL: give credentials in headers (webhook), or a URL with a secret path',
+  );
 const common = {
   /** Tries after the first, with backoff (1 s, 2 s, 4 s, ...). */
   retries: z.number().int().min(0).max(10).default(3),
@@ -48,10 +51,14 @@ const ping = z
     message: "give url, or a success URL for the outcomes in 'on'",
     path: ['success'],
   })
-  .refine((value) => value.url !== undefined || !value.on.some((outcome) => outcome !== 'success') || value.failure !== undefined, {
-    message: "give url, or a failure URL for the outcomes in 'on' (partial and failure go there)",
-    path: ['failure'],
-  });
+  .refine(
+    (value) =>
+      value.url !== undefined || !value.on.some((outcome) => outcome !== 'success') || value.failure !== undefined,
+    {
+      message: "give url, or a failure URL for the outcomes in 'on' (partial and failure go there)",
+      path: ['failure'],
+    },
+  );
 
 /** A mail through the local `sendmail` (any MTA provides one: postfix, exim, msmtp-mta, nullmailer). */
 const mail = z

@@ -22,7 +22,11 @@ const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: D
 export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   let current = [schema];
   for (const key of path) current = current.flatMap((candidate) => childrenOf(candidate, key));
-  return [...new Set(current.flatMap((candidate) => objectsOf(candidate).flatMap((object) => Object.keys(defOf(object).shape ?? {}))))];
+  return [
+    ...new Set(
+      current.flatMap((candidate) => objectsOf(candidate).flatMap((object) => Object.keys(defOf(object).shape ?? {}))),
+    ),
+  ];
 }
 
 /** The object schemas a schema stands for, wrappers and union members unwrapped. */

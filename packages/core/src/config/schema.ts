@@ -14,7 +14,10 @@ const entryName = z
 const pluginEntry = z
   .object({
     /** What the config calls it: `www`, `db`, `nas`. A source's name is its folder in the backup. */
-    name: entryName.refine((name) => name !== 'manifest.json', 'manifest.json is the name of the backup\'s manifest; choose another'),
+    name: entryName.refine(
+      (name) => name !== 'manifest.json',
+      "manifest.json is the name of the backup's manifest; choose another",
+    ),
     /** The plugin: a short name (`folder`) or a package name (`pickup-source-redis`, `@acme/pickup-target-s3`). */
     use: z.string().min(1, 'name a plugin package'),
     /** The plugin's options, checked by the plugin's own schema. */
@@ -22,10 +25,7 @@ const pluginEntry = z
   })
   .strict();
 
-const size = z.union([
-  z.number().int().positive(),
-  z.string().regex(/^\d+[kmg]?$/i, 'a size like 10m, 500k or 1g'),
-]);
+const size = z.union([z.number().int().positive(), z.string().regex(/^\d+[kmg]?$/i, 'a size like 10m, 500k or 1g')]);
 
 const sourceEntry = pluginEntry
   .extend({

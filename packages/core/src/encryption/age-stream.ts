@@ -63,7 +63,11 @@ export interface AgeDecryptor {
 export async function createDecryptor(head: Buffer, decrypter: Decrypter): Promise<AgeDecryptor> {
   const mac = head.indexOf('\n--- ');
   const headerEnd = mac < 0 ? -1 : head.indexOf(0x0a, mac + 1) + 1;
-  if (!head.subarray(0, VERSION_LINE.length).equals(VERSION_LINE) || headerEnd <= 0 || head.length < headerEnd + NONCE) {
+  if (
+    !head.subarray(0, VERSION_LINE.length).equals(VERSION_LINE) ||
+    headerEnd <= 0 ||
+    head.length < headerEnd + NONCE
+  ) {
     throw new Error('not an age file, or its header is cut short');
   }
   const fileKey = await decrypter.decryptHeader(head.subarray(0, headerEnd));
@@ -82,7 +86,12 @@ const TAG = 16;
 const CHUNK = 64 * 1024;
 /** The scrypt work factor of the age tool (2^18); Node's scrypt needs 256 MiB for it, off the main thread. */
 const SCRYPT_LOG_N = 18;
-const scryptAsync = promisify(scrypt) as (password: Buffer, salt: Buffer, length: number, options: object) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  password: Buffer,
+  salt: Buffer,
+  length: number,
+  options: object,
+) => Promise<Buffer>;
 
 function payloadKeyOf(fileKey: Uint8Array, nonce: Uint8Array): Buffer {
   return Buffer.from(hkdfSync('sha256', fileKey, nonce, 'payload', 32));
@@ -106,7 +115,12 @@ function scryptRecipient(passphrase: string): Recipient {
     async wrapFileKey(fileKey) {
       const salt = randomBytes(16);
       const label = Buffer.concat([Buffer.from('age-encryption.org/v1/scrypt'), salt]);
-      const key = await scryptAsync(Buffer.from(passphrase, 'utf8'), label, 32, { N: 2 ** SCRYPT_LOG_N, r: 8, p: 1, maxmem: 300 * 1024 * 1024 });
+      const key = await scryptAsync(Buffer.from(passphrase, 'utf8'), label, 32, {
+        N: 2 ** SCRYPT_LOG_N,
+        r: 8,
+        p: 1,
+        maxmem: 300 * 1024 * 1024,
+      });
       const sealed = seal(key, Buffer.alloc(12), Buffer.from(fileKey));
       return [new Stanza(['scrypt', salt.toString('base64').replace(/=+$/, ''), String(SCRYPT_LOG_N)], sealed)];
     },
@@ -139,7 +153,12 @@ function chunkNonce(counter: bigint, last: boolean): Buffer {
  * Cuts what goes through in pieces of `size` bytes, each handed to `each` only once more bytes follow,
  * so that the last piece (full or not) is known to be the last: it goes to `last` at the end.
  */
-function chunked(size: number, each: (piece: Buffer) => Buffer, last: (rest: Buffer) => Buffer, first?: Buffer): Transform {
+function chunked(
+  size: number,
+  each: (piece: Buffer) => Buffer,
+  last: (rest: Buffer) => Buffer,
+  first?: Buffer,
+): Transform {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let started = false;
@@ -195,7 +214,8 @@ function opening(key: Buffer): Transform {
     (rest) => {
       if (rest.length < TAG) throw new Error('the age payload is cut short: the file is damaged');
       const plain = open(key, chunkNonce(counter, true), rest);
-      if (plain.length === 0 && counter > 0n) throw new Error('the age payload ends in an empty chunk: the file is damaged');
+      if (plain.length === 0 && counter > 0n)
+        throw new Error('the age payload ends in an empty chunk: the file is damaged');
       return plain;
     },
   );

@@ -14,7 +14,12 @@ export class WrongKeyError extends Error {}
  * Decrypts the age file `from` into `to` (created, mode 0600), streamed, and resolves to the size and
  * digest of the plaintext. On any failure `to` is removed: nothing half-decrypted is left.
  */
-export async function decryptFile(from: string, to: string, decrypter: Decrypter, signal: AbortSignal): Promise<PlainFile> {
+export async function decryptFile(
+  from: string,
+  to: string,
+  decrypter: Decrypter,
+  signal: AbortSignal,
+): Promise<PlainFile> {
   const decryptor = await createDecryptor(await readHead(from), decrypter).catch((error: Error) => {
     throw /no identity matched/.test(error.message) ? new WrongKeyError(error.message) : error;
   });

@@ -22,7 +22,11 @@ export interface PlainFile {
  * plaintext is removed as soon as its ciphertext is complete. Resolves to the plaintext of each `.age`
  * file, by absolute path.
  */
-export async function encryptFolder(dir: string, encryption: EncryptionKeys, signal: AbortSignal): Promise<Map<string, PlainFile>> {
+export async function encryptFolder(
+  dir: string,
+  encryption: EncryptionKeys,
+  signal: AbortSignal,
+): Promise<Map<string, PlainFile>> {
   const plain = new Map<string, PlainFile>();
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
@@ -33,13 +37,25 @@ export async function encryptFolder(dir: string, encryption: EncryptionKeys, sig
   return plain;
 }
 
-async function encryptFile(from: string, to: string, encryption: EncryptionKeys, signal: AbortSignal): Promise<PlainFile> {
+async function encryptFile(
+  from: string,
+  to: string,
+  encryption: EncryptionKeys,
+  signal: AbortSignal,
+): Promise<PlainFile> {
   const encryptor = await createEncryptor(encryption);
   const plaintext = measuringStream(createHmac('sha256', encryptor.digestKey));
   const ciphertext = hashingStream();
   const output = await open(to, 'wx', 0o600); // a file of that name that is not ours fails here, untouched
   try {
-    await pipeline(createReadStream(from, { highWaterMark: 1024 * 1024 }), plaintext.stream, encryptor.stream, ciphertext.stream, output.createWriteStream(), { signal });
+    await pipeline(
+      createReadStream(from, { highWaterMark: 1024 * 1024 }),
+      plaintext.stream,
+      encryptor.stream,
+      ciphertext.stream,
+      output.createWriteStream(),
+      { signal },
+    );
   } catch (error) {
     await rm(to, { force: true });
     throw new Error(`encrypting ${basename(from)}: ${messageOf(error)}`, { cause: error });

@@ -13,8 +13,14 @@ type Where = (field: string) => string;
  * Reads the recipients or the passphrase the config names and checks each: a problem is a config
  * error (exit 2) naming the file, the field and what to do.
  */
-export async function loadEncryption(config: EncryptionConfig, resolvePath: (path: string) => string, where: Where): Promise<EncryptionKeys> {
-  const fromFile = config.recipientsFile ? await readRecipients(resolvePath(config.recipientsFile), where('recipientsFile')) : [];
+export async function loadEncryption(
+  config: EncryptionConfig,
+  resolvePath: (path: string) => string,
+  where: Where,
+): Promise<EncryptionKeys> {
+  const fromFile = config.recipientsFile
+    ? await readRecipients(resolvePath(config.recipientsFile), where('recipientsFile'))
+    : [];
   const inline = config.recipients.map((recipient, index) => ({ recipient, field: where(`recipients[${index}]`) }));
   const seen = new Set<string>();
   const recipients = [...inline, ...fromFile].filter(({ recipient }) => !seen.has(recipient) && seen.add(recipient));
@@ -22,10 +28,15 @@ export async function loadEncryption(config: EncryptionConfig, resolvePath: (pat
     throw new ConfigError(`${where('passphraseFile')}: give either recipients or a passphrase file, not both`);
   }
   if (config.passphraseFile) {
-    return { recipients: [], passphrase: await readPassphrase(resolvePath(config.passphraseFile), where('passphraseFile')) };
+    return {
+      recipients: [],
+      passphrase: await readPassphrase(resolvePath(config.passphraseFile), where('passphraseFile')),
+    };
   }
   if (recipients.length === 0) {
-    throw new ConfigError(`${where('recipients')}: list at least one age recipient (age1...), or give recipientsFile or passphraseFile`);
+    throw new ConfigError(
+      `${where('recipients')}: list at least one age recipient (age1...), or give recipientsFile or passphraseFile`,
+    );
   }
   // Every bad recipient at once, so that one edit fixes them all.
   const checker = new Encrypter();
@@ -54,10 +65,14 @@ function addRecipient(encrypter: Encrypter, recipient: string, field: string): v
   try {
     if (x25519) encrypter.addRecipient(recipient);
   } catch (error) {
-    throw new ConfigError(`${field}: "${shorten(recipient)}" is not an age recipient (${messageOf(error)}); a recipient looks like age1... (pickup keygen or age-keygen -y prints one)`);
+    throw new ConfigError(
+      `${field}: "${shorten(recipient)}" is not an age recipient (${messageOf(error)}); a recipient looks like age1... (pickup keygen or age-keygen -y prints one)`,
+    );
   }
   if (!x25519) {
-    throw new ConfigError(`${field}: "${shorten(recipient)}" is not an age X25519 recipient; a recipient looks like age1... followed by 58 letters and digits (pickup keygen or age-keygen -y prints one)`);
+    throw new ConfigError(
+      `${field}: "${shorten(recipient)}" is not an age X25519 recipient; a recipient looks like age1... followed by 58 letters and digits (pickup keygen or age-keygen -y prints one)`,
+    );
   }
 }
 
@@ -79,7 +94,11 @@ function keyLines(text: string): { text: string; line: number }[] {
  * What `pickup run` and `pickup check` warn of in a config's encryption: a private key named beside the
  * backups, a passphrase file others can read.
  */
-export async function warnAboutKeys(plan: { file: string; resolvePath(path: string): string }, config: EncryptionConfig, log: Logger): Promise<void> {
+export async function warnAboutKeys(
+  plan: { file: string; resolvePath(path: string): string },
+  config: EncryptionConfig,
+  log: Logger,
+): Promise<void> {
   if (config.identityFile) {
     log.warn(
       `${plan.file}: encryption.identityFile: the private key should not live beside the backups, and no backup needs it; keep it off this machine and give it to pickup restore --identity`,
@@ -87,9 +106,14 @@ export async function warnAboutKeys(plan: { file: string; resolvePath(path: stri
   }
   if (!config.passphraseFile) return;
   const path = plan.resolvePath(config.passphraseFile);
-  const mode = await stat(path).then((stats) => stats.mode, () => undefined);
+  const mode = await stat(path).then(
+    (stats) => stats.mode,
+    () => undefined,
+  );
   if (mode !== undefined && (mode & 0o077) !== 0) {
-    log.warn(`${plan.file}: encryption.passphraseFile: ${path} can be read by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
+    log.warn(
+      `${plan.file}: encryption.passphraseFile: ${path} can be read by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`,
+    );
   }
 }
 
@@ -112,22 +136,30 @@ async function readSecretFile(path: string, field: string, what: string): Promis
 }
 
 /** A Decrypter for `pickup restore`: from an identity file (`--identity`) or a passphrase file (`--passphrase-file`). */
-export async function loadDecrypter(key: { identityFile?: string | undefined; passphraseFile?: string | undefined }): Promise<Decrypter> {
+export async function loadDecrypter(key: {
+  identityFile?: string | undefined;
+  passphraseFile?: string | undefined;
+}): Promise<Decrypter> {
   const decrypter = new Decrypter();
   if (key.passphraseFile) decrypter.addPassphrase(await readPassphrase(key.passphraseFile, '--passphrase-file'));
   if (key.identityFile) {
     const text = await readSecretFile(key.identityFile, '--identity', 'identity file');
     const identities = keyLines(text).map((line) => line.text);
-    if (identities.length === 0) throw new ConfigError(`--identity: ${key.identityFile} holds no age identity (AGE-SECRET-KEY-1...)`);
+    if (identities.length === 0)
+      throw new ConfigError(`--identity: ${key.identityFile} holds no age identity (AGE-SECRET-KEY-1...)`);
     for (const identity of identities) {
       try {
         await identityToRecipient(identity); // checks it before any file is fetched
         decrypter.addIdentity(identity);
       } catch {
-        throw new ConfigError(`--identity: ${key.identityFile} holds a line that is not an age identity (AGE-SECRET-KEY-1...); give the file age-keygen or pickup keygen wrote`);
+        throw new ConfigError(
+          `--identity: ${key.identityFile} holds a line that is not an age identity (AGE-SECRET-KEY-1...); give the file age-keygen or pickup keygen wrote`,
+        );
       }
       if (!identity.startsWith('AGE-SECRET-KEY-1')) {
-        throw new ConfigError(`--identity: ${key.identityFile} holds a key other than an age X25519 identity (AGE-SECRET-KEY-1...); give the file age-keygen or pickup keygen wrote`);
+        throw new ConfigError(
+          `--identity: ${key.identityFile} holds a key other than an age X25519 identity (AGE-SECRET-KEY-1...); give the file age-keygen or pickup keygen wrote`,
+        );
       }
     }
   }
@@ -145,7 +177,9 @@ export async function generateKeyPair(): Promise<{ identity: string; recipient: 
 }
 
 /** A config's encryption keys, read and checked; problems name the config file and the field. */
-export function loadPlanEncryption(plan: { file: string; resolvePath(path: string): string }, config: EncryptionConfig): Promise<EncryptionKeys> {
+export function loadPlanEncryption(
+  plan: { file: string; resolvePath(path: string): string },
+  config: EncryptionConfig,
+): Promise<EncryptionKeys> {
   return loadEncryption(config, plan.resolvePath, (field) => `${plan.file}: encryption.${field}`);
 }
-

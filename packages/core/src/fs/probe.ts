@@ -34,9 +34,13 @@ export async function assertReadableFolder(path: string, option = 'path'): Promi
     if (isFolder) await readdir(path);
   } catch (error) {
     const code = errnoCode(error);
-    if (code === 'ENOENT') throw new OptionError(option, `folder ${path} does not exist; fix the path or create the folder`);
+    if (code === 'ENOENT')
+      throw new OptionError(option, `folder ${path} does not exist; fix the path or create the folder`);
     if (code === 'EACCES' || code === 'EPERM') {
-      throw new OptionError(option, `folder ${path} cannot be read: permission denied; run pickup as a user who can read it`);
+      throw new OptionError(
+        option,
+        `folder ${path} cannot be read: permission denied; run pickup as a user who can read it`,
+      );
     }
     throw new OptionError(option, `folder ${path} cannot be read: ${messageOf(error)}`);
   }

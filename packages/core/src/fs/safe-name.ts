@@ -5,7 +5,11 @@
 export function safeFileName(name: string): string {
   const kept = /[A-Za-z0-9._-]/;
   const encoded = [...Buffer.from(name, 'utf8')]
-    .map((byte) => (kept.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`))
+    .map((byte) =>
+      kept.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
     .join('');
   // `.` and `..` are names no file can have.
   return encoded === '.' || encoded === '..' ? encoded.replaceAll('.', '%2E') : encoded;

@@ -71,7 +71,9 @@ export async function runHook(hook: HookRun): Promise<void> {
   if (hook.signal.aborted) onAbort(); // interrupted before it started: an abort that fired will not fire again
   try {
     const end = await childEnded(child, 'exit').catch((error: NodeJS.ErrnoException) => {
-      throw new HookError(`${hook.label}: cannot run ${program}: ${error.code === 'ENOENT' ? 'not found' : error.message}`);
+      throw new HookError(
+        `${hook.label}: cannot run ${program}: ${error.code === 'ENOENT' ? 'not found' : error.message}`,
+      );
     });
     await outputClosed(child, OUTPUT_GRACE_MS);
     for (const lines of loggers) lines.end();

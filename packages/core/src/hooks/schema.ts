@@ -5,8 +5,14 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** `90s`, `30m`, `2h` (m is minutes here), or a number of seconds; above 0, at most 24 days. */
 const timeout = z
-  .union([z.number().int().positive(), z.string().regex(/^\d+(s|m|h)$/, 'a time like 90s, 30m or 2h, or a number of seconds')])
-  .refine((value) => timeoutMs(value) > 0 && timeoutMs(value) <= MAX_TIMEOUT_MS, 'a time above 0 and at most 24 days, like 90s, 30m or 2h');
+  .union([
+    z.number().int().positive(),
+    z.string().regex(/^\d+(s|m|h)$/, 'a time like 90s, 30m or 2h, or a number of seconds'),
+  ])
+  .refine(
+    (value) => timeoutMs(value) > 0 && timeoutMs(value) <= MAX_TIMEOUT_MS,
+    'a time above 0 and at most 24 days, like 90s, 30m or 2h',
+  );
 
 /** A shell command line (run by /bin/sh), or a program and its arguments (no shell). */
 export const hookCommand = z.union([

@@ -9,7 +9,14 @@ import { stagingRootOf } from '../runtime/config-lock.js';
 import { prepareConfigStaging } from '../runtime/staging.js';
 import type { RestoreFile, RestoreLogin, Source } from '../plugin/types.js';
 import { readSecretFile } from '../secrets/secret-file.js';
-import { describePassedOver, findBackup, selectTargets, targetHandle, type StoredBackup, type TargetHandle } from '../backups/stored.js';
+import {
+  describePassedOver,
+  findBackup,
+  selectTargets,
+  targetHandle,
+  type StoredBackup,
+  type TargetHandle,
+} from '../backups/stored.js';
 import { checkFile } from '../backups/transfer.js';
 import type { Decrypter } from 'age-encryption';
 import { decryptFile, WrongKeyError } from '../encryption/decrypt-file.js';
@@ -42,13 +49,23 @@ export interface RestoreRequest {
  * Fetches a source's files of a backup from a target into the staging area, checks every one against
  * the manifest, and only then hands them to the source plugin's `restore`.
  */
-export async function restoreBackup(plan: Plan, request: RestoreRequest, log: Logger, signal: AbortSignal): Promise<StoredBackup> {
+export async function restoreBackup(
+  plan: Plan,
+  request: RestoreRequest,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<StoredBackup> {
   const planned = plan.sources.find((source) => source.name === request.source);
   if (!planned) {
-    throw new ConfigError(`--source ${request.source}: no such source in ${plan.file} (its sources: ${plan.sources.map((s) => s.name).join(', ')})`);
+    throw new ConfigError(
+      `--source ${request.source}: no such source in ${plan.file} (its sources: ${plan.sources.map((s) => s.name).join(', ')})`,
+    );
   }
   const restore = planned.plugin.restore;
-  if (!restore) throw new ConfigError(`source ${planned.name} (${planned.package.name}) cannot restore; its files can be fetched from the target by hand`);
+  if (!restore)
+    throw new ConfigError(
+      `source ${planned.name} (${planned.package.name}) cannot restore; its files can be fetched from the target by hand`,
+    );
 
   const login = await restoreLogin(planned, request, log);
   const { target, backup } = await locate(plan, request, log, signal);
@@ -58,7 +75,10 @@ export async function restoreBackup(plan: Plan, request: RestoreRequest, log: Lo
     throw new ConfigError(`backup ${backup.id} has no source ${request.source} (it has: ${names})`);
   }
   if (entry.status === 'failed') {
-    throw new PickupError(`source ${request.source} failed in backup ${backup.id}; there is nothing to restore from it`, ExitCode.partial);
+    throw new PickupError(
+      `source ${request.source} failed in backup ${backup.id}; there is nothing to restore from it`,
+      ExitCode.partial,
+    );
   }
 
   // The plugin sees its files as it wrote them: an encrypted `www.tar.gz.age` is `www.tar.gz` to it.
@@ -74,24 +94,44 @@ export async function restoreBackup(plan: Plan, request: RestoreRequest, log: Lo
       if (!wanted.has(path)) continue;
       const localPath = join(workDir, path);
       // The manifest was checked when listed; a path that still leads out is never written.
-      if (!localPath.startsWith(`${workDir}${sep}`)) throw new PickupError(`backup ${backup.id} at target ${target.name} is damaged: ${file.path} is not a path inside it`, ExitCode.partial);
+      if (!localPath.startsWith(`${workDir}${sep}`))
+        throw new PickupError(
+          `backup ${backup.id} at target ${target.name} is damaged: ${file.path} is not a path inside it`,
+          ExitCode.partial,
+        );
       await mkdir(dirname(localPath), { recursive: true, mode: 0o700 });
       const fetched = file.plain ? `${localPath}${ENCRYPTED_SUFFIX}` : localPath;
       const problem = await checkFile(target, backup.id, file, signal, fetched);
       if (problem) {
-        throw new PickupError(`backup ${backup.id} at target ${target.name} is damaged: ${problem}; nothing was restored`, ExitCode.partial);
+        throw new PickupError(
+          `backup ${backup.id} at target ${target.name} is damaged: ${problem}; nothing was restored`,
+          ExitCode.partial,
+        );
       }
       if (file.plain) await decryptChecked(fetched, localPath, file, decrypter!, { backup, signal });
       files.push({ path, localPath, size: file.plain?.size ?? file.size });
     }
     const bytes = files.reduce((sum, file) => sum + file.size, 0);
-    scoped.info(`fetched ${files.length} file(s), ${formatBytes(bytes)}, from backup ${backup.id} at target ${target.name}; all match the manifest`);
+    scoped.info(
+      `fetched ${files.length} file(s), ${formatBytes(bytes)}, from backup ${backup.id} at target ${target.name}; all match the manifest`,
+    );
     try {
-      await restore({ ...pluginContext(plan, planned, log, signal), files, to: request.to, force: request.force, only: request.only, login });
+      await restore({
+        ...pluginContext(plan, planned, log, signal),
+        files,
+        to: request.to,
+        force: request.force,
+        only: request.only,
+        login,
+      });
     } catch (error) {
       // A plugin's own copy of the core (npm link) makes its errors instances of another class.
       if (isPickupError(error)) throw error;
-      throw new PickupError(`restoring ${request.source} failed: ${describePluginError(plan, planned, error)}`, ExitCode.partial, { cause: error });
+      throw new PickupError(
+        `restoring ${request.source} failed: ${describePluginError(plan, planned, error)}`,
+        ExitCode.partial,
+        { cause: error },
+      );
     }
     scoped.info(`restored backup ${backup.id} to ${request.to}`);
     return backup;
@@ -101,13 +141,20 @@ export async function restoreBackup(plan: Plan, request: RestoreRequest, log: Lo
 }
 
 /** Who the source restores as (`--as`, `--password-file`), if not as the user in its options. */
-async function restoreLogin(planned: PlannedPlugin<Source>, request: RestoreRequest, log: Logger): Promise<RestoreLogin | undefined> {
+async function restoreLogin(
+  planned: PlannedPlugin<Source>,
+  request: RestoreRequest,
+  log: Logger,
+): Promise<RestoreLogin | undefined> {
   if (request.asUser === undefined) {
-    if (request.passwordFile !== undefined) throw new ConfigError('--password-file: give it with --as USER, the user whose password it holds');
+    if (request.passwordFile !== undefined)
+      throw new ConfigError('--password-file: give it with --as USER, the user whose password it holds');
     return undefined;
   }
   if (!planned.plugin.restoreLogin) {
-    throw new ConfigError(`--as: source ${planned.name} (${planned.package.name}) restores without logging in to anything; leave --as out`);
+    throw new ConfigError(
+      `--as: source ${planned.name} (${planned.package.name}) restores without logging in to anything; leave --as out`,
+    );
   }
   if (request.passwordFile === undefined) return { user: request.asUser };
   const password = await readSecretFile(request.passwordFile, { log, what: 'password' }).catch((error: unknown) => {
@@ -122,13 +169,21 @@ function plainPath(file: ManifestFile): string {
 }
 
 /** The decrypter an encrypted backup needs, from --identity or --passphrase-file; none for a plain one. */
-async function decrypterFor(backup: StoredBackup, files: readonly ManifestFile[], request: RestoreRequest, log: Logger): Promise<Decrypter | undefined> {
+async function decrypterFor(
+  backup: StoredBackup,
+  files: readonly ManifestFile[],
+  request: RestoreRequest,
+  log: Logger,
+): Promise<Decrypter | undefined> {
   if (!files.some((file) => file.plain)) {
-    if (request.identityFile || request.passphraseFile) log.info(`backup ${backup.id} is not encrypted; --identity and --passphrase-file are not needed`);
+    if (request.identityFile || request.passphraseFile)
+      log.info(`backup ${backup.id} is not encrypted; --identity and --passphrase-file are not needed`);
     return undefined;
   }
   if (!request.identityFile && !request.passphraseFile) {
-    const give = backup.manifest!.encryption?.passphrase ? 'give --passphrase-file FILE' : 'give --identity FILE with the private key of one of them';
+    const give = backup.manifest!.encryption?.passphrase
+      ? 'give --passphrase-file FILE'
+      : 'give --identity FILE with the private key of one of them';
     throw new ConfigError(`backup ${backup.id} is encrypted (age) to ${encryptedTo(backup)}: ${give}`);
   }
   return loadDecrypter({ identityFile: request.identityFile, passphraseFile: request.passphraseFile });
@@ -141,7 +196,13 @@ function encryptedTo(backup: StoredBackup): string {
 }
 
 /** Decrypts a fetched file and checks the plaintext against the manifest; the ciphertext is then removed. */
-async function decryptChecked(fetched: string, to: string, file: ManifestFile, decrypter: Decrypter, at: { backup: StoredBackup; signal: AbortSignal }): Promise<void> {
+async function decryptChecked(
+  fetched: string,
+  to: string,
+  file: ManifestFile,
+  decrypter: Decrypter,
+  at: { backup: StoredBackup; signal: AbortSignal },
+): Promise<void> {
   let plain: Awaited<ReturnType<typeof decryptFile>>;
   try {
     plain = await decryptFile(fetched, to, decrypter, at.signal);
@@ -152,17 +213,24 @@ async function decryptChecked(fetched: string, to: string, file: ManifestFile, d
         ExitCode.usage,
       );
     }
-    throw new PickupError(`cannot decrypt ${file.path} of backup ${at.backup.id}: ${messageOf(error)}; nothing was restored`, ExitCode.partial);
+    throw new PickupError(
+      `cannot decrypt ${file.path} of backup ${at.backup.id}: ${messageOf(error)}; nothing was restored`,
+      ExitCode.partial,
+    );
   }
   await rm(fetched);
   if (plain.size !== file.plain!.size || plain.hmacSha256 !== file.plain!.hmacSha256) {
-    throw new PickupError(`${file.path} of backup ${at.backup.id} decrypts to other bytes than were backed up (the plaintext's digest differs from the manifest's); nothing was restored`, ExitCode.partial);
+    throw new PickupError(
+      `${file.path} of backup ${at.backup.id} decrypts to other bytes than were backed up (the plaintext's digest differs from the manifest's); nothing was restored`,
+      ExitCode.partial,
+    );
   }
 }
 
 /** The files to fetch: those the source says `--only` needs, or all. */
 function filesWanted(source: Source, only: readonly string[], paths: string[]): Set<string> {
-  if (only.length > 0 && !source.filesToRestore) throw new ConfigError(`--only: source plugin ${source.name} restores only whole backups`);
+  if (only.length > 0 && !source.filesToRestore)
+    throw new ConfigError(`--only: source plugin ${source.name} restores only whole backups`);
   try {
     return new Set(source.filesToRestore ? source.filesToRestore(only, paths) : paths);
   } catch (error) {
@@ -171,21 +239,35 @@ function filesWanted(source: Source, only: readonly string[], paths: string[]): 
 }
 
 /** The backup asked for, at the target asked for or at the first target that has it. */
-async function locate(plan: Plan, request: RestoreRequest, log: Logger, signal: AbortSignal): Promise<{ target: TargetHandle; backup: StoredBackup }> {
+async function locate(
+  plan: Plan,
+  request: RestoreRequest,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<{ target: TargetHandle; backup: StoredBackup }> {
   const problems: string[] = [];
   for (const planned of selectTargets(plan, request.target)) {
     const target = targetHandle(plan, planned, log, signal);
     try {
-      const { backup, passedOver } = findBackup(await target.list(), request.which, target.name, (candidate) => whyNotRestorable(candidate, request.source));
+      const { backup, passedOver } = findBackup(await target.list(), request.which, target.name, (candidate) =>
+        whyNotRestorable(candidate, request.source),
+      );
       if (passedOver.length > 0) {
-        log.warn(`restoring backup ${backup.id}, the newest at target ${target.name} with source ${request.source}; passed over ${describePassedOver(passedOver)}`);
+        log.warn(
+          `restoring backup ${backup.id}, the newest at target ${target.name} with source ${request.source}; passed over ${describePassedOver(passedOver)}`,
+        );
       }
       return { target, backup };
     } catch (error) {
       // "Not at this target" is worth trying the next one; a damaged backup or a broken target is not.
       if (error instanceof ConfigError) problems.push(messageOf(error));
       else if (error instanceof PickupError) throw error;
-      else throw new PickupError(`target ${planned.name}: ${describePluginError(plan, planned, error)}`, ExitCode.partial, { cause: error });
+      else
+        throw new PickupError(
+          `target ${planned.name}: ${describePluginError(plan, planned, error)}`,
+          ExitCode.partial,
+          { cause: error },
+        );
     }
   }
   throw new ConfigError(problems.join('; '));

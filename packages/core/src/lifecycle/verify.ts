@@ -34,7 +34,9 @@ export async function verifyBackup(
     } else scoped.debug(`backup ${backup.id}: ${file.path} intact`);
   }
   if (result.problems.length === 0) {
-    scoped.info(`backup ${backup.id} intact: ${result.checked} file(s), ${formatBytes(result.bytes)} read back and checked`);
+    scoped.info(
+      `backup ${backup.id} intact: ${result.checked} file(s), ${formatBytes(result.bytes)} read back and checked`,
+    );
   }
   return result;
 }

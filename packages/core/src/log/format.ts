@@ -1,6 +1,13 @@
 /** Turns a pino JSON line into the plain line a person reads in a terminal or in cron's mail. */
 
-const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warning', 50: 'error', 60: 'fatal' };
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warning',
+  50: 'error',
+  60: 'fatal',
+};
 
 interface LogRecord {
   level: number;

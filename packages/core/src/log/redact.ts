@@ -1,5 +1,6 @@
 /** Option names whose values are secrets: never logged, never shown in an error. */
-const SECRET_KEY = /(password|passphrase|passwd|^pass$|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|^key$|credential|authorization|cookie)/i;
+const SECRET_KEY =
+  /(password|passphrase|passwd|^pass$|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|^key$|credential|authorization|cookie)/i;
 /** `passwordFile`, `keyPath`: these name where a secret is, which is fine to show. */
 const SECRET_LOCATION = /(file|path)$/i;
 
@@ -43,7 +44,9 @@ export function secretScrubber(secrets: Iterable<string>): (line: string) => str
   const patterns = [...forms]
     .filter((form) => form.length > 0)
     .sort((a, b) => b.length - a.length)
-    .map((form) => (form.length < SHORT_SECRET ? `(?<![A-Za-z0-9])${escapeRegExp(form)}(?![A-Za-z0-9])` : escapeRegExp(form)));
+    .map((form) =>
+      form.length < SHORT_SECRET ? `(?<![A-Za-z0-9])${escapeRegExp(form)}(?![A-Za-z0-9])` : escapeRegExp(form),
+    );
   if (patterns.length === 0) return (line) => line;
   const regex = new RegExp(patterns.join('|'), 'g');
   return (line) => line.replace(regex, REDACTED);

@@ -13,7 +13,13 @@ const DURATION = /^(?:(\d+)y)?(?:(\d+)m)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?$/;
 export function parseDuration(text: string): Duration | undefined {
   const match = DURATION.exec(text.trim());
   if (!match || text.trim() === '') return undefined;
-  const [years, months, weeks, days, hours] = match.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number];
+  const [years, months, weeks, days, hours] = match.slice(1).map((part) => Number(part ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (years + months + weeks + days + hours === 0) return undefined;
   return { years, months, weeks, days, hours };
 }

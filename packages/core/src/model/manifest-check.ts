@@ -36,7 +36,12 @@ const source = z
   .loose()
   .superRefine((entry, ctx) => {
     for (const [index, { path }] of entry.files.entries()) {
-      if (!path.startsWith(`${entry.name}/`)) ctx.addIssue({ code: 'custom', path: ['files', index, 'path'], message: `is not in the folder of source ${entry.name}` });
+      if (!path.startsWith(`${entry.name}/`))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['files', index, 'path'],
+          message: `is not in the folder of source ${entry.name}`,
+        });
     }
   });
 
@@ -50,7 +55,10 @@ const manifestSchema = z
     onlySources: z.array(sourceName).optional(),
     startedAt: time,
     finishedAt: time,
-    encryption: z.object({ format: z.literal('age'), recipients: z.array(z.string()), passphrase: z.boolean() }).loose().optional(),
+    encryption: z
+      .object({ format: z.literal('age'), recipients: z.array(z.string()), passphrase: z.boolean() })
+      .loose()
+      .optional(),
     sources: z.array(source),
   })
   .loose()
@@ -58,10 +66,16 @@ const manifestSchema = z
     const names = new Set<string>();
     const paths = new Set<string>();
     for (const [index, entry] of manifest.sources.entries()) {
-      if (names.has(entry.name)) ctx.addIssue({ code: 'custom', path: ['sources', index, 'name'], message: `${entry.name} is there twice` });
+      if (names.has(entry.name))
+        ctx.addIssue({ code: 'custom', path: ['sources', index, 'name'], message: `${entry.name} is there twice` });
       names.add(entry.name);
       for (const [at, { path }] of entry.files.entries()) {
-        if (paths.has(path)) ctx.addIssue({ code: 'custom', path: ['sources', index, 'files', at, 'path'], message: `${path} is there twice` });
+        if (paths.has(path))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sources', index, 'files', at, 'path'],
+            message: `${path} is there twice`,
+          });
         paths.add(path);
       }
     }
@@ -90,7 +104,11 @@ export function parseManifest(text: string, id: string): Manifest {
 
 /** `www/www.tar.gz`: `/`-separated, relative, no empty, `.` or `..` part, no NUL, parts of at most 255 bytes. */
 function isSafeRelativePath(path: string): boolean {
-  return path.split('/').every((part) => part !== '' && part !== '.' && part !== '..' && !part.includes('\0') && Buffer.byteLength(part) <= 255);
+  return path
+    .split('/')
+    .every(
+      (part) => part !== '' && part !== '.' && part !== '..' && !part.includes('\0') && Buffer.byteLength(part) <= 255,
+    );
 }
 
 /** A value from an untrusted file, quoted in a message: not a whole page of it. */

@@ -68,7 +68,11 @@ export async function describeFiles(runDir: string, dir: string, signal?: AbortS
     if (!entry.isFile()) continue;
     const absolute = join(entry.parentPath, entry.name);
     const stats = await stat(absolute, { bigint: true });
-    files.push({ path: relative(runDir, absolute).split(sep).join('/'), size: Number(stats.size), sha256: await digestOf(absolute, stats, signal) });
+    files.push({
+      path: relative(runDir, absolute).split(sep).join('/'),
+      size: Number(stats.size),
+      sha256: await digestOf(absolute, stats, signal),
+    });
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { parseDuration, subtractDuration } from './duration.js';
 
-const count = z.number({ error: 'must be a positive whole number' }).int('must be a positive whole number').positive('must be a positive whole number');
+const count = z
+  .number({ error: 'must be a positive whole number' })
+  .int('must be a positive whole number')
+  .positive('must be a positive whole number');
 
 /** A target's `retention`: which backups to keep. Rules are OR'ed; none at all keeps everything. */
 export const retentionSchema = z
@@ -21,10 +24,7 @@ export const retentionSchema = z
       .refine((text) => parseDuration(text) !== undefined, 'must be a duration like 12h, 30d, 2w, 6m or 1y6m')
       .optional(),
     /** Time zone of the calendar (days, weeks...): an IANA name like `Europe/Luxembourg`. Default: the machine's. */
-    timeZone: z
-      .string()
-      .refine(isTimeZone, 'must be an IANA time zone name like Europe/Luxembourg or UTC')
-      .optional(),
+    timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone name like Europe/Luxembourg or UTC').optional(),
   })
   .strict();
 
@@ -63,7 +63,11 @@ const CALENDAR_RULES: [CalendarRule, string][] = [
  * measured from the newest backup that is not in the future, so it never makes older ones go.
  * Returns the decisions newest first.
  */
-export function applyRetention<T extends Dated>(backups: readonly T[], policy: RetentionPolicy = {}, now: Date = new Date()): RetentionDecision<T>[] {
+export function applyRetention<T extends Dated>(
+  backups: readonly T[],
+  policy: RetentionPolicy = {},
+  now: Date = new Date(),
+): RetentionDecision<T>[] {
   const sorted = [...backups].sort((a, b) => b.time.getTime() - a.time.getTime() || (a.id < b.id ? 1 : -1));
   const future = sorted.filter((backup) => backup.time.getTime() > now.getTime());
   const dated = sorted.filter((backup) => backup.time.getTime() <= now.getTime());
@@ -75,7 +79,10 @@ export function applyRetention<T extends Dated>(backups: readonly T[], policy: R
 function decide<T extends Dated>(sorted: readonly T[], policy: RetentionPolicy): RetentionDecision<T>[] {
   const decisions = sorted.map((backup) => ({ backup, keep: false, reasons: [] as string[] }));
   if (decisions.length === 0) return decisions;
-  const hasRule = policy.keepLast !== undefined || policy.keepWithin !== undefined || CALENDAR_RULES.some(([rule]) => policy[rule] !== undefined);
+  const hasRule =
+    policy.keepLast !== undefined ||
+    policy.keepWithin !== undefined ||
+    CALENDAR_RULES.some(([rule]) => policy[rule] !== undefined);
   if (!hasRule) {
     for (const decision of decisions) keep(decision, 'no retention policy');
     return decisions;

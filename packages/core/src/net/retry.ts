@@ -42,7 +42,11 @@ export class RetriesExhaustedError extends Error {
  * its failure opens a new span, a few times. A failure that is not transient is thrown at once, as it
  * is; one that outlasts the time is thrown as a RetriesExhaustedError (its `last` is the failure).
  */
-export async function withRetries<T>(what: string, step: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+export async function withRetries<T>(
+  what: string,
+  step: (attempt: number) => Promise<T>,
+  options: RetryOptions,
+): Promise<T> {
   const span = options.retryFor * 1000;
   let attempts = 0;
   let failingSince: number | undefined;
@@ -62,7 +66,9 @@ export async function withRetries<T>(what: string, step: (attempt: number) => Pr
       const left = failingSince + span - now;
       if (left <= 0) throw new RetriesExhaustedError(error, attempts, Math.round((now - failingSince) / 1000));
       const delay = Math.min(FIRST_DELAY_MS * 2 ** retries++, MAX_DELAY_MS, left);
-      options.log.warn(`${what}: ${options.describe(error)}; trying again in ${Math.ceil(delay / 1000)} s (${Math.ceil(left / 1000)} s left of ${options.retryFor} s)`);
+      options.log.warn(
+        `${what}: ${options.describe(error)}; trying again in ${Math.ceil(delay / 1000)} s (${Math.ceil(left / 1000)} s left of ${options.retryFor} s)`,
+      );
       await options.beforeRetry?.();
       await sleep(delay, undefined, options.signal ? { signal: options.signal } : {}).catch(() => {
         throw error; // interrupted while waiting: the failure is what the caller should see

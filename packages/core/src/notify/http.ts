@@ -22,7 +22,9 @@ export async function request(url: string, init: RequestInit & { signal: AbortSi
   await response.body?.cancel(); // the answer's body is not needed; free the connection
   if (response.status >= 300 && response.status < 400) {
     // The same answer every time: not worth trying again.
-    throw new AbortError(`${hostOf(url)} answered ${response.status} (a redirect, not followed): give the URL it redirects to`);
+    throw new AbortError(
+      `${hostOf(url)} answered ${response.status} (a redirect, not followed): give the URL it redirects to`,
+    );
   }
   if (!response.ok) throw new Error(`${hostOf(url)} answered ${response.status} ${response.statusText}`.trim());
 }

@@ -73,12 +73,19 @@ function runSendmail(program: string, message: string, signal: AbortSignal): Pro
     child.stdin!.on('error', () => {}); // its exit code says what went wrong
     child.once('error', (error: NodeJS.ErrnoException) => {
       if (signal.aborted) return; // killed at its timeout: 'close' says so
-      reject(new Error(error.code === 'ENOENT' ? `${program} not found: install an MTA (postfix, exim4, msmtp-mta) or set "sendmail"` : `${program}: ${error.message}`));
+      reject(
+        new Error(
+          error.code === 'ENOENT'
+            ? `${program} not found: install an MTA (postfix, exim4, msmtp-mta) or set "sendmail"`
+            : `${program}: ${error.message}`,
+        ),
+      );
     });
     // Stopped at its timeout, it may have queued the mail already: trying again could send it twice.
     // Said at its exit, not once its output closes (a process it started may hold that open).
     child.once('exit', () => {
-      if (signal.aborted) reject(new AbortError(`${program} did not finish in time; not tried again, the mail may still arrive`));
+      if (signal.aborted)
+        reject(new AbortError(`${program} did not finish in time; not tried again, the mail may still arrive`));
     });
     child.once('close', (code, killed) => {
       if (code === 0) resolve();

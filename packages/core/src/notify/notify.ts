@@ -19,13 +19,21 @@ export async function notifyStart(notifiers: readonly Notifier[], log: Logger, u
       if (notifier.type !== 'ping' || !notifier.on.includes('success')) return;
       const url = pingUrl(notifier, 'start');
       // One try: the run does not wait on it, and the outcome's ping follows anyway.
-      if (url) await deliver(log, `notify[${index}] ping ${hostOf(url)} (start)`, () => sendPing({ ...notifier, retries: 0 }, url, userAgent));
+      if (url)
+        await deliver(log, `notify[${index}] ping ${hostOf(url)} (start)`, () =>
+          sendPing({ ...notifier, retries: 0 }, url, userAgent),
+        );
     }),
   );
 }
 
 /** Sends the run's outcome to every notifier whose `on` lists it. Never throws. */
-export async function notifyEnd(notifiers: readonly Notifier[], summary: RunSummary, log: Logger, userAgent: string): Promise<void> {
+export async function notifyEnd(
+  notifiers: readonly Notifier[],
+  summary: RunSummary,
+  log: Logger,
+  userAgent: string,
+): Promise<void> {
   await Promise.all(
     notifiers.map(async (notifier, index) => {
       if (!notifier.on.includes(summary.outcome)) return;
@@ -37,7 +45,10 @@ export async function notifyEnd(notifiers: readonly Notifier[], summary: RunSumm
         await deliver(log, `${where} webhook ${hostOf(notifier.url)}`, () => sendWebhook(notifier, summary, userAgent));
       } else if (notifier.type === 'ping') {
         const url = pingUrl(notifier, summary.outcome);
-        if (url) await deliver(log, `${where} ping ${hostOf(url)} (${summary.outcome})`, () => sendPing(notifier, url, userAgent));
+        if (url)
+          await deliver(log, `${where} ping ${hostOf(url)} (${summary.outcome})`, () =>
+            sendPing(notifier, url, userAgent),
+          );
       } else {
         await deliver(log, `${where} mail to ${recipientsOf(notifier).join(', ')}`, () => sendMail(notifier, summary));
       }

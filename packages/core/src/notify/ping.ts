@@ -20,5 +20,7 @@ function withPath(url: string | undefined, suffix: string): string | undefined {
 }
 
 export function sendPing(notifier: PingNotifier, url: string, userAgent: string): Promise<void> {
-  return withRetries(notifier, (signal) => request(url, { method: 'GET', headers: { 'user-agent': userAgent }, signal }));
+  return withRetries(notifier, (signal) =>
+    request(url, { method: 'GET', headers: { 'user-agent': userAgent }, signal }),
+  );
 }

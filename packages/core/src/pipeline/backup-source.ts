@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { encryptFolder } from '../encryption/encrypt-files.js';
 import type { EncryptionKeys } from '../encryption/age-stream.js';
 import type { Plan, PlannedPlugin } from '../plugin/plan.js';
-import { errnoCode, } from '../errors.js';
+import { errnoCode } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Source } from '../plugin/types.js';
 import { runScopeHook, type HookScope } from '../hooks/hooks.js';
@@ -62,14 +62,23 @@ export async function backupSource(plan: Plan, planned: PlannedPlugin<Source>, r
   const outcome = await backupBetweenHooks(plan, planned, run, hooks, { ...context, warn }, entry);
   const bytes = entry.files.reduce((sum, file) => sum + file.size, 0);
   const afterProblem = await runScopeHook(hooks, 'after', {
-    env: { PICKUP_SOURCE_STATUS: entry.status, PICKUP_SOURCE_FILES: String(entry.files.length), PICKUP_SOURCE_BYTES: String(bytes) },
+    env: {
+      PICKUP_SOURCE_STATUS: entry.status,
+      PICKUP_SOURCE_FILES: String(entry.files.length),
+      PICKUP_SOURCE_BYTES: String(bytes),
+    },
   });
   if (afterProblem) {
     context.log.error(afterProblem);
     entry.problems.push(afterProblem);
     if (entry.status === 'ok') entry.status = 'partial';
   }
-  run.progress?.({ kind: 'source', name: planned.name, phase: entry.status === 'failed' ? 'failed' : 'done', stagedBytes: bytes });
+  run.progress?.({
+    kind: 'source',
+    name: planned.name,
+    phase: entry.status === 'failed' ? 'failed' : 'done',
+    stagedBytes: bytes,
+  });
   return { entry: finish(entry), stagingFull: outcome.stagingFull };
 }
 
@@ -95,7 +104,9 @@ async function backupBetweenHooks(
     const name = planned.name;
     let reported = {};
     if (report) {
-      watcher = watchStagedBytes(dir, (stagedBytes) => report({ ...reported, kind: 'source', name, phase: 'running', stagedBytes }));
+      watcher = watchStagedBytes(dir, (stagedBytes) =>
+        report({ ...reported, kind: 'source', name, phase: 'running', stagedBytes }),
+      );
     }
     const progress = report
       ? (update: ProgressUpdate) => {

@@ -35,7 +35,9 @@ async function pushAndPrune(
   const context = pluginContext(plan, planned, log, signal);
   const outcome: TargetOutcome = { name: planned.name, plugin: planned.package.name, status: 'ok' };
   const bytes = run.files.reduce((sum, file) => sum + file.size, 0);
-  context.log.debug(`pushing ${run.files.length} file(s), ${formatBytes(bytes)}, with ${planned.package.name} ${planned.package.version}`);
+  context.log.debug(
+    `pushing ${run.files.length} file(s), ${formatBytes(bytes)}, with ${planned.package.name} ${planned.package.version}`,
+  );
   const totals = { totalBytes: bytes, totalFiles: run.files.length };
   progress?.({ kind: 'target', name: planned.name, phase: 'running', ...totals });
   try {
@@ -45,7 +47,10 @@ async function pushAndPrune(
       progress: (update) => progress?.({ ...totals, ...update, kind: 'target', name: planned.name, phase: 'running' }),
     });
     outcome.linkedBytes = pushed?.linkedBytes ?? 0;
-    const linked = outcome.linkedBytes > 0 ? `, ${formatBytes(outcome.linkedBytes)} of it linked to the previous backup, not written` : '';
+    const linked =
+      outcome.linkedBytes > 0
+        ? `, ${formatBytes(outcome.linkedBytes)} of it linked to the previous backup, not written`
+        : '';
     context.log.info(`stored backup ${run.runId} (${run.files.length} file(s), ${formatBytes(bytes)}${linked})`);
   } catch (error) {
     outcome.status = 'failed';
@@ -59,7 +64,8 @@ async function pushAndPrune(
     return outcome;
   }
   if (run.manifest.onlySources) {
-    if (planned.retention) context.log.info('retention skipped: this backup holds only some sources (--only), so every older one is kept');
+    if (planned.retention)
+      context.log.info('retention skipped: this backup holds only some sources (--only), so every older one is kept');
     return outcome;
   }
   if (signal.aborted) return outcome;

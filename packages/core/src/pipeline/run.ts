@@ -6,7 +6,13 @@ import { ConfigError, ExitCode, isPickupError, messageOf, PickupError } from '..
 import type { EncryptionKeys } from '../encryption/age-stream.js';
 import { loadPlanEncryption, warnAboutKeys } from '../encryption/keys.js';
 import { runScopeHook, type HookScope } from '../hooks/hooks.js';
-import { attachSummary, summarizeFailure, summarizeRun, type RunSummary, type SummaryContext } from '../report/summary.js';
+import {
+  attachSummary,
+  summarizeFailure,
+  summarizeRun,
+  type RunSummary,
+  type SummaryContext,
+} from '../report/summary.js';
 import type { Logger } from '../log/logger.js';
 import { collectSecrets, secretScrubber } from '../log/redact.js';
 import type { Source, Target } from '../plugin/types.js';
@@ -79,7 +85,17 @@ export async function runBackup(plan: Plan, options: RunOptions): Promise<RunRep
       signal,
     };
     await options.onStart?.(runId);
-    const frame: RunFrame = { ...options, signal, runId, started, configStaging, hooks, summaryContext, encryption, reached: {} };
+    const frame: RunFrame = {
+      ...options,
+      signal,
+      runId,
+      started,
+      configStaging,
+      hooks,
+      summaryContext,
+      encryption,
+      reached: {},
+    };
     let report: RunReport;
     try {
       report = await stageAndPush(plan, sources, frame);
@@ -88,7 +104,13 @@ export async function runBackup(plan: Plan, options: RunOptions): Promise<RunRep
       const exitCode = isPickupError(error) ? error.exitCode : ExitCode.fatal;
       const { manifest, targets } = frame.reached;
       const summary = manifest
-        ? summarizeRun(summaryContext, { runId, manifest, targets: targets ?? plan.targets.map(skipped), exitCode, problems: [messageOf(error)] })
+        ? summarizeRun(summaryContext, {
+            runId,
+            manifest,
+            targets: targets ?? plan.targets.map(skipped),
+            exitCode,
+            problems: [messageOf(error)],
+          })
         : summarizeFailure(summaryContext, exitCode, error, runId);
       const afterProblem = await runScopeHook(hooks, 'after', afterHookInput(summary));
       if (afterProblem) {
@@ -138,7 +160,14 @@ async function stageAndPush(plan: Plan, sources: PlannedPlugin<Source>[], frame:
       log.error(`${beforeProblem}; no source was backed up`);
       outcomes = sources.map((source) => notRun(source, `not backed up: ${beforeProblem}`));
     } else {
-      const sourceRun = { staging, log, signal, hookEnv: frame.hooks.env, progress: frame.progress, encryption: frame.encryption };
+      const sourceRun = {
+        staging,
+        log,
+        signal,
+        hookEnv: frame.hooks.env,
+        progress: frame.progress,
+        encryption: frame.encryption,
+      };
       const limit = pLimit(plan.config.concurrency);
       outcomes = await Promise.all(sources.map((source) => limit(() => backupSource(plan, source, sourceRun))));
     }
@@ -158,7 +187,15 @@ async function stageAndPush(plan: Plan, sources: PlannedPlugin<Source>[], frame:
       ...(frame.only && frame.only.length > 0 ? { onlySources: sources.map((source) => source.name) } : {}),
       startedAt: frame.started.toISOString(),
       finishedAt: new Date().toISOString(),
-      ...(frame.encryption ? { encryption: { format: 'age', recipients: frame.encryption.recipients, passphrase: frame.encryption.passphrase !== undefined } } : {}),
+      ...(frame.encryption
+        ? {
+            encryption: {
+              format: 'age',
+              recipients: frame.encryption.recipients,
+              passphrase: frame.encryption.passphrase !== undefined,
+            },
+          }
+        : {}),
       sources: outcomes.map((outcome) => outcome.entry),
     };
     // Problems quote error messages, which may quote a connection string: no secret goes into a backup's manifest.
@@ -174,15 +211,21 @@ async function stageAndPush(plan: Plan, sources: PlannedPlugin<Source>[], frame:
     if (manifest.sources.every((source) => source.status === 'failed')) {
       if (!beforeProblem) log.error(`every source failed; nothing was pushed`);
       problems.push('nothing was pushed: no source was backed up');
-      return finish(plan.targets.map((target) => skipped(target)), ExitCode.partial);
+      return finish(
+        plan.targets.map((target) => skipped(target)),
+        ExitCode.partial,
+      );
     }
     await writeManifest(staging.dir, manifest);
     const run = { runId, dir: staging.dir, files: manifestFiles(manifest), manifestFile: MANIFEST_FILE, manifest };
     frame.reached.manifest = manifest;
-    const targets = await Promise.all(plan.targets.map((target) => pushTarget(plan, target, run, log, signal, frame.progress)));
+    const targets = await Promise.all(
+      plan.targets.map((target) => pushTarget(plan, target, run, log, signal, frame.progress)),
+    );
     frame.reached.targets = targets;
     throwIfInterrupted(signal);
-    const failed = manifest.status !== 'complete' || targets.some((target) => target.status === 'failed' || target.pruneError);
+    const failed =
+      manifest.status !== 'complete' || targets.some((target) => target.status === 'failed' || target.pruneError);
     return finish(targets, failed ? ExitCode.partial : ExitCode.ok);
   } finally {
     await staging.remove();
@@ -211,7 +254,10 @@ function skipped(target: PlannedPlugin<Target>): TargetOutcome {
 
 /** The run's after hook learns how it went from PICKUP_STATUS and PICKUP_EXIT_CODE, and the summary on stdin. */
 function afterHookInput(summary: RunSummary): { env: Record<string, string>; stdin: string } {
-  return { env: { PICKUP_STATUS: summary.outcome, PICKUP_EXIT_CODE: String(summary.exitCode) }, stdin: `${JSON.stringify(summary, null, 2)}\n` };
+  return {
+    env: { PICKUP_STATUS: summary.outcome, PICKUP_EXIT_CODE: String(summary.exitCode) },
+    stdin: `${JSON.stringify(summary, null, 2)}\n`,
+  };
 }
 
 /**
@@ -223,7 +269,9 @@ async function encryptionOf(plan: Plan, log: Logger): Promise<EncryptionKeys | u
   if (!config) return undefined;
   await warnAboutKeys(plan, config, log);
   const encryption = await loadPlanEncryption(plan, config);
-  log.debug(`encrypting with age to ${encryption.passphrase !== undefined ? 'a passphrase' : encryption.recipients.join(', ')}`);
+  log.debug(
+    `encrypting with age to ${encryption.passphrase !== undefined ? 'a passphrase' : encryption.recipients.join(', ')}`,
+  );
   return encryption;
 }
 
@@ -245,6 +293,9 @@ export function logDirOf(plan: Plan): string {
 
 function throwIfInterrupted(signal: AbortSignal): void {
   if (signal.aborted) {
-    throw new PickupError('interrupted: the run stopped before its end; the lines above say what was stored and removed', ExitCode.fatal);
+    throw new PickupError(
+      'interrupted: the run stopped before its end; the lines above say what was stored and removed',
+      ExitCode.fatal,
+    );
   }
 }

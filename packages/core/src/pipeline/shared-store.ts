@@ -13,7 +13,14 @@ export function warnAboutSharedStores(plan: Plan, sources: readonly PlannedPlugi
   if (compressed.length === 0 && !encrypted) return;
   for (const target of plan.targets.filter((planned) => planned.plugin.reclaim)) {
     const what = [
-      ...(compressed.length > 0 ? [`compressed files from ${plural('source', compressed.map((source) => source.name))}`] : []),
+      ...(compressed.length > 0
+        ? [
+            `compressed files from ${plural(
+              'source',
+              compressed.map((source) => source.name),
+            )}`,
+          ]
+        : []),
       ...(encrypted ? [`encrypted files (encryption in ${plan.file})`] : []),
     ].join(' and ');
     const fixes = [

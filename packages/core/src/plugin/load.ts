@@ -25,7 +25,9 @@ export async function loadPlugin<K extends PluginKind>(
   if (!found) {
     const near = closestInstalled(kind, use, fromDir);
     const hint = near ? `did you mean "${near}"?` : `install it there with: ${installHint(names)}`;
-    throw new ConfigError(`${where}: no ${kind} plugin "${use}" is installed (looked for ${names.join(', ')} from ${fromDir}); ${hint}`);
+    throw new ConfigError(
+      `${where}: no ${kind} plugin "${use}" is installed (looked for ${names.join(', ')} from ${fromDir}); ${hint}`,
+    );
   }
   let module: { default?: unknown };
   try {
@@ -35,7 +37,8 @@ export async function loadPlugin<K extends PluginKind>(
   }
   const plugin = module.default;
   const problem = shapeProblem(plugin, kind);
-  if (problem) throw new ConfigError(`${where}: ${found.name}@${found.version} is not a pickup ${kind} plugin: ${problem}`);
+  if (problem)
+    throw new ConfigError(`${where}: ${found.name}@${found.version} is not a pickup ${kind} plugin: ${problem}`);
   return { plugin: plugin as K extends 'source' ? Source : Target, package: found };
 }
 
@@ -44,7 +47,9 @@ function closestInstalled(kind: PluginKind, use: string, fromDir: string): strin
   const short = (name: string) => name.replace(new RegExp(`^(@pickup/${kind}-|pickup-${kind}-)`), '');
   const candidates = listInstalledPlugins(fromDir)
     .filter((plugin) => plugin.kind === kind)
-    .map((plugin) => (plugin.name.startsWith('@pickup/') || plugin.name.startsWith('pickup-') ? short(plugin.name) : plugin.name));
+    .map((plugin) =>
+      plugin.name.startsWith('@pickup/') || plugin.name.startsWith('pickup-') ? short(plugin.name) : plugin.name,
+    );
   return closest(short(use), candidates);
 }
 
@@ -57,7 +62,8 @@ function shapeProblem(value: unknown, kind: PluginKind): string | undefined {
   if (plugin.apiVersion !== PLUGIN_API_VERSION) {
     return `it speaks plugin API ${String(plugin.apiVersion)}, this pickup speaks ${PLUGIN_API_VERSION}; install a matching version`;
   }
-  if (typeof (plugin.options as { safeParse?: unknown } | undefined)?.safeParse !== 'function') return 'it has no options schema';
+  if (typeof (plugin.options as { safeParse?: unknown } | undefined)?.safeParse !== 'function')
+    return 'it has no options schema';
   const methods = kind === 'source' ? ['backup'] : ['push', 'list', 'remove', 'read'];
   const missing = methods.filter((method) => typeof (plugin as Record<string, unknown>)[method] !== 'function');
   if (missing.length > 0) return `it has no ${missing.map((method) => `${method}()`).join(', ')}`;

@@ -83,7 +83,8 @@ async function planEntries<P extends Source | Target>(
   for (const [index, entry] of entries.entries()) {
     if (!entry) continue;
     const at = formatPath([list, index]);
-    if (seen.has(entry.name)) problems.push(`${where.file}: ${at}.name: "${entry.name}" is used twice; give each a name of its own`);
+    if (seen.has(entry.name))
+      problems.push(`${where.file}: ${at}.name: "${entry.name}" is used twice; give each a name of its own`);
     seen.add(entry.name);
     try {
       const found = await loadPlugin(kind, entry.use, where.dir, `${at}.use`);
@@ -95,7 +96,15 @@ async function planEntries<P extends Source | Target>(
       }
       const retention = entry.retention as RetentionPolicy | undefined;
       const hooks = entry.hooks as Hooks | undefined;
-      planned.push({ name: entry.name, where: at, plugin: found.plugin as P, package: found.package, options: parsed.data, retention, hooks });
+      planned.push({
+        name: entry.name,
+        where: at,
+        plugin: found.plugin as P,
+        package: found.package,
+        options: parsed.data,
+        retention,
+        hooks,
+      });
     } catch (error) {
       if (!isPickupError(error)) throw error;
       problems.push(`${where.file}: ${error.message}`);

@@ -29,7 +29,11 @@ export interface DatabasesToDumpOptions {
  * The databases to dump, of those the server has: all but `exclude` (and `never`, `onlyWhenNamed`), or the
  * named ones that exist; a named one that does not exist is a warning.
  */
-export function databasesToDump(selection: DatabaseSelection, existing: readonly string[], options: DatabasesToDumpOptions): string[] {
+export function databasesToDump(
+  selection: DatabaseSelection,
+  existing: readonly string[],
+  options: DatabasesToDumpOptions,
+): string[] {
   const { never = [], onlyWhenNamed = [] } = options;
   const excluded = (name: string) => selection.exclude.includes(name) || never.includes(name);
   if (selection.databases === 'all') return existing.filter((name) => !excluded(name) && !onlyWhenNamed.includes(name));
@@ -62,7 +66,9 @@ export function databaseToRestore(only: readonly string[], databases: readonly s
   const chosen = only.length > 0 ? only : databases.length === 1 ? databases : [];
   if (chosen.length !== 1) {
     const others = other ? `, and ${other.what}` : '';
-    throw new Error(`choose one database to restore with --only NAME (this backup has: ${databases.join(', ')}${others})`);
+    throw new Error(
+      `choose one database to restore with --only NAME (this backup has: ${databases.join(', ')}${others})`,
+    );
   }
   const name = chosen[0]!;
   if (name !== other?.name && !databases.includes(name)) {

@@ -40,7 +40,11 @@ export function recordChildrenIn(dir: string | undefined): void {
  * Like `spawn`, in a process group of its own, recorded while it runs. When `signal` aborts, the whole
  * group gets SIGTERM, then SIGKILL if it has not ended 5 s later.
  */
-export function spawnTracked(command: string, args: readonly string[], options: SpawnOptions & { signal?: AbortSignal | undefined } = {}): ChildProcess {
+export function spawnTracked(
+  command: string,
+  args: readonly string[],
+  options: SpawnOptions & { signal?: AbortSignal | undefined } = {},
+): ChildProcess {
   const { signal, ...rest } = options;
   const child = spawn(command, args, { ...rest, detached: true });
   const pid = child.pid;
@@ -81,7 +85,10 @@ export async function endLeftoverChildren(dir: string, log: Logger): Promise<str
   const ended: string[] = [];
   for (const name of names) {
     const file = join(dir, name);
-    const record = await readFile(file, 'utf8').then((text) => JSON.parse(text) as ChildRecord, () => undefined);
+    const record = await readFile(file, 'utf8').then(
+      (text) => JSON.parse(text) as ChildRecord,
+      () => undefined,
+    );
     if (record && Number(name) !== process.pid && isOurs(record)) {
       log.warn(`ending ${record.command} (pid ${record.pid}), left running by an interrupted run, before going on`);
       killGroup(record.pid, 'SIGTERM');

@@ -50,7 +50,11 @@ const STDERR_KEPT = 4000;
  * Runs a program (no shell) and resolves when it exits 0. Otherwise rejects with a ToolError naming
  * the tool, its exit code (or signal) and the end of its stderr. Every stderr line is also logged.
  */
-export async function runTool(command: string, args: readonly string[], options: RunToolOptions = {}): Promise<{ stderr: string }> {
+export async function runTool(
+  command: string,
+  args: readonly string[],
+  options: RunToolOptions = {},
+): Promise<{ stderr: string }> {
   const name = basename(command);
   options.signal?.throwIfAborted(); // interrupted before it began: nothing is started
   const output = options.stdoutFile ? createWriteStream(options.stdoutFile, { flags: 'wx', mode: 0o600 }) : undefined;
@@ -73,7 +77,13 @@ export async function runTool(command: string, args: readonly string[], options:
   const compressing = options.gzipLevel ? [createDeterministicGzip(options.gzipLevel)] : [];
   const piping = Promise.all([
     output && pipeline([child.stdout!, ...compressing, hashing.stream, output]),
-    input && pipeline([input, ...(options.gunzipStdin ? [createGunzip()] : []), ...(options.stdinTransforms ?? []), child.stdin!]),
+    input &&
+      pipeline([
+        input,
+        ...(options.gunzipStdin ? [createGunzip()] : []),
+        ...(options.stdinTransforms ?? []),
+        child.stdin!,
+      ]),
   ]);
   piping.catch(() => {}); // its error is reported below, after the exit code
   const tail = new OutputTail(STDERR_KEPT);

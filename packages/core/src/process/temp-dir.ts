@@ -24,7 +24,10 @@ export async function removeAbandonedTempDirs(): Promise<string[]> {
   for (const name of await readdir(root).catch(() => [] as string[])) {
     const pid = NAME.exec(name)?.[1];
     if (pid === undefined || Number(pid) === process.pid || isProcessAlive(Number(pid))) continue;
-    const owner = await stat(join(root, name)).then((stats) => stats.uid, () => undefined);
+    const owner = await stat(join(root, name)).then(
+      (stats) => stats.uid,
+      () => undefined,
+    );
     if (owner === undefined || (uid !== undefined && owner !== uid)) continue;
     await rm(join(root, name), { recursive: true, force: true });
     removed.push(name);

@@ -29,7 +29,11 @@ export function formatSummary(summary: RunSummary): string {
       formatBytes(target.sentBytes),
       formatBytes(target.linkedBytes),
       formatDuration(target.durationMs),
-      target.problems[0] ? firstProblem(target.problems) : target.removed.length > 0 ? `retention removed ${target.removed.length} old backup(s)` : '',
+      target.problems[0]
+        ? firstProblem(target.problems)
+        : target.removed.length > 0
+          ? `retention removed ${target.removed.length} old backup(s)`
+          : '',
     ]);
     lines.push(...indent(formatTable([['target', 'status', 'sent', 'linked', 'time', ''], ...rows], [2, 3, 4])));
   }

@@ -96,17 +96,36 @@ export function summarizeRun(
       linkedBytes: target.linkedBytes ?? 0,
       durationMs: target.durationMs ?? 0,
       removed: target.removed ?? [],
-      problems: [target.error, target.pruneError && `retention failed: ${target.pruneError}`].filter((text): text is string => !!text),
+      problems: [target.error, target.pruneError && `retention failed: ${target.pruneError}`].filter(
+        (text): text is string => !!text,
+      ),
     }),
   );
   const stored = targets.some((target) => target.status === 'ok');
   const outcome: Outcome = run.exitCode === ExitCode.ok ? 'success' : stored ? 'partial' : 'failure';
-  return scrubbed(context, { ...frame(context, run.exitCode, outcome), runId: run.runId, problems: run.problems, sources, targets });
+  return scrubbed(context, {
+    ...frame(context, run.exitCode, outcome),
+    runId: run.runId,
+    problems: run.problems,
+    sources,
+    targets,
+  });
 }
 
 /** The summary of a run that stopped as a whole (lock held, staging full, interrupted, bad config). */
-export function summarizeFailure(context: SummaryContext, exitCode: number, error: unknown, runId?: string): RunSummary {
-  return scrubbed(context, { ...frame(context, exitCode, 'failure'), ...(runId ? { runId } : {}), problems: [messageOf(error)], sources: [], targets: [] });
+export function summarizeFailure(
+  context: SummaryContext,
+  exitCode: number,
+  error: unknown,
+  runId?: string,
+): RunSummary {
+  return scrubbed(context, {
+    ...frame(context, exitCode, 'failure'),
+    ...(runId ? { runId } : {}),
+    problems: [messageOf(error)],
+    sources: [],
+    targets: [],
+  });
 }
 
 /** The summary with every secret of the config blanked in every text it holds (problems, paths, names). */
@@ -116,7 +135,8 @@ function scrubbed(context: SummaryContext, summary: RunSummary): RunSummary {
   const walk = (value: unknown): unknown => {
     if (typeof value === 'string') return scrub(value);
     if (Array.isArray(value)) return value.map(walk);
-    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item)]));
+    if (typeof value === 'object' && value !== null)
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item)]));
     return value;
   };
   return walk(summary) as RunSummary;

@@ -26,6 +26,9 @@ export function describePlanned(plan: Plan, planned: PlannedPlugin<Source | Targ
  * (`/etc/pickup/pickup.config.ts: sources[0].with.path: folder /x does not exist`).
  */
 export function describePluginError(plan: Plan, planned: PlannedPlugin<Source | Target>, error: unknown): string {
-  const option = (error as { name?: unknown; option?: unknown } | null)?.name === 'OptionError' ? (error as { option: string }).option : undefined;
+  const option =
+    (error as { name?: unknown; option?: unknown } | null)?.name === 'OptionError'
+      ? (error as { option: string }).option
+      : undefined;
   return option === undefined ? messageOf(error) : `${plan.file}: ${planned.where}.with.${option}: ${messageOf(error)}`;
 }

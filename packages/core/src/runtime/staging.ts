@@ -48,7 +48,8 @@ export async function prepareConfigStaging(root: string, configFile: string): Pr
 export async function removeLeftoverRuns(configStaging: string): Promise<string[]> {
   const leftovers = (await readdir(configStaging)).filter((name) => isRunId(name) || name.startsWith('restore-'));
   // A program of the killed run may still be writing there for a moment: removal is tried again then.
-  for (const name of leftovers) await rm(join(configStaging, name), { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  for (const name of leftovers)
+    await rm(join(configStaging, name), { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   return leftovers;
 }
 

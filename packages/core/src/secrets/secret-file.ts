@@ -28,21 +28,28 @@ const warned = new Set<string>();
  */
 export async function readSecretFile(file: string, options: SecretFileOptions = {}): Promise<string> {
   const what = options.what ?? 'secret';
-  const fail = (message: string) => (options.option ? new OptionError(options.option, message) : new SecretFileError(message));
+  const fail = (message: string) =>
+    options.option ? new OptionError(options.option, message) : new SecretFileError(message);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') throw fail(`${file} does not exist; create it with the ${what} on its first line (chmod 600)`);
+    if (errnoCode(error) === 'ENOENT')
+      throw fail(`${file} does not exist; create it with the ${what} on its first line (chmod 600)`);
     throw fail(`${file} cannot be read (${messageOf(error)})`);
   }
   const secret = firstLine(text);
   if (secret === '') throw fail(`${file} is empty; write the ${what} on its first line`);
   registerSecret(secret);
-  const mode = await stat(file).then((stats) => stats.mode, () => undefined);
+  const mode = await stat(file).then(
+    (stats) => stats.mode,
+    () => undefined,
+  );
   if (options.log && mode !== undefined && (mode & 0o077) !== 0 && !warned.has(file)) {
     warned.add(file);
-    options.log.warn(`${file} holds a ${what} and can be read by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
+    options.log.warn(
+      `${file} holds a ${what} and can be read by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`,
+    );
   }
   return secret;
 }

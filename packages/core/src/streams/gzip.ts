@@ -92,7 +92,9 @@ class ParallelGzip extends Transform {
 function deflateBlock(input: Buffer, level: number, dictionary: Buffer | undefined, last: boolean): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const finishFlush = last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH;
-    deflateRaw(input, { level, finishFlush, ...(dictionary ? { dictionary } : {}) }, (error, output) => (error ? reject(error) : resolve(output)));
+    deflateRaw(input, { level, finishFlush, ...(dictionary ? { dictionary } : {}) }, (error, output) =>
+      error ? reject(error) : resolve(output),
+    );
   });
 }
 

@@ -15,7 +15,10 @@ export async function sha256File(path: string, signal?: AbortSignal): Promise<st
  * A pass-through stream that counts what goes through it and digests it (sha256, or the HMAC given),
  * for comparing with a manifest.
  */
-export function measuringStream(digest: Hash | Hmac = createHash('sha256')): { stream: Transform; result(): { size: number; hex: string } } {
+export function measuringStream(digest: Hash | Hmac = createHash('sha256')): {
+  stream: Transform;
+  result(): { size: number; hex: string };
+} {
   let size = 0;
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, callback) {

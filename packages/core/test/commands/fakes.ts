@@ -53,7 +53,8 @@ export const fakeTarget = defineTarget({
     }
     await rename(partial, final);
   },
-  list: async ({ options, resolvePath }) => (await readdir(resolvePath(options.path))).flatMap((name) => runFolderEntry(name) ?? []),
+  list: async ({ options, resolvePath }) =>
+    (await readdir(resolvePath(options.path))).flatMap((name) => runFolderEntry(name) ?? []),
   async remove({ options, resolvePath, id }) {
     await rm(join(resolvePath(options.path), checkedBackupId(id)), { recursive: true });
   },
@@ -73,7 +74,10 @@ export async function fakeProject(): Promise<FakeProject> {
   for (const kind of ['source', 'target']) {
     const pkg = join(dir, 'node_modules', `pickup-${kind}-fake`);
     await mkdir(pkg, { recursive: true });
-    await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: `pickup-${kind}-fake`, version: '1.0.0', type: 'module', main: 'index.js' }));
+    await writeFile(
+      join(pkg, 'package.json'),
+      JSON.stringify({ name: `pickup-${kind}-fake`, version: '1.0.0', type: 'module', main: 'index.js' }),
+    );
     await writeFile(join(pkg, 'index.js'), `export default globalThis[Symbol.for('pickup-test-fakes')].${kind};\n`);
   }
   const file = join(dir, 'pickup.config.json');
@@ -81,7 +85,8 @@ export async function fakeProject(): Promise<FakeProject> {
     dir,
     file,
     path: (...parts) => join(dir, ...parts),
-    writeConfig: (config) => writeFile(file, JSON.stringify({ staging: join(dir, 'staging'), log: { dir: join(dir, 'logs') }, ...config })),
+    writeConfig: (config) =>
+      writeFile(file, JSON.stringify({ staging: join(dir, 'staging'), log: { dir: join(dir, 'logs') }, ...config })),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }
@@ -105,7 +110,12 @@ export async function textOf(path: string): Promise<string> {
 }
 
 async function waitForFile(path: string, signal: AbortSignal): Promise<void> {
-  while (!(await stat(path).then(() => true, () => false))) {
+  while (
+    !(await stat(path).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     signal.throwIfAborted();
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -22,7 +22,9 @@ describe('list, prune, verify and restore, in-process with fake plugins', () => 
     runIds.length = 0;
     for (const night of [1, 2, 3]) {
       await project.writeConfig({
-        sources: [{ name: 'www', use: 'fake', with: { files: { 'index.html': `night ${night}`, 'img/logo.svg': '<svg/>' } } }],
+        sources: [
+          { name: 'www', use: 'fake', with: { files: { 'index.html': `night ${night}`, 'img/logo.svg': '<svg/>' } } },
+        ],
         targets: [{ name: 'nas', use: 'fake', with: { path: 'nas' } }],
       });
       const { exitCode, summary } = await pickupRun({ ...quiet(), pickupVersion: '0.0.0-test' });
@@ -37,7 +39,9 @@ describe('list, prune, verify and restore, in-process with fake plugins', () => 
     expect(exitCode).toBe(ExitCode.ok);
     expect(targets).toHaveLength(1);
     expect(targets![0]!.name).toBe('nas');
-    expect(targets![0]!.backups!.map((backup) => [backup.id, backup.complete])).toEqual([...runIds].reverse().map((id) => [id, true]));
+    expect(targets![0]!.backups!.map((backup) => [backup.id, backup.complete])).toEqual(
+      [...runIds].reverse().map((id) => [id, true]),
+    );
     expect(targets![0]!.backups![0]!.manifest!.sources.map((source) => source.name)).toEqual(['www']);
   });
 
@@ -68,7 +72,9 @@ describe('list, prune, verify and restore, in-process with fake plugins', () => 
     expect(await pickupRestore({ ...base, which: 'latest' })).toBe(ExitCode.ok);
     expect(await readFile(project.path('restored', 'index.html'), 'utf8')).toBe('night 3');
     expect(await readFile(project.path('restored', 'img/logo.svg'), 'utf8')).toBe('<svg/>');
-    expect(await pickupRestore({ ...base, to: project.path('elsewhere'), which: '2099-01-01T000000.000Z' })).toBe(ExitCode.usage);
+    expect(await pickupRestore({ ...base, to: project.path('elsewhere'), which: '2099-01-01T000000.000Z' })).toBe(
+      ExitCode.usage,
+    );
     expect(existsSync(project.path('elsewhere'))).toBe(false);
   });
 });

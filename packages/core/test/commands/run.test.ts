@@ -26,9 +26,23 @@ describe('pickupRun, in-process with fake plugins', () => {
   let project: FakeProject;
   let console: ReturnType<typeof capture>;
   const run = (extra: Partial<RunRequest> = {}) =>
-    pickupRun({ config: project.file, pickupVersion: '0.0.0-test', stdout: console.stdout, stderr: console.stderr, ...extra });
-  const source = (name: string, files: Record<string, string>, extra: Record<string, unknown> = {}) => ({ name, use: 'fake', with: { files, ...extra } });
-  const target = (name: string, extra: Record<string, unknown> = {}) => ({ name, use: 'fake', with: { path: name, ...extra } });
+    pickupRun({
+      config: project.file,
+      pickupVersion: '0.0.0-test',
+      stdout: console.stdout,
+      stderr: console.stderr,
+      ...extra,
+    });
+  const source = (name: string, files: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+    name,
+    use: 'fake',
+    with: { files, ...extra },
+  });
+  const target = (name: string, extra: Record<string, unknown> = {}) => ({
+    name,
+    use: 'fake',
+    with: { path: name, ...extra },
+  });
 
   beforeEach(async () => {
     project = await fakeProject();
@@ -39,7 +53,10 @@ describe('pickupRun, in-process with fake plugins', () => {
 
   it('stores every source on every target and returns the summary; the log file has the run', async () => {
     await project.writeConfig({
-      sources: [source('www', { 'index.html': '<h1>hi</h1>', 'a/b.txt': 'b' }), source('etc', { hosts: '127.0.0.1 localhost\n' })],
+      sources: [
+        source('www', { 'index.html': '<h1>hi</h1>', 'a/b.txt': 'b' }),
+        source('etc', { hosts: '127.0.0.1 localhost\n' }),
+      ],
       targets: [target('nas'), target('usb')],
     });
     const summaries: RunSummary[] = [];
@@ -55,9 +72,14 @@ describe('pickupRun, in-process with fake plugins', () => {
       expect(await readFile(join(stored, 'www/a/b.txt'), 'utf8')).toBe('b');
       expect(await readFile(join(stored, 'etc/hosts'), 'utf8')).toBe('127.0.0.1 localhost\n');
       const manifest = JSON.parse(await readFile(join(stored, 'manifest.json'), 'utf8'));
-      expect(manifest.sources.map((entry: { name: string; status: string }) => [entry.name, entry.status])).toEqual([['www', 'ok'], ['etc', 'ok']]);
+      expect(manifest.sources.map((entry: { name: string; status: string }) => [entry.name, entry.status])).toEqual([
+        ['www', 'ok'],
+        ['etc', 'ok'],
+      ]);
     }
-    expect(console.text().out).toMatch(new RegExp(`backup ${summary.runId} complete: 2 source\\(s\\), stored on 2 target\\(s\\)`));
+    expect(console.text().out).toMatch(
+      new RegExp(`backup ${summary.runId} complete: 2 source\\(s\\), stored on 2 target\\(s\\)`),
+    );
     const [logFile] = await readdir(project.path('logs'));
     expect(await readFile(project.path('logs', logFile!), 'utf8')).toContain(summary.runId);
     expect(await readdir(project.path('staging'))).toEqual([]); // nothing left behind
@@ -71,7 +93,10 @@ describe('pickupRun, in-process with fake plugins', () => {
     const { exitCode, summary } = await run();
     expect(exitCode).toBe(ExitCode.partial);
     expect(summary.outcome).toBe('partial');
-    expect(summary.sources.map((entry) => [entry.name, entry.status])).toEqual([['good', 'ok'], ['bad', 'failed']]);
+    expect(summary.sources.map((entry) => [entry.name, entry.status])).toEqual([
+      ['good', 'ok'],
+      ['bad', 'failed'],
+    ]);
     expect(summary.sources[1]!.problems.join(' ')).toContain('the disk went away');
     expect(await readFile(project.path('nas', summary.runId!, 'good/a.txt'), 'utf8')).toBe('a');
     expect(existsSync(project.path('nas', summary.runId!, 'bad'))).toBe(false);
@@ -79,10 +104,16 @@ describe('pickupRun, in-process with fake plugins', () => {
   });
 
   it('a push that fails removes nothing: retention keeps every older backup', async () => {
-    await project.writeConfig({ sources: [source('s', { f: '1' })], targets: [{ ...target('nas'), retention: { keepLast: 1 } }] });
+    await project.writeConfig({
+      sources: [source('s', { f: '1' })],
+      targets: [{ ...target('nas'), retention: { keepLast: 1 } }],
+    });
     const first = await run();
     expect(first.exitCode).toBe(ExitCode.ok);
-    await project.writeConfig({ sources: [source('s', { f: '2' })], targets: [{ ...target('nas', { fail: 'connection reset' }), retention: { keepLast: 1 } }] });
+    await project.writeConfig({
+      sources: [source('s', { f: '2' })],
+      targets: [{ ...target('nas', { fail: 'connection reset' }), retention: { keepLast: 1 } }],
+    });
     const second = await run();
     expect(second.exitCode).toBe(ExitCode.partial); // 1: stored nowhere, as when stored only somewhere
     expect(second.summary.outcome).toBe('failure');
@@ -92,7 +123,10 @@ describe('pickupRun, in-process with fake plugins', () => {
   });
 
   it('a bad config: exit 2, one line naming the file and field, and a summary without a run id', async () => {
-    await project.writeConfig({ sources: [source('s', { f: '1' })], targets: [{ name: 'nas', use: 'fake', with: { path: 7 } }] });
+    await project.writeConfig({
+      sources: [source('s', { f: '1' })],
+      targets: [{ name: 'nas', use: 'fake', with: { path: 7 } }],
+    });
     const { exitCode, summary } = await run();
     expect(exitCode).toBe(ExitCode.usage);
     expect(summary.runId).toBeUndefined();
@@ -103,10 +137,22 @@ describe('pickupRun, in-process with fake plugins', () => {
 
   it('a second run while one holds the config: exit 4, the first goes on undisturbed', async () => {
     const release = project.path('release');
-    await project.writeConfig({ sources: [source('slow', { f: 'slow' }, { waitFor: release })], targets: [target('nas')] });
+    await project.writeConfig({
+      sources: [source('slow', { f: 'slow' }, { waitFor: release })],
+      targets: [target('nas')],
+    });
     const first = run();
-    await waitUntil(() => existsSync(project.path('staging')) && readdirDeep(project.path('staging')).some((path) => path.endsWith('/slow/f')));
-    const second = await pickupRun({ config: project.file, pickupVersion: '0.0.0-test', stdout: new PassThrough(), stderr: new PassThrough() });
+    await waitUntil(
+      () =>
+        existsSync(project.path('staging')) &&
+        readdirDeep(project.path('staging')).some((path) => path.endsWith('/slow/f')),
+    );
+    const second = await pickupRun({
+      config: project.file,
+      pickupVersion: '0.0.0-test',
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+    });
     expect(second.exitCode).toBe(ExitCode.locked);
     await writeFile(release, '');
     const { exitCode, summary } = await first;
@@ -115,10 +161,17 @@ describe('pickupRun, in-process with fake plugins', () => {
   });
 
   it('stopped through its signal: nothing stored, staging removed, the summary says it was interrupted', async () => {
-    await project.writeConfig({ sources: [source('slow', { f: 'slow' }, { waitFor: project.path('never') })], targets: [target('nas')] });
+    await project.writeConfig({
+      sources: [source('slow', { f: 'slow' }, { waitFor: project.path('never') })],
+      targets: [target('nas')],
+    });
     const controller = new AbortController();
     const running = run({ signal: controller.signal });
-    await waitUntil(() => existsSync(project.path('staging')) && readdirDeep(project.path('staging')).some((path) => path.endsWith('/slow/f')));
+    await waitUntil(
+      () =>
+        existsSync(project.path('staging')) &&
+        readdirDeep(project.path('staging')).some((path) => path.endsWith('/slow/f')),
+    );
     controller.abort(new Error('stop'));
     const { exitCode, summary } = await running;
     expect(exitCode).toBe(ExitCode.fatal);
@@ -139,7 +192,11 @@ describe('pickupRun, in-process with fake plugins', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-      await project.writeConfig({ sources: [source('s', { f: '1' })], targets: [target('nas')], notify: [{ type: 'webhook', url, on: ['success'] }] });
+      await project.writeConfig({
+        sources: [source('s', { f: '1' })],
+        targets: [target('nas')],
+        notify: [{ type: 'webhook', url, on: ['success'] }],
+      });
       const order: string[] = [];
       const { summary } = await run({ onSummary: () => order.push(`summary, ${received.length} received`) });
       expect(order).toEqual(['summary, 0 received']);

@@ -22,7 +22,9 @@ async function keysUnder(prefix: string): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await admin.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}/`, ContinuationToken: token }));
+    const page = await admin.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}/`, ContinuationToken: token }),
+    );
     keys.push(...(page.Contents ?? []).map((object) => object.Key!.slice(prefix.length + 1)));
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
