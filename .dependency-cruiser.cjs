@@ -2,12 +2,12 @@
 // Checked by `pnpm lint` (dependency-cruiser) in CI.
 
 /**
- * The core's folders, bottom layer first. A folder may import its own files, the root files
- * (errors.ts, issues.ts) and the folders of the layers below its own; never a folder of its own layer
- * or of one above. The entries (index.ts, plugin.ts) may import anything.
+ * The core's folders, bottom layer first. A folder may import its own files, the root file errors.ts
+ * and the folders of the layers below its own; never a folder of its own layer or of one above. The
+ * entries (index.ts, plugin.ts) may import anything, and nothing imports them.
  */
 const CORE_LAYERS = [
-  ['log', 'streams', 'fs'],
+  ['log', 'streams', 'fs', 'validation'],
   ['net', 'process', 'secrets'],
   ['model'],
   ['encryption', 'hooks'],
@@ -31,9 +31,34 @@ const layerRules = CORE_LAYERS.flatMap((layer, index) => {
   }));
 });
 
-const PLUGINS = '^packages/(source|target)-[^/]+/';
+const CORE_FOLDERS = [...CORE_LAYERS.flat(), 'types'];
+const coreRules = [
+  {
+    name: 'core-root-files-import-no-folder',
+    comment: 'errors.ts is the bottom of the core: it imports no folder of it',
+    severity: 'error',
+    from: { path: `${CORE}[^/]+\\.ts$`, pathNot: `${CORE}(index|plugin)\\.ts$` },
+    to: { path: `${CORE}[^/]+/` },
+  },
+  {
+    name: 'core-entries-imported-by-none',
+    comment: 'index.ts and plugin.ts are what others import; no file of the core imports them (index.ts has plugin.ts)',
+    severity: 'error',
+    from: { path: CORE, pathNot: `${CORE}index\\.ts$` },
+    to: { path: `${CORE}(index|plugin)\\.ts$` },
+  },
+  {
+    name: 'core-folders-are-layers',
+    comment: 'every folder of the core has its place in CORE_LAYERS (.dependency-cruiser.cjs, docs/architecture.md)',
+    severity: 'error',
+    from: { path: `${CORE}[^/]+/`, pathNot: `${CORE}(${CORE_FOLDERS.join('|')})/` },
+    to: {},
+  },
+];
+
+const PLUGINS = '^(packages/(source|target)-[^/]+|examples/[^/]+)/';
 /** Plugins and @pickup/archive, the library of the folder sources: they build on the plugin entry only. */
-const ON_PLUGIN_API = '^packages/((source|target)-[^/]+|archive)/';
+const ON_PLUGIN_API = '^(packages/((source|target)-[^/]+|archive)|examples/[^/]+)/';
 
 module.exports = {
   forbidden: [
@@ -87,8 +112,8 @@ module.exports = {
       name: 'plugins-import-no-other-plugin',
       comment: 'plugins never import each other',
       severity: 'error',
-      from: { path: '^packages/((source|target)-[^/]+)/' },
-      to: { path: PLUGINS, pathNot: '^packages/$1/' },
+      from: { path: '^(packages/(source|target)-[^/]+|examples/[^/]+)/' },
+      to: { path: PLUGINS, pathNot: '^$1/' },
     },
     {
       name: 'archive-imports-no-plugin',
@@ -97,6 +122,7 @@ module.exports = {
       from: { path: '^packages/archive/' },
       to: { path: PLUGINS },
     },
+    ...coreRules,
     ...layerRules,
   ],
   options: {

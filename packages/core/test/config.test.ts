@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findConfigFile } from '../src/config/find.js';
-import { formatPath } from '../src/issues.js';
+import { formatPath } from '../src/validation/issues.js';
 import { loadConfig } from '../src/plugin/plan.js';
 
 describe('finding the config', () => {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigError, messageOf } from '../errors.js';
 import { configSchema, type ParsedConfig } from './schema.js';
-import { describeIssues } from '../issues.js';
+import { describeIssues } from '../validation/issues.js';
 
 export interface LoadedConfig {
   /** Absolute path of the config file. */

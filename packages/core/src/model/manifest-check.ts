@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeIssues } from '../issues.js';
+import { describeIssues } from '../validation/issues.js';
 import { MANIFEST_FORMAT, type Manifest } from './manifest.js';
 
 /**

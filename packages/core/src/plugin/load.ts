@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { closest } from '../config/closest.js';
+import { closest } from '../validation/closest.js';
 import { ConfigError } from '../errors.js';
 import { listInstalledPlugins } from './discover.js';
 import { candidatePackages, findPackage, installHint, type FoundPackage } from './resolve.js';

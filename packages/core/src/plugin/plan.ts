@@ -3,7 +3,7 @@ import { ConfigError, isPickupError } from '../errors.js';
 import { loadPlugin } from './load.js';
 import type { FoundPackage } from './resolve.js';
 import type { PluginKind, Source, Target } from './types.js';
-import { describeIssues, formatPath } from '../issues.js';
+import { describeIssues, formatPath } from '../validation/issues.js';
 import { loadConfigFile, type LoadedConfig } from '../config/load.js';
 import type { PluginEntry } from '../config/schema.js';
 import type { RetentionPolicy } from '../model/retention.js';

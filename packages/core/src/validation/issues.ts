@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { closest } from './config/closest.js';
-import { knownKeysAt } from './config/schema-keys.js';
+import { closest } from './closest.js';
+import { knownKeysAt } from './schema-keys.js';
 
 /** `['sources', 1, 'with', 'path']` -> `sources[1].with.path` */
 export function formatPath(path: readonly PropertyKey[]): string {
