@@ -6,7 +6,7 @@ export { defineConfig } from './plugin/define.js';
 export type { Logger } from './log/logger.js';
 export type { PluginLogger } from './log/plugin-logger.js';
 
-// The pipeline, as the CLI drives it
+// The pieces the commands are made of: for the testkit, and programs that need more than a command
 export { ConfigError, isLockedError, isPickupError } from './errors.js';
 export { CONFIG_FILE_NAMES, findConfigFile } from './config/find.js';
 export type { LoadedConfig } from './config/load.js';
@@ -27,7 +27,7 @@ export { pickupCheck, pickupDryRun } from './commands/check.js';
 export { pickupList, type ListedTarget, type ListResult } from './commands/list.js';
 export { pickupPrune, type PruneRequest } from './commands/prune.js';
 export { pickupVerify, type VerifyRequest } from './commands/verify.js';
-export { pickupRestore } from './commands/restore.js';
+export { pickupRestore, type RestoreCommandRequest } from './commands/restore.js';
 export { describePlanned } from './runtime/context.js';
 export { logDirOf, runBackup, type RunOptions, type RunReport } from './pipeline/run.js';
 export { lockConfig, stagingRootOf, type ConfigLock } from './runtime/config-lock.js';

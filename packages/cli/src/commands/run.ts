@@ -18,12 +18,12 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const sink = consoleSink();
   // With --json, stdout belongs to the document: information lines go to stderr, and only with --verbose.
   const quiet = (args.quiet ?? false) || (args.json && !verbose);
-  const console = { ...args, quiet, stdout: args.json ? sink.stderr : sink.stdout, stderr: sink.stderr };
-  if (args.dryRun) return pickupDryRun({ ...console, only: args.only });
+  const consoleOptions = { ...args, quiet, stdout: args.json ? sink.stderr : sink.stdout, stderr: sink.stderr };
+  if (args.dryRun) return pickupDryRun({ ...consoleOptions, only: args.only });
 
   let display: ProgressDisplay | undefined;
   const { exitCode } = await pickupRun({
-    ...console,
+    ...consoleOptions,
     only: args.only,
     pickupVersion: version,
     handleSignals: true,

@@ -104,7 +104,7 @@ export async function pickupRun(request: RunRequest): Promise<RunResult> {
   const { log } = logger;
   const notifiers = plan.config.notify;
   const stop = stopSignal(request, log);
-  request.onPlan?.(plan);
+  told(log, 'onPlan', () => request.onPlan?.(plan!));
   let summary: RunSummary | undefined;
   let runError: unknown;
   const code = await guard(log, verbose, async () => {
@@ -116,7 +116,7 @@ export async function pickupRun(request: RunRequest): Promise<RunResult> {
         signal: stop.signal,
         progress: request.progress,
         onStart: () => notifyStart(notifiers, log, userAgent),
-      }).finally(() => request.onRunEnd?.());
+      }).finally(() => told(log, 'onRunEnd', () => request.onRunEnd?.()));
       sayHowItWent(result, log);
       summary = result.summary;
       return result.exitCode;
@@ -143,7 +143,7 @@ interface Announcement {
 
 /** The summary to the caller, then to whoever `notify` names. */
 async function announce(summary: RunSummary, how: Announcement): Promise<void> {
-  how.request.onSummary?.(summary);
+  told(how.log, 'onSummary', () => how.request.onSummary?.(summary));
   await notifyEnd(how.notifiers, summary, how.log, how.userAgent);
 }
 
@@ -151,6 +151,15 @@ async function finish(logger: PickupLogger, code: number, summary: RunSummary, h
   await announce(summary, how);
   await logger.close();
   return { exitCode: code, summary };
+}
+
+/** Calls a caller's callback: what it throws is logged, and the run goes on (it must end cleanly). */
+function told(log: Logger, name: string, callback: () => void): void {
+  try {
+    callback();
+  } catch (error) {
+    log.error({ err: error }, `internal error in ${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** The config file a command would load (absolute), or '' when none is found. */

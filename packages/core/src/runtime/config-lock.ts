@@ -1,7 +1,7 @@
 import { rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Plan } from '../plugin/plan.js';
-import { errnoCode } from '../errors.js';
+import { errnoCode, ExitCode, PickupError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { endLeftoverChildren, recordChildrenIn } from '../process/children.js';
 import { removeAbandonedTempDirs } from '../process/temp-dir.js';
@@ -21,6 +21,26 @@ export interface ConfigLock {
  * another process holds the lock. Released, it leaves no empty folder behind.
  */
 export async function lockConfig(plan: Plan, log: Logger): Promise<ConfigLock> {
+  // The programs a command starts are recorded for the process as a whole: one locking command at a time.
+  if (heldInThisProcess) {
+    throw new PickupError(
+      `this process already runs a command of ${heldInThisProcess}; run one command at a time in a process (another config: another process)`,
+      ExitCode.locked,
+    );
+  }
+  heldInThisProcess = plan.file;
+  try {
+    return await lockConfigHere(plan, log);
+  } catch (error) {
+    heldInThisProcess = undefined;
+    throw error;
+  }
+}
+
+/** The config file whose lock this process holds, if any. */
+let heldInThisProcess: string | undefined;
+
+async function lockConfigHere(plan: Plan, log: Logger): Promise<ConfigLock> {
   const { configStaging, lock } = await takeLock(stagingRootOf(plan), plan.file);
   const children = join(configStaging, 'children');
   try {
@@ -38,6 +58,7 @@ export async function lockConfig(plan: Plan, log: Logger): Promise<ConfigLock> {
       recordChildrenIn(undefined);
       await rmdir(children).catch(() => {});
       await lock.release();
+      heldInThisProcess = undefined;
       await removeIfEmpty(configStaging);
     },
   };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { ExitCode, PickupError, errnoCode, messageOf } from '../errors.js';
@@ -20,7 +21,7 @@ export interface Lock {
 export async function acquireLock(path: string): Promise<Lock> {
   const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   // Written whole under a private name, then linked into place: the lock never exists half-written.
-  const draft = `${path}.${process.pid}`;
+  const draft = `${path}.${process.pid}.${randomUUID()}`;
   try {
     await writeFile(draft, `${JSON.stringify(me)}\n`, { mode: 0o600 });
   } catch (error) {

@@ -68,7 +68,7 @@ describe('list, prune, verify and restore, in-process with fake plugins', () => 
 
   it('restore puts the files back byte for byte; an unknown backup id is a usage error (exit 2)', async () => {
     const to = project.path('restored');
-    const base = { ...quiet(), source: 'www', to, force: false, only: [] };
+    const base = { ...quiet(), source: 'www', to };
     expect(await pickupRestore({ ...base, which: 'latest' })).toBe(ExitCode.ok);
     expect(await readFile(project.path('restored', 'index.html'), 'utf8')).toBe('night 3');
     expect(await readFile(project.path('restored', 'img/logo.svg'), 'utf8')).toBe('<svg/>');

@@ -160,6 +160,52 @@ describe('pickupRun, in-process with fake plugins', () => {
     expect(await storedBackups(project.path('nas'))).toEqual([summary.runId]);
   });
 
+  it('a run of another config in the same process while one runs: exit 4, saying to use another process', async () => {
+    const release = project.path('release');
+    await project.writeConfig({
+      sources: [source('slow', { f: 'slow' }, { waitFor: release })],
+      targets: [target('nas')],
+    });
+    const other = await fakeProject();
+    try {
+      await mkdir(other.path('nas'));
+      await other.writeConfig({ sources: [source('s', { f: '1' })], targets: [target('nas')] });
+      const first = run();
+      await waitUntil(
+        () =>
+          existsSync(project.path('staging')) &&
+          readdirDeep(project.path('staging')).some((path) => path.endsWith('/slow/f')),
+      );
+      const stderr = new PassThrough();
+      const said: string[] = [];
+      stderr.on('data', (chunk: Buffer) => said.push(chunk.toString()));
+      const second = await pickupRun({
+        config: other.file,
+        pickupVersion: '0.0.0-test',
+        stdout: new PassThrough(),
+        stderr,
+      });
+      expect(second.exitCode).toBe(ExitCode.locked);
+      expect(said.join('')).toContain(`this process already runs a command of ${project.file}`);
+      expect(await readdir(other.path('nas'))).toEqual([]);
+      await writeFile(release, '');
+      expect((await first).exitCode).toBe(ExitCode.ok);
+      // Once the first is over, the other config runs in this process as well.
+      expect(
+        (
+          await pickupRun({
+            config: other.file,
+            pickupVersion: '0.0.0-test',
+            stdout: new PassThrough(),
+            stderr: new PassThrough(),
+          })
+        ).exitCode,
+      ).toBe(ExitCode.ok);
+    } finally {
+      await other.remove();
+    }
+  });
+
   it('stopped through its signal: nothing stored, staging removed, the summary says it was interrupted', async () => {
     await project.writeConfig({
       sources: [source('slow', { f: 'slow' }, { waitFor: project.path('never') })],
