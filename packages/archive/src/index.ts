@@ -7,3 +7,4 @@ export { writeTarGz, type TarGzOptions, type TarGzStats } from './tar-gz.js';
 export { extractTarGz, type ExtractOptions, type ExtractStats } from './extract.js';
 export { escapeName, walk, type WalkEntry, type WalkOptions } from './walk.js';
 export { archiveExtension, archiveOptions, problemHandler, warnIfEmpty, type ArchiveOptions } from './options.js';
+export { folderInitOptions } from './init.js';

@@ -1,24 +1,9 @@
+import { folderInitOptions } from '@pickup/archive';
 import type { InitTemplate } from '@pickup/core/plugin';
 
-/** A character that means something in an exclude pattern: such a path is not written as one. */
-const GLOB = /[*?[\]{}()!+@|\\]/;
-
-/** What `pickup init` writes for a folder: its path, and Pickup's own files in it left out. */
+/** What `pickup init` writes for a folder split by its subfolders: its path, and Pickup's own files in it left out. */
 export const init: InitTemplate = {
   summary: 'one .tar.gz per top-level subfolder, and one for the rest',
   asks: ['folders'],
-  options: ({ path = '', ownPaths = [] }) => {
-    const exclude = ownPaths.filter((own) => !GLOB.test(own)).map((own) => `/${own}`);
-    return [
-      { name: 'path', value: path },
-      exclude.length > 0
-        ? { name: 'exclude', value: exclude, comment: "Pickup's own folders and secret files in it; .gitignore-style" }
-        : {
-            name: 'exclude',
-            value: ['.cache/', '*.tmp'],
-            comment: 'what to leave out, .gitignore-style',
-            example: true,
-          },
-    ];
-  },
+  options: (answers) => folderInitOptions(answers, ['.cache/', '*.tmp']),
 };
