@@ -182,6 +182,8 @@ describe('ftp target against a real vsftpd', () => {
       .concat('local_max_rate=8000000\n');
     await writeFile(project.path('vsftpd.conf'), config);
     const start = async (): Promise<ChildProcess> => {
+      // A server left on this port (by a run that was itself killed) would be the one the test kills.
+      expect(await listening(port), `port ${port} is taken: end the vsftpd listening there`).toBe(false);
       const child = spawn('vsftpd', [project.path('vsftpd.conf')], { detached: true, stdio: 'ignore' });
       for (let i = 0; i < 50 && !(await listening(port)); i++) await sleep(100);
       return child;
