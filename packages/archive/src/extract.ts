@@ -3,6 +3,7 @@ import { chown, lchown, link, lstat, lutimes, mkdir, open, symlink, unlink, utim
 import { join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { Duplex } from 'node:stream';
 import * as tar from 'tar-stream';
 import { zstdStream } from './zstd.js';
 
@@ -101,7 +102,10 @@ export async function extractTarGz(archive: string, into: string, options: Extra
   })();
   const compression = await compressionOf(archive);
   const zstd = compression === 'zstd' ? zstdStream({ decompress: true }, options.signal) : undefined;
-  const decompressing = compression === 'none' ? [] : [zstd ? zstd.stream : createGunzip()];
+  const decompressing =
+    compression === 'none'
+      ? []
+      : [zstd ? Duplex.from({ writable: zstd.input, readable: zstd.output }) : createGunzip()];
   const reading = pipeline(
     [createReadStream(archive), ...decompressing, extract],
     options.signal ? { signal: options.signal } : {},

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { Duplex } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /**
- * A stream through the `zstd` command (compressing at `level` on every core, or decompressing with
+ * The `zstd` command as a stream (its stdin and stdout) (compressing at `level` on every core, or decompressing with
  * `decompress`). zstd is faster than gzip at a better ratio, but Node has no zstd of its own before 22,
  * so the machine's `zstd` does the work. The returned `finished` resolves once zstd exited 0 and rejects
  * with a clear message otherwise; await it after the pipeline.
@@ -10,7 +10,7 @@ import { Duplex } from 'node:stream';
 export function zstdStream(
   mode: { level: number } | { decompress: true },
   signal?: AbortSignal,
-): { stream: Duplex; finished: Promise<void> } {
+): { input: Writable; output: Readable; finished: Promise<void> } {
   const args = 'decompress' in mode ? ['-d', '-q', '-c'] : ['-q', '-c', `-${mode.level}`, '-T0'];
   const child = spawn('zstd', args, { stdio: ['pipe', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
   let stderr = '';
@@ -34,5 +34,6 @@ export function zstdStream(
     });
   });
   finished.catch(() => {}); // awaited by the caller after its pipeline
-  return { stream: Duplex.from({ writable: child.stdin, readable: child.stdout }), finished };
+  // zstd's stdin itself: a write's callback comes once the bytes are in the pipe, so the writer may reuse them.
+  return { input: child.stdin, output: child.stdout, finished };
 }

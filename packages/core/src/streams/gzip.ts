@@ -1,9 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { Transform, type TransformCallback } from 'node:stream';
-import { constants, crc32, deflateRaw } from 'node:zlib';
+import { constants, crc32, createDeflateRaw } from 'node:zlib';
 
 /** Input is compressed in blocks of this size, each on a thread of its own. */
 const BLOCK = 1024 * 1024;
+/** Compressed output comes in pieces of this size. */
+const OUTPUT_CHUNK = 64 * 1024;
 /** deflate looks back this far: each block gets the previous one's tail as its dictionary. */
 const WINDOW = 32 * 1024;
 /** libuv's thread pool has 4 threads unless UV_THREADPOOL_SIZE says otherwise: more blocks would only wait. */
@@ -22,14 +24,16 @@ export function createDeterministicGzip(level: number): Transform {
 }
 
 class ParallelGzip extends Transform {
-  private block = Buffer.allocUnsafe(BLOCK);
+  /** Input blocks done with, for reuse: memory stays flat, and there is no garbage for each MiB. */
+  private readonly spare: Buffer[] = [];
+  private block: Buffer = Buffer.allocUnsafe(BLOCK);
   private filled = 0;
   /** The last WINDOW bytes of input before the current block. */
   private window: Buffer | undefined;
   private crc = 0;
   private size = 0;
   /** Blocks being compressed, in input order. */
-  private readonly inFlight: Promise<Buffer>[] = [];
+  private readonly inFlight: { input: Buffer; output: Promise<Buffer[]> }[] = [];
   private started = false;
 
   constructor(
@@ -48,7 +52,7 @@ class ParallelGzip extends Transform {
   override _flush(callback: TransformCallback): void {
     this.dispatch(true)
       .then(async () => {
-        while (this.inFlight.length > 0) this.push(await this.inFlight.shift()!);
+        while (this.inFlight.length > 0) await this.pushOldest();
         const trailer = Buffer.alloc(8);
         trailer.writeUInt32LE(this.crc >>> 0, 0);
         trailer.writeUInt32LE(this.size, 4);
@@ -75,13 +79,21 @@ class ParallelGzip extends Transform {
       this.started = true;
     }
     const input = this.block.subarray(0, this.filled);
-    const job = deflateBlock(input, this.level, this.window, last);
-    job.catch(() => {}); // its error is taken when its turn comes, below
-    this.inFlight.push(job);
+    // zlib copies the dictionary when the job starts: the previous block may be reused once its own job is done.
+    const output = deflateBlock(input, this.level, this.window, last);
+    output.catch(() => {}); // its error is taken when its turn comes, below
+    this.inFlight.push({ input: this.block, output });
     this.window = input.length >= WINDOW ? input.subarray(input.length - WINDOW) : undefined; // only the last block is short
-    this.block = Buffer.allocUnsafe(BLOCK);
+    this.block = this.spare.pop() ?? Buffer.allocUnsafe(BLOCK);
     this.filled = 0;
-    while (this.inFlight.length >= this.maxInFlight) this.push(await this.inFlight.shift()!);
+    while (this.inFlight.length >= this.maxInFlight) await this.pushOldest();
+  }
+
+  /** Waits for the oldest block's compressed bytes, passes them on, and keeps its input block for reuse. */
+  private async pushOldest(): Promise<void> {
+    const { input, output } = this.inFlight.shift()!;
+    for (const chunk of await output) this.push(chunk);
+    this.spare.push(input);
   }
 }
 
@@ -89,12 +101,21 @@ class ParallelGzip extends Transform {
  * Raw deflate of one block. A block that is not the last ends with a sync flush (an empty stored
  * block, byte-aligned), so that the next block's output can simply follow it.
  */
-function deflateBlock(input: Buffer, level: number, dictionary: Buffer | undefined, last: boolean): Promise<Buffer> {
+function deflateBlock(input: Buffer, level: number, dictionary: Buffer | undefined, last: boolean): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
     const finishFlush = last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH;
-    deflateRaw(input, { level, finishFlush, ...(dictionary ? { dictionary } : {}) }, (error, output) =>
-      error ? reject(error) : resolve(output),
-    );
+    // The output as zlib makes it, in 64 KiB pieces, never joined: no copy, and no buffer bigger than needed.
+    const deflate = createDeflateRaw({
+      level,
+      finishFlush,
+      chunkSize: OUTPUT_CHUNK,
+      ...(dictionary ? { dictionary } : {}),
+    });
+    const chunks: Buffer[] = [];
+    deflate.on('data', (chunk: Buffer) => chunks.push(chunk));
+    deflate.once('end', () => resolve(chunks));
+    deflate.once('error', reject);
+    deflate.end(input);
   });
 }
 
