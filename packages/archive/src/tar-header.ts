@@ -30,27 +30,33 @@ const TYPE_FLAGS: Record<EntryType | 'pax-header', number> = {
   'pax-header': 0x78, // 'x'
 };
 
+/** The one record most headers need, reused: a tree of many small files makes no garbage for it. */
+const scratch = Buffer.alloc(RECORD);
+
 /**
- * The bytes of one entry's header: one ustar record, or, for a name or link target ustar cannot hold
- * (too long, or not ASCII), a PAX record with the path followed by the ustar record. The bytes are
- * those tar-stream wrote for the same header (the format of archives made before this encoder), so
- * unchanged data still gives byte-identical archives.
+ * The bytes of one entry's header, valid until the next call: one ustar record, or, for a name or link
+ * target ustar cannot hold (too long, or not ASCII), a PAX record with the path followed by the ustar
+ * record. The bytes are those tar-stream wrote for the same header (the format of archives made before
+ * this encoder), so unchanged data still gives byte-identical archives.
  */
 export function encodeHeader(header: TarHeader): Buffer {
   const split = splitName(header.name);
-  if (split && Buffer.byteLength(header.linkname ?? '') <= 100) return ustar(header, split.name, split.prefix);
+  if (split && Buffer.byteLength(header.linkname ?? '') <= 100) {
+    scratch.fill(0);
+    writeUstar(scratch, 0, header, split.name, split.prefix);
+    return scratch;
+  }
   let records = '';
   records += paxRecord('path', header.name);
   if (header.linkname) records += paxRecord('linkpath', header.linkname);
-  const pax = Buffer.from(records);
+  const paxLength = Buffer.byteLength(records);
   const paxHeader = { ...header, name: 'PaxHeader', linkname: header.linkname && 'PaxHeader' };
-  const padding = (RECORD - (pax.length % RECORD)) % RECORD;
-  return Buffer.concat([
-    ustar({ ...paxHeader, type: 'pax-header', size: pax.length }, 'PaxHeader', ''),
-    pax,
-    Buffer.alloc(padding),
-    ustar(paxHeader, 'PaxHeader', ''),
-  ]);
+  const paxEnd = RECORD + paxLength + ((RECORD - (paxLength % RECORD)) % RECORD);
+  const bytes = Buffer.alloc(paxEnd + RECORD);
+  writeUstar(bytes, 0, { ...paxHeader, type: 'pax-header', size: paxLength }, 'PaxHeader', '');
+  bytes.write(records, RECORD, 'utf8');
+  writeUstar(bytes, paxEnd, paxHeader, 'PaxHeader', '');
+  return bytes;
 }
 
 /** ustar's name and prefix fields for `name`, or undefined if they cannot hold it. */
@@ -67,8 +73,15 @@ function splitName(name: string): { name: string; prefix: string } | undefined {
   return prefix.length > 155 ? undefined : { name: rest, prefix };
 }
 
-function ustar(header: TarHeader | (Omit<TarHeader, 'type'> & { type: 'pax-header' }), name: string, prefix: string) {
-  const record = Buffer.alloc(RECORD);
+/** Writes a ustar record at `offset` of `target`, whose 512 bytes there are zero. */
+function writeUstar(
+  target: Buffer,
+  offset: number,
+  header: TarHeader | (Omit<TarHeader, 'type'> & { type: 'pax-header' }),
+  name: string,
+  prefix: string,
+): void {
+  const record = target.subarray(offset, offset + RECORD);
   record.write(name, 0, 'latin1');
   record.write(octal(header.mode & 0o7777, 6), 100, 'latin1');
   record.write(octal(header.uid, 6), 108, 'latin1');
@@ -82,7 +95,6 @@ function ustar(header: TarHeader | (Omit<TarHeader, 'type'> & { type: 'pax-heade
   record.write(octal(header.devminor ?? 0, 6), 337, 'latin1');
   if (prefix) record.write(prefix, 345, 'latin1');
   record.write(octal(checksum(record), 6), 148, 'latin1');
-  return record;
 }
 
 /** `digits` octal digits and a space; a value too big for them reads as all sevens. */

@@ -43,7 +43,7 @@ async function* walkFolder(
     onError(prefix || '.', error as NodeJS.ErrnoException);
     return;
   }
-  names.sort(compareNames);
+  names = sortedByBytes(names);
   for (const name of names) {
     const path = prefix ? `${prefix}/${name}` : name;
     const absolute = join(root, path);
@@ -89,9 +89,12 @@ export function escapeName(raw: Buffer): string {
   return text;
 }
 
-/** Byte order of the UTF-8 names, the same on every machine and locale. */
-function compareNames(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+/** In byte order of their UTF-8, the same on every machine and locale (each name encoded once). */
+function sortedByBytes(names: string[]): string[] {
+  return names
+    .map((name) => ({ name, bytes: Buffer.from(name) }))
+    .sort((a, b) => Buffer.compare(a.bytes, b.bytes))
+    .map(({ name }) => name);
 }
 
 /**
