@@ -39,8 +39,8 @@ export function hashedFile(path: string): { stream: Writable; sha256(): string }
   return { stream, sha256: () => hash.digest('hex') };
 }
 
-async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
-  let pending = buffers;
+/** Writes every buffer in order; `pending` is emptied on the way. */
+async function writeAll(handle: FileHandle, pending: Buffer[]): Promise<void> {
   while (pending.length > 0) {
     let { bytesWritten } = await handle.writev(pending);
     // A short write (rare, for regular files): go on from where it stopped.
