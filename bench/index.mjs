@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Pickup's benchmarks: each case against the standard tool doing the same work, in the same process,
 // on data generated deterministically. Prints a table of medians and ratios (see docs/performance.md).
-// Usage: pnpm bench [--quick] [--scale N] [--runs N] [--only case,case] [--data DIR] [--json FILE]
+// Usage: pnpm bench [--quick] [--scale N] [--runs N] [--only case,case] [--node 20,24] [--data DIR] [--json FILE]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { lstat, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { dataSets, ensureData } from './lib/data.mjs';
 import { compare, measure } from './lib/measure.mjs';
+import { resolveNodes } from './lib/nodes.mjs';
 import { formatTable } from './lib/table.mjs';
 import * as encryption from './cases/encryption.mjs';
 import * as endToEnd from './cases/end-to-end.mjs';
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     scale: { type: 'string' },
     runs: { type: 'string' },
     only: { type: 'string' },
+    node: { type: 'string' },
     data: { type: 'string', default: join(tmpdir(), 'pickup-bench-data') },
     json: { type: 'string' },
   },
@@ -43,6 +45,13 @@ const selected = values.only
   ? CASES.filter((c) => values.only.split(',').includes(c.name))
   : CASES.filter((c) => !c.onlyWhenNamed);
 const log = (line) => process.stderr.write(`${line}\n`);
+
+// Pickup's contenders run on each of these Node versions, the references once.
+const { nodes, missing } = resolveNodes(values.node ?? '20,24');
+if (nodes.length === 0 || (values.node && missing.length > 0)) {
+  for (const line of missing) log(line);
+  process.exit(2);
+}
 
 /** How to reach the test servers, starting them if they are not running (as `pnpm test` does). */
 function servers() {
@@ -72,6 +81,15 @@ function servers() {
       password: env.PICKUP_TEST_FTP_PASSWORD,
       home: env.PICKUP_TEST_FTP_HOME,
     },
+    s3: env.PICKUP_TEST_S3_ENDPOINT
+      ? {
+          endpoint: env.PICKUP_TEST_S3_ENDPOINT,
+          region: env.PICKUP_TEST_S3_REGION,
+          accessKeyId: env.PICKUP_TEST_S3_ACCESS_KEY,
+          secretAccessKey: env.PICKUP_TEST_S3_SECRET_KEY,
+          dir: env.PICKUP_TEST_S3_DIR,
+        }
+      : undefined,
   };
 }
 
@@ -84,6 +102,7 @@ async function bytesOf(dir) {
   return total;
 }
 
+const skipped = [...missing];
 const scratch = await mkdtemp(join(tmpdir(), 'pickup-bench-'));
 const sets = dataSets(values.data, scale);
 const byteCache = new Map();
@@ -104,7 +123,17 @@ const ctx = {
   },
   clean: (path) => rm(path, { recursive: true, force: true }),
   measure,
-  node: (script, args) => measure(process.execPath, [join(here, script), ...args]),
+  nodes,
+  /** Runs a script of bench/ with `node` (a path; default this process's Node). */
+  node: (script, args, node = process.execPath) => measure(node, [join(here, script), ...args]),
+  /**
+   * A contender of Pickup's, once per Node version: `run(node)` gets the path of the Node to run;
+   * each result carries its `node` (the major version) for the table.
+   */
+  perNode: (contender) =>
+    nodes.map((node) => ({ ...contender, node: node.major, run: () => contender.run(node.path) })),
+  /** A line printed under the table: a contender left out and why. */
+  note: (line) => skipped.push(line),
   compare: (contenders, times = runs) => compare(contenders, times),
   /** node_modules/@pickup of a project folder, linked to this repository's packages. */
   async linkPlugins(project) {
@@ -145,7 +174,6 @@ const ctx = {
 };
 
 const rows = [];
-const skipped = [];
 try {
   for (const c of selected) {
     if (c.needsServers && !ctx.servers) {
@@ -166,10 +194,15 @@ try {
 }
 
 const cpu = cpus();
+const nodeVersions = nodes.map((node) => `Node ${node.version}`).join(', ');
 console.log(
-  `Pickup benchmarks: ${new Date().toISOString().slice(0, 10)}, Node ${process.versions.node}, ${cpu.length} cores (${cpu[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+  `Pickup benchmarks: ${new Date().toISOString().slice(0, 10)}, ${nodeVersions}, ${cpu.length} cores (${cpu[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
 );
-console.log(`scale ${scale}, median of ${runs} run(s), gzip level ${ctx.level}, data in ${values.data}\n`);
+const pickupNodes = nodes.map((node) => `Node ${node.major}`).join(' and ');
+console.log(
+  `scale ${scale}, median of ${runs} run(s), gzip level ${ctx.level}, Pickup's rows on ${pickupNodes} (column node), ` +
+    `the references once, data in ${values.data}\n`,
+);
 console.log(formatTable(rows));
 for (const line of skipped) console.log(`\n${line}`);
 if (values.json)
@@ -180,6 +213,7 @@ if (values.json)
         scale,
         runs,
         node: process.versions.node,
+        nodes: nodes.map(({ major, version }) => ({ major, version })),
         cores: cpu.length,
         rows: rows.map(({ last, ...row }) => row),
         skipped,

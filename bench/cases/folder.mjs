@@ -16,44 +16,30 @@ export async function run(ctx) {
     const input = await ctx.bytesOf(data);
     const tarOut = join(ctx.scratch, 'tar.tar.gz');
     const stage = join(ctx.scratch, 'stage');
-    const results = await ctx.compare([
+    const source = (pickupLabel, options) =>
+      ctx.perNode({
+        label: pickupLabel,
+        prepare: () => ctx.clean(stage),
+        run: (node) =>
+          ctx.node(
+            'lib/source-stage.mjs',
+            [join(ctx.repo, 'packages/source-folder'), JSON.stringify({ path: data, ...options }), stage],
+            node,
+          ),
+      });
+    const [tar, ...pickup] = await ctx.compare([
       {
         label: `tar -czf (gzip -${ctx.level})`,
         prepare: () => ctx.clean(tarOut),
         run: () => ctx.measure('tar', ['--use-compress-program', `gzip -${ctx.level}`, '-cf', tarOut, '-C', data, '.']),
       },
-      {
-        label: `pickup folder source (gzipLevel ${ctx.level})`,
-        prepare: () => ctx.clean(stage),
-        run: () =>
-          ctx.node('lib/source-stage.mjs', [
-            join(ctx.repo, 'packages/source-folder'),
-            JSON.stringify({ path: data, gzipLevel: ctx.level }),
-            stage,
-          ]),
-      },
-      {
-        label: 'pickup folder source (compression zstd)',
-        prepare: () => ctx.clean(stage),
-        run: () =>
-          ctx.node('lib/source-stage.mjs', [
-            join(ctx.repo, 'packages/source-folder'),
-            JSON.stringify({ path: data, compression: 'zstd' }),
-            stage,
-          ]),
-      },
+      ...source(`pickup folder source (gzipLevel ${ctx.level})`, { gzipLevel: ctx.level }),
+      ...source('pickup folder source (compression zstd)', { compression: 'zstd' }),
     ]);
-    const [tar, pickup, zstd] = results;
+    const group = `${title}, ${label}`;
     rows.push(
-      {
-        group: `${title}, ${label}`,
-        ...tar,
-        inputBytes: input,
-        outputBytes: (await stat(tarOut)).size,
-        reference: true,
-      },
-      { group: `${title}, ${label}`, ...pickup, inputBytes: input, outputBytes: stagedBytes(pickup) },
-      { group: `${title}, ${label}`, ...zstd, inputBytes: input, outputBytes: stagedBytes(zstd) },
+      { group, ...tar, inputBytes: input, outputBytes: (await stat(tarOut)).size, reference: true },
+      ...pickup.map((result) => ({ group, ...result, inputBytes: input, outputBytes: stagedBytes(result) })),
     );
   }
   return rows;

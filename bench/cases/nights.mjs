@@ -1,6 +1,7 @@
 // What 30 nights of backups cost at each target: a ~215 MB tree and a ~60 MB database, about 1% of both
 // changed each night, backed up by `pickup run` to the folder, FTP and restic targets, and by restic
 // itself (the tree, and pg_dump through --stdin) as the reference. Every contender keeps every night.
+// Pickup runs on the first Node of --node only: the nights of two would take twice the 40 minutes.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -37,10 +38,12 @@ async function pickupContender(ctx, { label, project: projectName, sources, targ
   const config = join(project, 'pickup.config.ts');
   const body = { sources, targets: [target], staging: './staging', log: { dir: './logs' } };
   await writeFile(config, `export default ${JSON.stringify(body, null, 2)};\n`);
+  const [node] = ctx.nodes;
   return {
     label,
     store,
-    run: () => ctx.measure(process.execPath, [ctx.bin, 'run', '--quiet', '--config', config], { cwd: project, env }),
+    node: node.major,
+    run: () => ctx.measure(node.path, [ctx.bin, 'run', '--quiet', '--config', config], { cwd: project, env }),
   };
 }
 
@@ -171,6 +174,7 @@ async function rowsOf(group, contenders, samples) {
     rows.push({
       group,
       label: contender.label,
+      node: contender.node,
       seconds: median(nights.map((night) => night.seconds)),
       peakRss: median(nights.map((night) => night.peakRss)),
       storedBytes: await bytesUnder(contender.store),

@@ -55,7 +55,7 @@ export async function run(ctx) {
     globals: false,
     binDir: pg.bin,
   };
-  const [dump, pickup] = await ctx.compare([
+  const [dump, ...pickup] = await ctx.compare([
     {
       label: 'pg_dump -Fc',
       prepare: () => ctx.clean(dumpOut),
@@ -68,16 +68,20 @@ export async function run(ctx) {
           },
         ),
     },
-    {
+    ...ctx.perNode({
       label: 'pickup postgres source',
       prepare: () => ctx.clean(stage),
-      run: () =>
-        ctx.node('lib/source-stage.mjs', [join(ctx.repo, 'packages/source-postgres'), JSON.stringify(options), stage]),
-    },
+      run: (node) =>
+        ctx.node(
+          'lib/source-stage.mjs',
+          [join(ctx.repo, 'packages/source-postgres'), JSON.stringify(options), stage],
+          node,
+        ),
+    }),
   ]);
   const size = (await stat(dumpOut)).size;
   return [
     { group: title, ...dump, outputBytes: size, reference: true },
-    { group: title, ...pickup, outputBytes: JSON.parse(pickup.last.stdout).bytes },
+    ...pickup.map((result) => ({ group: title, ...result, outputBytes: JSON.parse(result.last.stdout).bytes })),
   ];
 }

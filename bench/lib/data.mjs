@@ -163,12 +163,23 @@ export function dataSets(root, scale) {
         for (let i = 0; i < 4; i++) await writeRandom(join(dir, 'media', `upload-${i}.bin`), mb(16), 61 + i);
       },
     },
-    /** Two large files (one compressible, one not) for the transfer cases. */
-    transfer: {
+    /** Two large files (one compressible, one not), 270 MB: the files the encryption case encrypts. */
+    pair: {
       dir: join(root, `transfer-${FORMAT}-${scale}`),
       async make(dir) {
         await writeLog(join(dir, 'app.log'), mb(150), 40);
         await writeRandom(join(dir, 'video.bin'), mb(120), 41);
+      },
+    },
+    /**
+     * About 1.1 GB in four files (two compressible, two not) for the transfers: enough that starting
+     * a client and logging in do not decide the ratio.
+     */
+    transfer: {
+      dir: join(root, `transfer-large-${FORMAT}-${scale}`),
+      async make(dir) {
+        for (let i = 0; i < 2; i++) await writeLog(join(dir, `app-${i}.log`), mb(270), 42 + i);
+        for (let i = 0; i < 2; i++) await writeRandom(join(dir, `video-${i}.bin`), mb(270), 44 + i);
       },
     },
   };

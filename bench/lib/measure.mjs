@@ -56,7 +56,7 @@ export function median(values) {
 /**
  * Runs each contender `runs` times, interleaved (A B A B ...) so that drift of the machine hits both
  * alike; `prepare` runs before each measured run (clearing an output folder), unmeasured.
- * Returns the median seconds, the median peak RSS and the last result of each.
+ * Returns the median seconds, the median peak RSS and the last result of each (and its `node`, if any).
  */
 export async function compare(contenders, runs) {
   const samples = contenders.map(() => []);
@@ -68,6 +68,7 @@ export async function compare(contenders, runs) {
   }
   return contenders.map((contender, index) => ({
     label: contender.label,
+    ...(contender.node ? { node: contender.node } : {}),
     seconds: median(samples[index].map((sample) => sample.seconds)),
     peakRss: median(samples[index].map((sample) => sample.peakRss)),
     last: samples[index].at(-1),

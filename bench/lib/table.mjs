@@ -30,9 +30,12 @@ const OPTIONAL_COLUMNS = [
 /** Rows grouped by `group`; in each, the row marked `reference` is what the others are divided by. */
 export function formatTable(rows) {
   const optional = OPTIONAL_COLUMNS.filter((column) => rows.some((row) => row[column.key] !== undefined));
+  // The Node major a row of Pickup's ran on; the references run once, on no Node or the bench's.
+  const withNode = rows.some((row) => row.node !== undefined);
   const header = [
     'case',
     'run',
+    ...(withNode ? ['node'] : []),
     'median s',
     'MB/s',
     'output',
@@ -48,6 +51,7 @@ export function formatTable(rows) {
       lines.push([
         group,
         row.label,
+        ...(withNode ? [row.node === undefined ? '' : String(row.node)] : []),
         row.seconds.toFixed(row.seconds < 1 ? 3 : 2),
         row.inputBytes ? (row.inputBytes / MB / row.seconds).toFixed(0) : '',
         formatBytes(row.outputBytes),

@@ -33,7 +33,10 @@ export default defineTarget({
     const root = resolvePath(opts.path);
     await assertWritableFolder(root, opts.createPath, 'push');
     const stored = await storeRun(root, run, signal, progress);
-    log.debug(`stored in ${stored.path}: ${stored.writtenBytes} bytes written, ${stored.linkedBytes} linked`);
+    log.debug(
+      `stored in ${stored.path}: ${stored.writtenBytes} bytes written, ${stored.linkedBytes} linked to the previous backup, ` +
+        `${stored.stagedLinkedBytes} linked from staging`,
+    );
     return { linkedBytes: stored.linkedBytes };
   },
 

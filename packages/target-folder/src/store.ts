@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { chmod, copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, lstat, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { previousCopies, tryLink } from './dedup.js';
 import { syncPath } from './sync.js';
@@ -22,6 +22,8 @@ export interface StoreResult {
   path: string;
   /** Bytes hard-linked from the previous backup instead of written. */
   linkedBytes: number;
+  /** Bytes of staged files hard-linked into the backup (the same file system): stored without a copy. */
+  stagedLinkedBytes: number;
   writtenBytes: number;
 }
 
@@ -29,7 +31,8 @@ export interface StoreResult {
  * Copies a staged run into `<root>/<runId>`: everything goes into `<runId>.partial`, each file synced
  * to disk and its size checked, the manifest last; then one rename makes the backup appear whole.
  * A file identical (sha256 and size) to one of the newest complete backup is hard-linked to it
- * instead of copied. On failure the partial folder is removed.
+ * instead of copied; else a staged file on the same file system is hard-linked itself (the staging is
+ * removed after the push). On failure the partial folder is removed.
  */
 export async function storeRun(
   root: string,
@@ -46,14 +49,14 @@ export async function storeRun(
   await mkdir(partial, { mode: STORED_FOLDER_MODE }).catch((error: unknown) => {
     throw new OptionError('path', `target folder ${root} cannot be written: ${describeWriteError(error)}`);
   });
-  const result: StoreResult = { path: final, linkedBytes: 0, writtenBytes: 0 };
+  const result: StoreResult = { path: final, linkedBytes: 0, stagedLinkedBytes: 0, writtenBytes: 0 };
   try {
     const previous = await previousCopies(root);
     const folders = new Set<string>([partial]);
     let files = 0;
     for (const file of run.files) {
       signal.throwIfAborted();
-      progress({ bytes: result.linkedBytes + result.writtenBytes, files: files++ });
+      progress({ bytes: storedBytes(result), files: files++ });
       const to = join(partial, file.path);
       const existing = await previous(file);
       if (existing) {
@@ -68,10 +71,16 @@ export async function storeRun(
           await rm(to);
         }
       }
-      await copyDurably(join(run.dir, file.path), to, file.size, folders);
+      const staged = join(run.dir, file.path);
+      if (await linkStaged(staged, to, file.size, folders)) {
+        result.stagedLinkedBytes += file.size;
+        continue;
+      }
+      await copyDurably(staged, to, file.size, folders);
       result.writtenBytes += file.size;
     }
-    progress({ bytes: result.linkedBytes + result.writtenBytes, files });
+    progress({ bytes: storedBytes(result), files });
+    // Copied, never linked: a few kB, and the file that makes the backup complete stays the backup's own.
     await copyDurably(join(run.dir, run.manifestFile), join(partial, run.manifestFile), undefined, folders);
     for (const folder of folders) await syncPath(folder);
     await rename(partial, final);
@@ -82,6 +91,28 @@ export async function storeRun(
   // The backup is complete once renamed; a failed sync of its parent does not undo that.
   await syncPath(root).catch(() => {});
   return result;
+}
+
+function storedBytes(result: StoreResult): number {
+  return result.linkedBytes + result.stagedLinkedBytes + result.writtenBytes;
+}
+
+/**
+ * Hard-links a staged file into the backup instead of copying it, then makes it private, syncs it to
+ * disk and checks its size, as a copy. Only a regular file of this user's without another name: one
+ * another user owns would give them the backup's file, and one a source linked from elsewhere (or
+ * another target linked already) could be changed through its other name. False where no link is
+ * made (another file system, a file system without links, too many links): the caller copies.
+ */
+async function linkStaged(from: string, to: string, expectedSize: number, folders: Set<string>): Promise<boolean> {
+  const staged = await lstat(from);
+  if (!staged.isFile() || staged.nlink !== 1 || staged.uid !== process.getuid?.()) return false;
+  await makeFolderFor(to, folders);
+  if (!(await tryLink(from, to))) return false;
+  await chmod(to, STORED_FILE_MODE);
+  await syncPath(to);
+  await checkSize(to, expectedSize, 'linking');
+  return true;
 }
 
 async function makeFolderFor(file: string, folders: Set<string>): Promise<void> {
@@ -102,10 +133,12 @@ async function copyDurably(
   // copyFile keeps the staged mode (0644 for some tools' output): a stored file is private whatever it was.
   await chmod(to, STORED_FILE_MODE);
   await syncPath(to);
-  const { size } = await stat(to);
-  if (expectedSize !== undefined && size !== expectedSize) {
-    throw new Error(`${to} has ${size} bytes after copying, expected ${expectedSize}`);
-  }
+  if (expectedSize !== undefined) await checkSize(to, expectedSize, 'copying');
+}
+
+async function checkSize(file: string, expectedSize: number, after: 'copying' | 'linking'): Promise<void> {
+  const { size } = await stat(file);
+  if (size !== expectedSize) throw new Error(`${file} has ${size} bytes after ${after}, expected ${expectedSize}`);
 }
 
 /** chmod 0600; false where this user may not (a file another user owns). */
