@@ -5,13 +5,14 @@ import { encodeHeader, RECORD, type TarHeader } from './tar-header.js';
 /** Takes a piece of the tar stream; resolves once its bytes are no longer needed (the block is then reused). */
 export type BlockSink = (bytes: Buffer) => Promise<void>;
 
-const BLOCK = 1024 * 1024;
+/** Big enough for a small file with its header (see smallFile). */
+const BLOCK = 512 * 1024;
 /** Files up to this size are read synchronously, whole, into the block (see fd.ts for why). */
 export const SMALL_FILE = 256 * 1024;
 const ZEROS = Buffer.alloc(64 * 1024);
 
 /**
- * Writes a tar stream into two reusable 1 MiB blocks: while the sink has one, the other fills. Headers
+ * Writes a tar stream into two reusable 512 KiB blocks: while the sink has one, the other fills. Headers
  * are encoded and file content is read straight into them, so archiving allocates nothing per chunk
  * of data and memory stays flat whatever the size of the tree.
  */
