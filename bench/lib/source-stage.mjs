@@ -4,7 +4,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createLogger, describeFiles } from '../../packages/core/dist/index.js';
+import { keepYoungGenerationSmall } from '../../packages/cli/dist/heap.js';
+
+// The heap as the `pickup` command keeps it, set before the rest is loaded.
+keepYoungGenerationSmall();
+const { createLogger, describeFiles } = await import('../../packages/core/dist/index.js');
 
 const [pluginDir, optionsJson, runDir, name = 'data'] = process.argv.slice(2);
 const plugin = (await import(pathToFileURL(resolve(pluginDir, 'dist/index.js')).href)).default;

@@ -4,7 +4,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createLogger, MANIFEST_FILE, manifestFiles } from '../../packages/core/dist/index.js';
+import { keepYoungGenerationSmall } from '../../packages/cli/dist/heap.js';
+
+// The heap as the `pickup` command keeps it, set before the rest is loaded.
+keepYoungGenerationSmall();
+const { createLogger, MANIFEST_FILE, manifestFiles } = await import('../../packages/core/dist/index.js');
 
 const [pluginDir, optionsJson, runDir] = process.argv.slice(2);
 const plugin = (await import(pathToFileURL(resolve(pluginDir, 'dist/index.js')).href)).default;

@@ -1,5 +1,6 @@
 import { formatSummary, pickupDryRun, pickupRun, type RunSummary } from '@pickup/core';
-import { consoleSink, startProgressDisplay, wantsProgress, type ProgressDisplay } from '../progress/display.js';
+import { consoleSink, wantsProgress } from '../progress/console.js';
+import type { ProgressDisplay } from '../progress/display.js';
 import type { GlobalArgs } from '../session.js';
 import { version } from '../version.js';
 
@@ -21,6 +22,10 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const consoleOptions = { ...args, quiet, stdout: args.json ? sink.stderr : sink.stdout, stderr: sink.stderr };
   if (args.dryRun) return pickupDryRun({ ...consoleOptions, only: args.only });
 
+  // The live display (cli-progress) is loaded only for a person at a terminal: never in cron or a pipe.
+  const live = wantsProgress({ enabled: args.progress, quiet, json: args.json })
+    ? await import('../progress/display.js')
+    : undefined;
   let display: ProgressDisplay | undefined;
   const { exitCode } = await pickupRun({
     ...consoleOptions,
@@ -28,9 +33,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
     pickupVersion: version,
     handleSignals: true,
     onPlan: (plan) => {
-      if (!wantsProgress({ enabled: args.progress, quiet, json: args.json })) return;
+      if (!live) return;
       const sources = args.only.length > 0 ? args.only : plan.sources.map((source) => source.name);
-      display = startProgressDisplay({ sources, targets: plan.targets.map((target) => target.name) }, sink);
+      display = live.startProgressDisplay({ sources, targets: plan.targets.map((target) => target.name) }, sink);
     },
     progress: (event) => display?.update(event),
     onRunEnd: () => {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigError, messageOf } from '../errors.js';
+import { cacheDir } from './cache-dir.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 import { describeIssues } from '../validation/issues.js';
 
@@ -44,10 +45,10 @@ async function importConfig(file: string): Promise<unknown> {
     }
   }
   try {
-    // jiti compiles TypeScript on the fly; its file cache keeps later runs fast. Loaded only here:
-    // a JSON config, and commands that load no config, do without it.
+    // jiti compiles TypeScript on the fly; its file cache (see cacheDir) keeps later runs fast. Loaded
+    // only here: a JSON config, and commands that load no config, do without it.
     const { createJiti } = await import('jiti');
-    const jiti = createJiti(file, { interopDefault: true });
+    const jiti = createJiti(file, { interopDefault: true, fsCache: cacheDir('jiti') ?? false });
     const module = await jiti.import<unknown>(file, { default: true });
     return module;
   } catch (error) {

@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scrypt } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { promisify } from 'node:util';
-import { Encrypter, Stanza, type Decrypter, type Recipient } from 'age-encryption';
+import type { Decrypter, Recipient } from 'age-encryption';
+import { ageLibrary } from './age-library.js';
 
 /**
  * age files, streamed. The header (stanzas and MAC) is made and read by age-encryption; the payload is
@@ -25,7 +26,8 @@ export interface AgeEncryptor {
 export async function createEncryptor(keys: EncryptionKeys): Promise<AgeEncryptor> {
   let fileKey: Uint8Array | undefined;
   // A new Encrypter for each file: the recipient below catches this file's key, and no other.
-  const encrypter = new Encrypter();
+  const age = await ageLibrary();
+  const encrypter = new age.Encrypter();
   if (keys.passphrase !== undefined) encrypter.addRecipient(scryptRecipient(keys.passphrase));
   else for (const recipient of keys.recipients) encrypter.addRecipient(recipient);
   encrypter.addRecipient({
@@ -122,6 +124,7 @@ function scryptRecipient(passphrase: string): Recipient {
         maxmem: 300 * 1024 * 1024,
       });
       const sealed = seal(key, Buffer.alloc(12), Buffer.from(fileKey));
+      const { Stanza } = await ageLibrary();
       return [new Stanza(['scrypt', salt.toString('base64').replace(/=+$/, ''), String(SCRYPT_LOG_N)], sealed)];
     },
   };
@@ -151,7 +154,10 @@ function chunkNonce(counter: bigint, last: boolean): Buffer {
 
 /**
  * Cuts what goes through in pieces of `size` bytes, each handed to `each` only once more bytes follow,
- * so that the last piece (full or not) is known to be the last: it goes to `last` at the end.
+ * so that the last piece (full or not) is known to be the last: it goes to `last` at the end. `each`
+ * and `last` must be done with their piece when they return: a piece may be a reused buffer. Whole
+ * pieces are taken from the input as they are; only the bytes between them are copied, into one
+ * buffer kept for that (memory stays flat, whatever the file's size).
  */
 function chunked(
   size: number,
@@ -159,24 +165,27 @@ function chunked(
   last: (rest: Buffer) => Buffer,
   first?: Buffer,
 ): Transform {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  const carry = Buffer.allocUnsafe(size);
+  let carried = 0;
   let started = false;
   return new Transform({
     transform(data: Buffer, _encoding, done) {
       try {
         if (!started && first) this.push(first);
         started = true;
-        pending.push(data);
-        pendingBytes += data.length;
-        if (pendingBytes > size) {
-          let buffered = Buffer.concat(pending, pendingBytes);
-          while (buffered.length > size) {
-            this.push(each(buffered.subarray(0, size)));
-            buffered = buffered.subarray(size);
+        for (let offset = 0; offset < data.length; ) {
+          if (carried === size) {
+            this.push(each(carry)); // more bytes follow: it was not the last
+            carried = 0;
           }
-          pending = [buffered];
-          pendingBytes = buffered.length;
+          if (carried === 0 && data.length - offset > size) {
+            this.push(each(data.subarray(offset, offset + size)));
+            offset += size;
+            continue;
+          }
+          const copied = data.copy(carry, carried, offset, Math.min(data.length, offset + size - carried));
+          carried += copied;
+          offset += copied;
         }
         done();
       } catch (error) {
@@ -186,7 +195,7 @@ function chunked(
     flush(done) {
       try {
         if (!started && first) this.push(first);
-        done(null, last(Buffer.concat(pending, pendingBytes)));
+        done(null, last(carry.subarray(0, carried)));
       } catch (error) {
         done(error as Error);
       }

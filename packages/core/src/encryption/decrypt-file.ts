@@ -26,7 +26,7 @@ export async function decryptFile(
   const plaintext = measuringStream(createHmac('sha256', decryptor.digestKey));
   const output = await open(to, 'wx', 0o600);
   try {
-    const payload = createReadStream(from, { start: decryptor.payloadStart, highWaterMark: 1024 * 1024 });
+    const payload = createReadStream(from, { start: decryptor.payloadStart, highWaterMark: 256 * 1024 });
     await pipeline(payload, decryptor.stream, plaintext.stream, output.createWriteStream(), { signal });
   } catch (error) {
     await rm(to, { force: true });

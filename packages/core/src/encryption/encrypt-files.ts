@@ -49,7 +49,7 @@ async function encryptFile(
   const output = await open(to, 'wx', 0o600); // a file of that name that is not ours fails here, untouched
   try {
     await pipeline(
-      createReadStream(from, { highWaterMark: 1024 * 1024 }),
+      createReadStream(from, { highWaterMark: 256 * 1024 }),
       plaintext.stream,
       encryptor.stream,
       ciphertext.stream,

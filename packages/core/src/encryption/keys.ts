@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
-import { Decrypter, Encrypter, generateIdentity, identityToRecipient } from 'age-encryption';
+import type { Decrypter, Encrypter } from 'age-encryption';
 import { ConfigError, errnoCode, messageOf } from '../errors.js';
 import type { EncryptionKeys } from './age-stream.js';
+import { ageLibrary } from './age-library.js';
 import type { Logger } from '../log/logger.js';
 import type { EncryptionConfig } from './schema.js';
 import { readSecretFile as readSecret } from '../secrets/secret-file.js';
@@ -39,7 +40,7 @@ export async function loadEncryption(
     );
   }
   // Every bad recipient at once, so that one edit fixes them all.
-  const checker = new Encrypter();
+  const checker = new (await ageLibrary()).Encrypter();
   const problems: string[] = [];
   for (const { recipient, field } of recipients) {
     try {
@@ -140,7 +141,8 @@ export async function loadDecrypter(key: {
   identityFile?: string | undefined;
   passphraseFile?: string | undefined;
 }): Promise<Decrypter> {
-  const decrypter = new Decrypter();
+  const age = await ageLibrary();
+  const decrypter = new age.Decrypter();
   if (key.passphraseFile) decrypter.addPassphrase(await readPassphrase(key.passphraseFile, '--passphrase-file'));
   if (key.identityFile) {
     const text = await readSecretFile(key.identityFile, '--identity', 'identity file');
@@ -149,7 +151,7 @@ export async function loadDecrypter(key: {
       throw new ConfigError(`--identity: ${key.identityFile} holds no age identity (AGE-SECRET-KEY-1...)`);
     for (const identity of identities) {
       try {
-        await identityToRecipient(identity); // checks it before any file is fetched
+        await age.identityToRecipient(identity); // checks it before any file is fetched
         decrypter.addIdentity(identity);
       } catch {
         throw new ConfigError(
@@ -172,8 +174,9 @@ function shorten(text: string): string {
 
 /** A new X25519 key pair: the identity (`AGE-SECRET-KEY-1...`) and its recipient (`age1...`). */
 export async function generateKeyPair(): Promise<{ identity: string; recipient: string }> {
-  const identity = await generateIdentity();
-  return { identity, recipient: await identityToRecipient(identity) };
+  const age = await ageLibrary();
+  const identity = await age.generateIdentity();
+  return { identity, recipient: await age.identityToRecipient(identity) };
 }
 
 /** A config's encryption keys, read and checked; problems name the config file and the field. */
