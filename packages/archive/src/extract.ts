@@ -4,7 +4,7 @@ import { join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { Duplex } from 'node:stream';
-import * as tar from 'tar-stream';
+import type * as tar from 'tar-stream';
 import { zstdStream } from './zstd.js';
 
 export interface ExtractOptions {
@@ -53,7 +53,9 @@ export async function extractTarGz(archive: string, into: string, options: Extra
   const stats: ExtractStats = { entries: 0, bytes: 0, topLevel: new Set() };
   const folders: { path: string; mode: number; mtime: Date; header: tar.Header }[] = [];
   const asRoot = process.getuid?.() === 0;
-  const extract = tar.extract();
+  // tar-stream is loaded here, on first use: commands that only check a config do without it.
+  const { extract: tarExtract } = await import('tar-stream');
+  const extract = tarExtract();
   const consume = (async () => {
     for await (const entry of extract) {
       const header = entry.header;

@@ -2,7 +2,6 @@ import type { Stats } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { lstatPath } from './fd.js';
 import { join } from 'node:path';
-import picomatch from 'picomatch';
 
 export interface WalkEntry {
   /** Path relative to the walked folder, `/`-separated, no leading `./`. */
@@ -25,7 +24,7 @@ export interface WalkOptions {
  * folder before its contents, symlinks not followed. Holds one folder listing per level, never the tree.
  */
 export async function* walk(root: string, options: WalkOptions): AsyncGenerator<WalkEntry> {
-  const excluded = excluder(options.exclude);
+  const excluded = await excluder(options.exclude);
   yield* walkFolder(root, '', excluded, options.onError, options.only);
 }
 
@@ -103,7 +102,10 @@ function sortedByBytes(names: string[]): string[] {
  * anchored at the folder being backed up; a trailing `/` (`cache/`) matches folders only. A folder
  * that matches is left out with everything in it.
  */
-function excluder(patterns: readonly string[]): (path: string, isDir: boolean) => boolean {
+async function excluder(patterns: readonly string[]): Promise<(path: string, isDir: boolean) => boolean> {
+  if (patterns.length === 0) return () => false;
+  // Loaded on first use: commands that only check a config do without it.
+  const { default: picomatch } = await import('picomatch');
   const rules = patterns.map((pattern) => {
     const foldersOnly = pattern.endsWith('/');
     const body = pattern.replace(/\/+$/, '');
@@ -111,6 +113,5 @@ function excluder(patterns: readonly string[]): (path: string, isDir: boolean) =
     const glob = anchored ? body.replace(/^\.?\/+/, '') : `**/${body}`;
     return { foldersOnly, matches: picomatch(glob, { dot: true }) };
   });
-  if (rules.length === 0) return () => false;
   return (path, isDir) => rules.some((rule) => (!rule.foldersOnly || isDir) && rule.matches(path));
 }
