@@ -7,6 +7,9 @@ import { PARTIAL_SUFFIX, runFolderEntry, type StagedRun, type StoredEntry } from
 import type { Client } from 'basic-ftp';
 import { isMissing, type FtpSession } from './session.js';
 
+/** Bytes read from a staged file at a time: enough to keep the connection busy, little to hold. */
+const READ_SIZE = 256 * 1024;
+
 /**
  * Uploads into `<runId>.partial`, checking each file's size, the manifest last, then renames it to
  * `<runId>`. Each step may run again after a dropped connection, so each one starts from what the
@@ -54,7 +57,7 @@ async function uploadRun(
         client.trackProgress((info) => progress({ bytes: sent.bytes + info.bytes, files: sent.files }));
       try {
         await client.uploadFrom(
-          (await stat(local)).size === 0 ? emptyContent() : createReadStream(local, { highWaterMark: 1024 * 1024 }),
+          (await stat(local)).size === 0 ? emptyContent() : createReadStream(local, { highWaterMark: READ_SIZE }),
           remote,
         );
       } finally {
