@@ -28,8 +28,15 @@ export async function clientOf(opts: S3Options, resolvePath: (path: string) => s
     requestHandler: { connectionTimeout: opts.timeout * 1000, socketTimeout: opts.timeout * 1000 },
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    logger: SILENT,
   });
 }
+
+/**
+ * The SDK's own log. Without one it writes a line on stderr each time a request with a streamed body
+ * (an upload) fails; Pickup says what failed and what it does about it itself (S3Session.attempt).
+ */
+const SILENT = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 /** Node's codes for a connection that could not be made or was lost. */
 const NETWORK_CODES = new Set([

@@ -1,4 +1,4 @@
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   AbortMultipartUploadCommand,
@@ -11,8 +11,10 @@ import {
   type PutObjectCommandInput,
 } from '@aws-sdk/client-s3';
 import { MANIFEST_FILE, type StagedRun } from '@pickup/core/plugin';
+import { withFileBody } from './file-body.js';
 import { objectKey } from './keys.js';
 import type { S3Options } from './options.js';
+import { payloadHash, withPayloadHash } from './payload-hash.js';
 import { removeRun } from './remove.js';
 import type { S3Session } from './session.js';
 
@@ -20,7 +22,8 @@ type Progress = (update: { bytes: number; files: number }) => void;
 
 /**
  * Uploads a staged run under `<prefix>/<runId>/`, each file in one request or, above `partSize`, in
- * parts (`queueSize` at a time: memory is bounded by their product), each request retried on its own;
+ * parts (`queueSize` at a time), each read from the staged file as it is sent (memory stays flat
+ * whatever their size), each request retried on its own;
  * its size checked on the server, the manifest last: until it is there, the run does not list as
  * complete. A run whose manifest is there already is a backup: refused, never overwritten. On failure,
  * what was uploaded is removed where the lock allows it, and an unfinished multipart upload is aborted.
@@ -83,26 +86,19 @@ async function uploadFile(
   const { client, opts, signal } = session;
   const key = objectKey(opts.prefix, run.runId, file.path);
   const partSize = Math.max(opts.partSize, Math.ceil(file.size / MAX_PARTS));
-  const handle = await open(join(run.dir, file.path), 'r');
-  try {
-    if (file.size <= partSize) {
-      const body = await readPart(handle, 0, file.size);
-      const input = {
-        Bucket: opts.bucket,
-        Key: key,
-        Body: body,
-        ContentLength: file.size,
-        ...storageParams(opts, file.lockUntil),
-      };
-      await session.attempt(`uploading ${file.path}`, () =>
-        client.send(new PutObjectCommand(input), { abortSignal: signal }),
-      );
-      onProgress?.(file.size);
-    } else {
-      await uploadInParts(session, key, file, handle, partSize, onProgress);
-    }
-  } finally {
-    await handle.close();
+  const path = join(run.dir, file.path);
+  if (file.size <= partSize) {
+    const range = { path, start: 0, length: file.size };
+    const hash = await payloadHash(opts, range);
+    const input = { Bucket: opts.bucket, Key: key, ContentLength: file.size, ...storageParams(opts, file.lockUntil) };
+    await session.attemptStreamed(`uploading ${file.path}`, () =>
+      withFileBody(range, signal, (Body, abortSignal) =>
+        client.send(withPayloadHash(new PutObjectCommand({ ...input, Body }), hash), { abortSignal }),
+      ),
+    );
+    onProgress?.(file.size);
+  } else {
+    await uploadInParts(session, key, file, path, partSize, onProgress);
   }
   const head = await session.attempt(`checking ${file.path}`, () =>
     client.send(new HeadObjectCommand({ Bucket: opts.bucket, Key: key }), { abortSignal: signal }),
@@ -112,12 +108,12 @@ async function uploadFile(
   }
 }
 
-/** A multipart upload, `queueSize` parts at a time, each part read when its turn comes; aborted on failure, its parts freed. */
+/** A multipart upload, `queueSize` parts at a time, each read from `staged` as it is sent; aborted on failure, its parts freed. */
 async function uploadInParts(
   session: S3Session,
   key: string,
   file: FileToUpload,
-  handle: FileHandle,
+  staged: string,
   partSize: number,
   onProgress?: (loaded: number) => void,
 ): Promise<void> {
@@ -138,16 +134,16 @@ async function uploadInParts(
     while (next < count && !failed) {
       const number = ++next;
       const start = (number - 1) * partSize;
-      const length = Math.min(partSize, file.size - start);
-      const body = await readPart(handle, start, length);
-      const what = `uploading ${file.path} (part ${number} of ${count})`;
-      const answer = await session.attempt(what, () =>
-        client.send(new UploadPartCommand({ ...upload, PartNumber: number, Body: body, ContentLength: length }), {
-          abortSignal: signal,
-        }),
+      const range = { path: staged, start, length: Math.min(partSize, file.size - start) };
+      const hash = await payloadHash(opts, range);
+      const input = { ...upload, PartNumber: number, ContentLength: range.length };
+      const answer = await session.attemptStreamed(`uploading ${file.path} (part ${number} of ${count})`, () =>
+        withFileBody(range, signal, (Body, abortSignal) =>
+          client.send(withPayloadHash(new UploadPartCommand({ ...input, Body }), hash), { abortSignal }),
+        ),
       );
       etags[number - 1] = answer.ETag!;
-      loaded += length;
+      loaded += range.length;
       onProgress?.(loaded);
     }
   };
@@ -174,17 +170,6 @@ async function uploadInParts(
     await client.send(new AbortMultipartUploadCommand(upload)).catch(() => {});
     throw error;
   }
-}
-
-async function readPart(handle: FileHandle, start: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(length);
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, start + filled);
-    if (bytesRead === 0) throw new Error(`the staged file ended at ${start + filled} bytes, before ${start + length}`);
-    filled += bytesRead;
-  }
-  return buffer;
 }
 
 /** Storage class, server-side encryption and object lock, as the options ask. */

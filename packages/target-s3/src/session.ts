@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { RetriesExhaustedError, withRetries, type Logger } from '@pickup/core/plugin';
 import { describeS3Error, isServiceError, isTransient } from './client.js';
@@ -59,5 +60,25 @@ export class S3Session {
         attempts > 1 ? ` (tried ${attempts} times over ${Math.round((Date.now() - started) / 1000)} s)` : '';
       throw new S3RequestError(`${what}: ${describeS3Error(last)}${tried}`, { cause: last });
     }
+  }
+
+  /**
+   * `attempt` for a request whose body is a stream, which the SDK does not send again itself: its
+   * quick tries (up to `maxAttempts`, with its backoff: a random wait up to 0.2, 0.4, 0.8... s) are
+   * made here, `step` giving each a fresh body.
+   */
+  attemptStreamed<T>(what: string, step: () => Promise<T>): Promise<T> {
+    return this.attempt(what, async () => {
+      for (let tries = 1; ; tries++) {
+        try {
+          return await step();
+        } catch (error) {
+          if (tries >= this.opts.maxAttempts || this.signal.aborted || !isTransient(error)) throw error;
+          await sleep(Math.random() * 100 * 2 ** tries, undefined, { signal: this.signal }).catch(() => {
+            throw error;
+          });
+        }
+      }
+    });
   }
 }
