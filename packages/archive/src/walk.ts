@@ -64,10 +64,14 @@ async function* walkFolder(
  * here are UTF-8): it is reported and left out, never stored under a mangled name.
  */
 async function listNames(folder: string, prefix: string, onError: WalkOptions['onError']): Promise<string[]> {
-  const names: string[] = [];
+  // As strings first: a name that is not UTF-8 comes back with U+FFFD in it, and only then are the
+  // folder's names read again as bytes (one buffer per name is a lot for a folder of many files).
+  const names = await readdir(folder);
+  if (!names.some((name) => name.includes('\uFFFD'))) return names;
+  const valid: string[] = [];
   for (const raw of await readdir(folder, { encoding: 'buffer' })) {
     const name = raw.toString('utf8');
-    if (Buffer.from(name, 'utf8').equals(raw)) names.push(name);
+    if (Buffer.from(name, 'utf8').equals(raw)) valid.push(name);
     else {
       const shown = prefix ? `${prefix}/${escapeName(raw)}` : escapeName(raw);
       onError(
@@ -76,7 +80,7 @@ async function listNames(folder: string, prefix: string, onError: WalkOptions['o
       );
     }
   }
-  return names;
+  return valid;
 }
 
 /** A name for messages: printable ASCII and valid UTF-8 as is, other bytes as \xNN. */
@@ -88,8 +92,10 @@ export function escapeName(raw: Buffer): string {
   return text;
 }
 
-/** In byte order of their UTF-8, the same on every machine and locale (each name encoded once). */
+/** In byte order of their UTF-8, the same on every machine and locale. */
 function sortedByBytes(names: string[]): string[] {
+  // For ASCII, the order of UTF-16 code units (sort's own) is the byte order.
+  if (names.every((name) => Buffer.byteLength(name) === name.length)) return names.sort();
   return names
     .map((name) => ({ name, bytes: Buffer.from(name) }))
     .sort((a, b) => Buffer.compare(a.bytes, b.bytes))
