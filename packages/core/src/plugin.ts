@@ -56,6 +56,7 @@ export { fromSafeFileName, safeFileName } from './fs/safe-name.js';
 export { prepareRestoreFolder } from './fs/destination.js';
 export { hashingStream, rememberDigest, sha256File } from './streams/hash.js';
 export { createDeterministicGzip } from './streams/gzip.js';
+export { fileRangeStream, sha256OfRange, type FileRange } from './streams/file-range.js';
 
 // Database sources: which databases to dump, which one to restore
 export {

@@ -1,14 +1,10 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Readable } from 'node:stream';
-import { PARTIAL_SUFFIX, runFolderEntry, type StagedRun, type StoredEntry } from '@pickup/core/plugin';
+import { fileRangeStream, PARTIAL_SUFFIX, runFolderEntry, type StagedRun, type StoredEntry } from '@pickup/core/plugin';
 import type { Client } from 'basic-ftp';
 import { isMissing, type FtpSession } from './session.js';
-
-/** Bytes read from a staged file at a time: enough to keep the connection busy, little to hold. */
-const READ_SIZE = 256 * 1024;
 
 /**
  * Uploads into `<runId>.partial`, checking each file's size, the manifest last, then renames it to
@@ -53,11 +49,12 @@ async function uploadRun(
         made.add(folder);
       }
       const local = join(run.dir, path);
+      const { size } = await stat(local);
       if (progress && counted)
         client.trackProgress((info) => progress({ bytes: sent.bytes + info.bytes, files: sent.files }));
       try {
         await client.uploadFrom(
-          (await stat(local)).size === 0 ? emptyContent() : createReadStream(local, { highWaterMark: READ_SIZE }),
+          size === 0 ? emptyContent() : fileRangeStream({ path: local, start: 0, length: size }),
           remote,
         );
       } finally {

@@ -1,5 +1,5 @@
 import type { PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
-import { sha256Of, type FileRange } from './file-body.js';
+import { sha256OfRange, type FileRange } from '@pickup/core/plugin';
 import type { S3Options } from './options.js';
 
 /**
@@ -8,7 +8,7 @@ import type { S3Options } from './options.js';
  * sha256 is signed, as the SDK does for a body in memory (read once more beforehand, a chunk at a time).
  */
 export async function payloadHash(opts: S3Options, range: FileRange): Promise<string | undefined> {
-  return opts.endpoint && new URL(opts.endpoint).protocol === 'http:' ? sha256Of(range) : undefined;
+  return opts.endpoint && new URL(opts.endpoint).protocol === 'http:' ? sha256OfRange(range) : undefined;
 }
 
 /** The command, its body signed with `hash` (from payloadHash), if any. */
