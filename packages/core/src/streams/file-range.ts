@@ -150,12 +150,15 @@ class FileRangeStream extends Readable {
 }
 
 /** The range's sha256 (hex), read a chunk at a time into one buffer. */
-export async function sha256OfRange(range: FileRange): Promise<string> {
+export async function sha256OfRange(range: FileRange, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
   const reader = new RangeReader(range);
   const buffer = takeBuffer();
   try {
-    for (let chunk = await reader.next(buffer); chunk; chunk = await reader.next(buffer)) hash.update(chunk);
+    for (let chunk = await reader.next(buffer); chunk; chunk = await reader.next(buffer)) {
+      signal?.throwIfAborted();
+      hash.update(chunk);
+    }
     return hash.digest('hex');
   } finally {
     giveBack(buffer);

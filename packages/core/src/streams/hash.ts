@@ -1,14 +1,13 @@
 import { createHash, type Hash, type Hmac } from 'node:crypto';
-import { createReadStream, type BigIntStats } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { sha256OfRange } from './file-range.js';
 
-/** The sha256 of a file, hex, read as a stream. */
+/** The sha256 of a file, hex, read through a reused buffer (no garbage for each chunk). */
 export async function sha256File(path: string, signal?: AbortSignal): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash, signal ? { signal } : {});
-  return hash.digest('hex');
+  const { size } = await stat(path);
+  return sha256OfRange({ path, start: 0, length: size }, signal);
 }
 
 /**
