@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { chmod, copyFile, lstat, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, chown, copyFile, lstat, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { previousCopies, tryLink } from './dedup.js';
 import { syncPath } from './sync.js';
@@ -130,7 +130,10 @@ async function copyDurably(
 ): Promise<void> {
   await makeFolderFor(to, folders);
   await copyFile(from, to, constants.COPYFILE_EXCL);
-  // copyFile keeps the staged mode (0644 for some tools' output): a stored file is private whatever it was.
+  // copyFile keeps the staged mode (0644 for some tools' output), and as root on Node 24 the staged
+  // owner too: a stored file is private and Pickup's own, whatever the staged one was.
+  const uid = process.getuid?.();
+  if (uid === 0) await chown(to, 0, process.getgid?.() ?? 0);
   await chmod(to, STORED_FILE_MODE);
   await syncPath(to);
   if (expectedSize !== undefined) await checkSize(to, expectedSize, 'copying');

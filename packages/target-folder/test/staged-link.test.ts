@@ -1,3 +1,4 @@
+// needs: root
 import { randomBytes } from 'node:crypto';
 import { chown, link, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -55,7 +55,9 @@ export function spawnTracked(
     const entry: ChildRecord = { pid, start: processStartTime(pid), command: basename(command) };
     try {
       mkdirSync(dir!, { recursive: true, mode: 0o700 });
-      writeFileSync(record, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+      // Whole or not at all: a run killed while writing must not leave a half record for the next one.
+      writeFileSync(`${record}.tmp`, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+      renameSync(`${record}.tmp`, record);
     } catch {
       // Not recorded: it still runs, and an interruption still ends it.
     }
@@ -85,10 +87,9 @@ export async function endLeftoverChildren(dir: string, log: Logger): Promise<str
   const ended: string[] = [];
   for (const name of names) {
     const file = join(dir, name);
-    const record = await readFile(file, 'utf8').then(
-      (text) => JSON.parse(text) as ChildRecord,
-      () => undefined,
-    );
+    // A record that cannot be read or parsed (a `.tmp` left by a kill, or an older version's half
+    // write) names no process: nothing to end.
+    const record = await readFile(file, 'utf8').then(parseRecord, () => undefined);
     if (record && Number(name) !== process.pid && isOurs(record)) {
       log.warn(`ending ${record.command} (pid ${record.pid}), left running by an interrupted run, before going on`);
       killGroup(record.pid, 'SIGTERM');
@@ -118,4 +119,13 @@ async function groupGone(pgid: number, withinMs: number): Promise<boolean> {
     await sleep(100);
   }
   return !isGroupAlive(pgid);
+}
+
+function parseRecord(text: string): ChildRecord | undefined {
+  try {
+    const record = JSON.parse(text) as Partial<ChildRecord>;
+    return typeof record.pid === 'number' ? (record as ChildRecord) : undefined;
+  } catch {
+    return undefined;
+  }
 }
