@@ -2,46 +2,16 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  AbortMultipartUploadCommand,
-  CreateBucketCommand,
-  DeleteObjectsCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  ListObjectVersionsCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll } from 'vitest';
 import { describeTarget } from '@pickup/testkit';
-import { s3 } from '../../../test/servers.js';
+import { testBucket } from './bucket.js';
 import target from '../src/index.js';
 import { objectKeys } from '../src/list.js';
 
-const server = s3();
-const bucket = `pickup-kit-${randomBytes(4).toString('hex')}`;
-const admin = new S3Client({
-  endpoint: server.endpoint,
-  region: server.region,
-  credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-  forcePathStyle: true,
-});
-await admin.send(new CreateBucketCommand({ Bucket: bucket }));
+const { server, bucket, admin, remove } = await testBucket('pickup-kit');
 
-// The server keeps objects in memory: what the suites leave is removed at the end.
-afterAll(async () => {
-  const uploads = await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
-  for (const { Key, UploadId } of uploads.Uploads ?? [])
-    await admin.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }));
-  for (;;) {
-    const page = await admin.send(new ListObjectVersionsCommand({ Bucket: bucket }));
-    const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
-      Key: v.Key!,
-      VersionId: v.VersionId,
-    }));
-    if (versions.length === 0) return;
-    await admin.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: versions, Quiet: true } }));
-  }
-});
+afterAll(remove);
 
 /** What the bucket holds under `prefix/`, seen by the admin: each key (below the prefix) and each unfinished multipart upload. */
 async function keysUnder(prefix: string): Promise<string[]> {

@@ -1,36 +1,14 @@
 // needs: s3
-import { randomBytes } from 'node:crypto';
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectsCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  type ListObjectsV2CommandInput,
-} from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, type ListObjectsV2CommandInput } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { s3 } from '../../../test/servers.js';
+import { testBucket } from './bucket.js';
 import { objectKeys } from '../src/list.js';
 
-const server = s3();
-const bucket = `pickup-list-${randomBytes(4).toString('hex')}`;
-const admin = new S3Client({
-  endpoint: server.endpoint,
-  region: server.region,
-  credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-  forcePathStyle: true,
-});
-await admin.send(new CreateBucketCommand({ Bucket: bucket }));
+const { bucket, admin, remove } = await testBucket('pickup-list');
 const keys = ['host/a', 'host/b', 'host/c/1', 'host/c/2', 'host/d', 'other/x'];
 for (const key of keys) await admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: key }));
 
-afterAll(async () => {
-  await admin.send(
-    new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
-  );
-  await admin.send(new DeleteBucketCommand({ Bucket: bucket }));
-});
+afterAll(remove);
 
 describe('objectKeys', () => {
   it('lists every key under the prefix, page after page, and none beside it', async () => {

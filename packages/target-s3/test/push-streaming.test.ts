@@ -5,41 +5,17 @@ import { writeFile } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StagedRun } from '@pickup/core';
 import { openHarness, stageRun, type Harness } from '@pickup/testkit';
-import { s3 } from '../../../test/servers.js';
+import { testBucket } from './bucket.js';
 import target from '../src/index.js';
 
 const MiB = 1024 * 1024;
-const server = s3();
-const bucket = `pickup-stream-${randomBytes(4).toString('hex')}`;
-const admin = new S3Client({
-  endpoint: server.endpoint,
-  region: server.region,
-  credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-  forcePathStyle: true,
-});
-await admin.send(new CreateBucketCommand({ Bucket: bucket }));
+const { server, bucket, admin, remove } = await testBucket('pickup-stream');
 
-// The server keeps objects in memory: all of them go.
-afterAll(async () => {
-  for (;;) {
-    const page = await admin.send(new ListObjectsV2Command({ Bucket: bucket }));
-    const objects = (page.Contents ?? []).map((object) => ({ Key: object.Key! }));
-    if (objects.length === 0) break;
-    await admin.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
-  }
-  await admin.send(new DeleteBucketCommand({ Bucket: bucket }));
-});
+afterAll(remove);
 
 /** The sha256 of an object in the test bucket, as the admin reads it. */
 async function sha256InBucket(key: string): Promise<string> {
