@@ -21,6 +21,15 @@ function processesWith(marker: string): [number, string][] {
     });
 }
 
+/** The children records in a staging root (one folder per config, each with a `children` folder). */
+function childRecords(stagingRoot: string): string[] {
+  if (!existsSync(stagingRoot)) return [];
+  return readdirSync(stagingRoot).flatMap((config) => {
+    const children = join(stagingRoot, config, 'children');
+    return existsSync(children) ? readdirSync(children).filter((name) => /^\d+$/.test(name)) : [];
+  });
+}
+
 async function waitFor(condition: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (condition()) return;
@@ -57,6 +66,7 @@ describe('what a run leaves behind', () => {
   it('a run killed with SIGKILL: the next run ends the program it left running and removes its temp folders first', async () => {
     const marker = `${3000 + Math.floor(Math.random() * 1000)}.5`;
     await project.writeConfig({
+      staging: './leftover-staging',
       sources: [
         { name: 'slow', use: 'command', with: { command: ['sh', '-c', `touch started.flag; exec sleep ${marker}`] } },
       ],
@@ -64,9 +74,14 @@ describe('what a run leaves behind', () => {
     });
     let pid = 0;
     const killed = pickup([], { cwd: project.dir, onSpawn: (spawned) => (pid = spawned) });
+    // Started, and recorded: Pickup writes the record just after the spawn, and on a busy machine the
+    // command can be quicker (a Pickup killed in that moment leaves a program no run knows about).
     await waitFor(
-      () => existsSync(project.path('started.flag')) && processesWith(`sleep ${marker}`).length > 0,
-      'the command to start',
+      () =>
+        existsSync(project.path('started.flag')) &&
+        processesWith(`sleep ${marker}`).length > 0 &&
+        childRecords(project.path('leftover-staging')).length > 0,
+      'the command to start and be recorded',
     );
     // What a tool's private temp folder of that run looks like (a passfile's, a file list's).
     const abandoned = join(tmpdir(), `pickup-tmp-${pid}-pgpass-test01`);
@@ -77,6 +92,7 @@ describe('what a run leaves behind', () => {
     expect(processesWith(`sleep ${marker}`)).toHaveLength(1); // a killed Pickup's children go on
 
     await project.writeConfig({
+      staging: './leftover-staging',
       sources: [{ name: 'quick', use: 'command', with: { command: ['echo', 'hello'] } }],
       targets: [{ name: 'disk', use: 'folder', with: { path: './backups', createPath: true } }],
     });
