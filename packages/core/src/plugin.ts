@@ -10,6 +10,7 @@ export { z } from 'zod';
 export { defineSource, defineTarget, type SourceDefinition, type TargetDefinition } from './plugin/define.js';
 export {
   PLUGIN_API_VERSION,
+  type BackupResult,
   type CredentialsAtRest,
   type OptionsSchema,
   type Plugin,
@@ -20,7 +21,10 @@ export {
   type RestoreLogin,
   type Source,
   type SourceBackupContext,
+  type SourceDrill,
+  type SourceDrillContext,
   type SourceRestoreContext,
+  type SourceScratchContext,
   type StagedRun,
   type StoredEntry,
   type Target,
@@ -38,7 +42,14 @@ export type {
 } from './plugin/init-template.js';
 export type { PluginLogger as Logger } from './log/plugin-logger.js';
 export type { ProgressUpdate } from './model/progress.js';
-export type { Manifest, ManifestEncryption, ManifestFile, ManifestSource, SourceStatus } from './model/manifest.js';
+export type {
+  Manifest,
+  ManifestEncryption,
+  ManifestFile,
+  ManifestSource,
+  SourceFacts,
+  SourceStatus,
+} from './model/manifest.js';
 
 // Errors a plugin throws, or is given
 export { BackupLockedError, ExitCode, OptionError, PickupError, errnoCode, messageOf } from './errors.js';

@@ -31,6 +31,16 @@ const sourceEntry = pluginEntry
   .extend({
     /** Commands run before and after this source's backup. */
     hooks: hooksSchema.optional(),
+    /** How `pickup drill` restores this source: as which user of the database (`pickup restore --as`). */
+    drill: z
+      .object({
+        /** The user that creates, fills and drops the scratch database (it needs CREATEDB or CREATE rights). */
+        as: z.string().min(1),
+        /** A file holding that user's password; none: the client's own ways (a socket, ~/.pgpass, ~/.my.cnf). */
+        passwordFile: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -55,6 +65,17 @@ export const configSchema = z
     encryption: encryptionSchema.optional(),
     /** Who to tell how a run went: webhooks, dead-man's-switch pings, mail. */
     notify: notifySchema,
+    /** What `pickup drill` decrypts an encrypted backup with (none: it checks such a backup's checksums only). */
+    drill: z
+      .object({
+        /** The age identity file (private key) of one of the recipients. */
+        identityFile: z.string().min(1).optional(),
+        /** ...or the file holding the passphrase. */
+        passphraseFile: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine((drill) => !(drill.identityFile && drill.passphraseFile), 'give identityFile or passphraseFile, not both')
+      .optional(),
     /** How many sources back up at the same time. */
     concurrency: z.number().int().positive().default(1),
     log: z

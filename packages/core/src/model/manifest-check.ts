@@ -32,6 +32,7 @@ const source = z
     startedAt: time,
     finishedAt: time,
     files: z.array(file),
+    facts: z.record(z.string(), z.unknown()).optional(),
   })
   .loose()
   .superRefine((entry, ctx) => {

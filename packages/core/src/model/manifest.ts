@@ -39,7 +39,15 @@ export interface ManifestSource {
   startedAt: string;
   finishedAt: string;
   files: ManifestFile[];
+  /**
+   * What the source recorded about what it stored (`BackupResult.facts`): what a drill compares a
+   * restored copy with. Its meaning is the source plugin's; absent in older backups.
+   */
+  facts?: SourceFacts;
 }
+
+/** A source's facts about a backup: JSON, read back by the same plugin (see `Source.drill`). */
+export type SourceFacts = Record<string, unknown>;
 
 /**
  * What a backup holds. Written last, so a backup without one is incomplete by definition; its file

@@ -9,7 +9,8 @@ import type { Source } from '../plugin/types.js';
 import { runScopeHook, type HookScope } from '../hooks/hooks.js';
 import { describePluginError, pluginContext } from '../runtime/context.js';
 import { formatBytes } from '../model/format.js';
-import { describeFiles, type ManifestSource } from '../model/manifest.js';
+import { describeFiles, type ManifestSource, type SourceFacts } from '../model/manifest.js';
+import type { PluginLogger } from '../log/plugin-logger.js';
 import { watchStagedBytes, type ProgressListener, type ProgressUpdate } from '../model/progress.js';
 import { makePrivate, type Staging } from '../runtime/staging.js';
 
@@ -114,12 +115,14 @@ async function backupBetweenHooks(
           report({ ...update, kind: 'source', name, phase: 'running' });
         }
       : () => {};
-    await planned.plugin.backup({ ...context, dir, progress });
+    const result = await planned.plugin.backup({ ...context, dir, progress });
     watcher?.stop(); // while files are encrypted, plaintext and ciphertext would be counted together
     await makePrivate(dir);
     const plain = run.encryption ? await encryptFolder(dir, run.encryption, signal) : undefined;
     entry.files = await describeFiles(staging.dir, dir, signal);
     if (plain) entry.files = entry.files.map((file) => ({ ...file, plain: plain.get(join(staging.dir, file.path))! }));
+    const facts = factsToKeep(result?.facts, context.log);
+    if (facts) entry.facts = facts;
     entry.status = entry.problems.length > 0 ? 'partial' : 'ok';
     const bytes = entry.files.reduce((sum, file) => sum + file.size, 0);
     const note = entry.status === 'partial' ? `, partial: ${entry.problems.length} problem(s) above` : '';
@@ -141,6 +144,31 @@ async function backupBetweenHooks(
   } finally {
     watcher?.stop();
   }
+}
+
+/** Facts bigger than this are not kept: the manifest is read whole by every list, verify and restore. */
+const MAX_FACTS_BYTES = 1024 * 1024;
+
+/** A source's facts as the manifest keeps them: plain JSON of a sane size, or none (with a warning why). */
+function factsToKeep(facts: SourceFacts | undefined, log: PluginLogger): SourceFacts | undefined {
+  if (facts === undefined) return undefined;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(facts);
+  } catch {
+    // a cycle, a BigInt: the plugin's bug, told below
+  }
+  if (typeof facts !== 'object' || facts === null || Array.isArray(facts) || text === undefined) {
+    log.warn('the facts this source recorded are not a JSON object: not kept; a drill of this backup compares nothing');
+    return undefined;
+  }
+  if (text.length > MAX_FACTS_BYTES) {
+    log.warn(
+      `the facts this source recorded take ${formatBytes(text.length)} (at most ${formatBytes(MAX_FACTS_BYTES)}): not kept; a drill of this backup compares nothing`,
+    );
+    return undefined;
+  }
+  return JSON.parse(text) as SourceFacts;
 }
 
 /** The source's before hook failed: nothing of it is backed up. */

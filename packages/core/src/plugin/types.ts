@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { PluginLogger as Logger } from '../log/plugin-logger.js';
-import type { Manifest, ManifestFile } from '../model/manifest.js';
+import type { Manifest, ManifestFile, SourceFacts } from '../model/manifest.js';
 import type { ProgressUpdate } from '../model/progress.js';
 import type { InitTemplate } from './init-template.js';
 
@@ -62,7 +62,8 @@ export interface Source<Options = unknown> {
    * everything it started: no program of it still runs, nothing more is written in `ctx.dir`.
    * No log line or error may show a secret: of its options, or of its environment.
    */
-  backup(ctx: SourceBackupContext<Options>): Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a backup that records nothing returns nothing
+  backup(ctx: SourceBackupContext<Options>): Promise<BackupResult | void>;
   /**
    * Checks that a backup could run now (`pickup check`, `--dry-run`); throws a one-line message if not.
    * MUST write nothing: no file, in the data, the staging area or the temp folder, left behind.
@@ -101,8 +102,68 @@ export interface Source<Options = unknown> {
    * so the core warns when such a target gets them. Absent: taken as not compressed.
    */
   compressed?(options: Options): boolean;
+  /**
+   * How `pickup drill` restores a backup of this source into scratch space and checks it against the
+   * facts the backup recorded. Without it, a drill checks the backup's checksums only, and says so.
+   */
+  drill?: SourceDrill<Options>;
   /** What `pickup init` writes for this source (see `InitTemplate`). Absent: an empty `with` for the user to fill. */
   init?: InitTemplate;
+}
+
+/** What a backup may report (see `Source.backup`). */
+export interface BackupResult {
+  /**
+   * Facts about what was stored, kept in the manifest for `drill` to compare a restored copy with: a
+   * folder's file count and bytes, a database's tables and their row counts. They MUST describe what the
+   * staged files hold (counted while writing them, or in the dump's own snapshot), not the live data a
+   * moment later. Plain JSON, small (a few KiB per table or thousand files at most), no secret.
+   */
+  facts?: SourceFacts;
+}
+
+/** A source's part of `pickup drill` (see `Source.drill`). */
+export interface SourceDrill<Options = unknown> {
+  /**
+   * Restores `ctx.files` into scratch space only (`ctx.scratchDir`, databases named by
+   * `ctx.scratchName()`), compares what it restored with `ctx.facts`, and removes the scratch databases
+   * it made before it settles, whether it succeeds or not (the core removes `scratchDir`). MUST NOT write
+   * anything else: not the source's own data or databases. MUST throw, with a one-line message naming
+   * what differs, when the restored copy does not match the facts or the restore fails. Resolves with
+   * one line saying what was compared (`2 databases, 14 tables, 120,456 rows as recorded`). Without
+   * facts (a backup made before the plugin recorded them) it restores and says nothing was compared.
+   * When `ctx.signal` aborts, it MUST reject within 10 s, having stopped what it started.
+   */
+  restoreAndCheck(ctx: SourceDrillContext<Options>): Promise<string>;
+  /**
+   * Removes a scratch database by its name, one that a drill killed midway left (the core recorded it
+   * when `scratchName` gave it out, and calls this at the next drill or run). A name that is not there
+   * is no error. MUST remove nothing but that scratch database. Needed by every source whose drill
+   * makes anything outside `scratchDir`.
+   */
+  removeScratch?(ctx: SourceScratchContext<Options>): Promise<void>;
+}
+
+export interface SourceDrillContext<Options> extends PluginContext<Options> {
+  /** Every file of the source's backup, fetched and checked against the manifest (decrypted if need be). */
+  files: readonly RestoreFile[];
+  /** The facts the backup recorded (`BackupResult.facts`); undefined when it recorded none. */
+  facts: SourceFacts | undefined;
+  /** An empty private folder of the drill, in the staging area; the core removes it afterwards. */
+  scratchDir: string;
+  /**
+   * A new name for a scratch database, one that cannot be a real database's (`pickup_drill_` and random
+   * letters), recorded by the core until the drill ends so that a killed drill's is removed later.
+   */
+  scratchName(): Promise<string>;
+  /** The config's `drill.as` and `drill.passwordFile` for this source: connect as this user instead. */
+  login?: RestoreLogin | undefined;
+}
+
+export interface SourceScratchContext<Options> extends PluginContext<Options> {
+  /** The scratch database to remove, as `scratchName` gave it out. */
+  name: string;
+  login?: RestoreLogin | undefined;
 }
 
 /** Credentials a source stores in its backup (see `Source.credentials`). */

@@ -17,6 +17,8 @@ export interface RunToolOptions {
   cwd?: string;
   /** Write the tool's stdout to this file (created, mode 0600); otherwise it is discarded. */
   stdoutFile?: string;
+  /** ...passing it through these transforms first (which may look at it: a count of a dump's rows, say). */
+  stdoutTransforms?: Transform[];
   /** Compress that stdout with gzip at this level on the way (streamed, on every core, deterministic). */
   gzipLevel?: number;
   /** Feed this file to the tool's stdin. */
@@ -76,7 +78,7 @@ export async function runTool(
   const hashing = hashingStream();
   const compressing = options.gzipLevel ? [createDeterministicGzip(options.gzipLevel)] : [];
   const piping = Promise.all([
-    output && pipeline([child.stdout!, ...compressing, hashing.stream, output]),
+    output && pipeline([child.stdout!, ...(options.stdoutTransforms ?? []), ...compressing, hashing.stream, output]),
     input &&
       pipeline([
         input,
