@@ -8,3 +8,4 @@ export { extractTarGz, type ExtractOptions, type ExtractStats } from './extract.
 export { escapeName, walk, type WalkEntry, type WalkOptions } from './walk.js';
 export { archiveExtension, archiveOptions, problemHandler, warnIfEmpty, type ArchiveOptions } from './options.js';
 export { folderInitOptions } from './init.js';
+export { checkRestoredFolder, folderFacts, type FolderFacts } from './drill.js';

@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { ExitCode } from '@pickup/core/errors'; // not the whole core: --version and --help start fast
 import { checkCommandLine } from './command-line/check.js';
+import { drillCommandLine } from './command-line/drill.js';
 import { globalOptions } from './command-line/global.js';
 import { initCommandLine } from './command-line/init.js';
 import { keygenCommandLine } from './command-line/keygen.js';
@@ -20,6 +21,7 @@ const COMMANDS = [
   pruneCommandLine,
   verifyCommandLine,
   restoreCommandLine,
+  drillCommandLine,
   keygenCommandLine,
   pluginsCommandLine,
   initCommandLine,

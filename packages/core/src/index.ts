@@ -28,6 +28,14 @@ export { pickupList, type ListedTarget, type ListResult } from './commands/list.
 export { pickupPrune, type PruneRequest } from './commands/prune.js';
 export { pickupVerify, type VerifyRequest } from './commands/verify.js';
 export { pickupRestore, type RestoreCommandRequest } from './commands/restore.js';
+export { pickupDrill, type DrillCommandRequest, type DrillResult } from './commands/drill.js';
+export {
+  DRILL_SUMMARY_FORMAT,
+  drillExitMeaning,
+  type DrillSummary,
+  type SourceDrillResult,
+} from './report/drill-summary.js';
+export { formatDrillSummary } from './report/drill-format.js';
 export { describePlanned } from './runtime/context.js';
 export { logDirOf, runBackup, type RunOptions, type RunReport } from './pipeline/run.js';
 export { lockConfig, stagingRootOf, type ConfigLock } from './runtime/config-lock.js';
@@ -46,7 +54,14 @@ export { formatSummary } from './report/format.js';
 export { formatDuration, formatTable } from './report/table.js';
 export { notifyEnd, notifyStart } from './notify/notify.js';
 export { generateKeyPair } from './encryption/keys.js';
-export { OUTCOMES, type Notifier, type Outcome } from './config/notify-schema.js';
+export {
+  DRILL_EVENTS,
+  OUTCOMES,
+  type DrillEvent,
+  type Notifier,
+  type NotifyEvent,
+  type Outcome,
+} from './config/notify-schema.js';
 export { makeRunId, runIdTime } from './model/run-id.js';
 export { formatBytes } from './model/format.js';
 export { describeFiles, manifestFiles, writeManifest } from './model/manifest.js';

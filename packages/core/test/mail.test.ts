@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeMail } from '../src/notify/mail.js';
+import { composeMail, runMail } from '../src/notify/mail.js';
 import type { RunSummary } from '../src/report/summary.js';
 
 const summary: RunSummary = {
@@ -32,7 +32,7 @@ describe('the mail about a run', () => {
   it('keeps every line within 998 bytes, cut between characters, and loses no character', () => {
     const mail = composeMail(
       { type: 'mail', to: 'root@localhost', sendmail: '/usr/sbin/sendmail', on: ['partial'], retries: 0, timeout: 10 },
-      summary,
+      runMail(summary),
     );
     const lines = mail.split('\n');
     expect(Math.max(...lines.map((line) => Buffer.byteLength(line)))).toBeLessThanOrEqual(998);
@@ -52,7 +52,7 @@ describe('the mail about a run', () => {
         retries: 0,
         timeout: 10,
       },
-      summary,
+      runMail(summary),
     );
     expect(mail).toMatch(/^To: root@localhost, ops@example\.com\nSubject: pickup on web1: backup partly failed\n/);
   });

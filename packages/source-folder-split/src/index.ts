@@ -4,14 +4,23 @@ import pLimit from 'p-limit';
 import {
   archiveExtension,
   archiveOptions,
+  checkRestoredFolder,
   escapeName,
   extractTarGz,
+  folderFacts,
   problemHandler,
   warnIfEmpty,
   writeTarGz,
   type TarGzStats,
 } from '@pickup/archive';
-import { assertReadableFolder, defineSource, prepareRestoreFolder, z } from '@pickup/core/plugin';
+import {
+  assertReadableFolder,
+  defineSource,
+  prepareRestoreFolder,
+  z,
+  type Logger,
+  type RestoreFile,
+} from '@pickup/core/plugin';
 import { archiveNameOf, FOLDERS_DIR, folderOf, looseArchiveName } from './names.js';
 import { init } from './init.js';
 
@@ -51,6 +60,7 @@ export default defineSource({
     if (loose.length > 0) jobs.push({ only: loose, file: looseArchiveName(extension) });
     // Archives run side by side: the display gets the sum of what each has read so far.
     const done = { files: 0, bytes: 0 };
+    const archived: TarGzStats[] = [];
     const running = new Map<string, TarGzStats>();
     const report = () => {
       let { files, bytes } = done;
@@ -83,6 +93,7 @@ export default defineSource({
             };
             const stats = await writeTarGz(root, join(dir, job.file), archiving);
             running.delete(job.file);
+            archived.push(stats);
             done.files += stats.files;
             done.bytes += stats.bytes;
             log.debug(`${job.file}: ${stats.entries} entries, ${stats.bytes} bytes`);
@@ -95,6 +106,7 @@ export default defineSource({
     );
     if (failure) throw failure.error;
     log.debug(`archived ${folders.length} folder(s) and ${loose.length} top-level entries of ${root}`);
+    return { facts: folderFacts(archived) };
   },
 
   compressed: (opts) => opts.compression !== 'none',
@@ -114,18 +126,39 @@ export default defineSource({
   },
 
   async restore({ files, to, force, log, signal }) {
-    // Every file given is wanted: filesToRestore has chosen them for --only.
     const into = resolve(to); // --to is relative to where the user runs pickup
     await prepareRestoreFolder(into, force);
-    for (const file of files) {
-      const stats = await extractTarGz(file.localPath, into, {
-        signal,
-        onSkip: (path, why) => log.warn(`${path} ${why}`),
-      });
-      log.debug(`${file.path}: extracted ${stats.entries} entries, ${stats.bytes} bytes into ${into}`);
-    }
+    await extractAll(files, into, log, signal);
+  },
+
+  drill: {
+    async restoreAndCheck({ files, facts, scratchDir, log, signal }) {
+      const { skipped } = await extractAll(files, scratchDir, log, signal);
+      return checkRestoredFolder(scratchDir, facts, skipped);
+    },
   },
 });
+
+/** Extracts every archive given into `into`; resolves with how many entries could not be made there. */
+async function extractAll(
+  files: readonly RestoreFile[],
+  into: string,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<{ skipped: number }> {
+  let skipped = 0;
+  for (const file of files) {
+    const stats = await extractTarGz(file.localPath, into, {
+      signal,
+      onSkip: (path, why) => {
+        skipped++;
+        log.warn(`${path} ${why}`);
+      },
+    });
+    log.debug(`${file.path}: extracted ${stats.entries} entries, ${stats.bytes} bytes into ${into}`);
+  }
+  return { skipped };
+}
 
 /**
  * The top-level folders (each gets an archive) and the other top-level entries (together in one).

@@ -2,13 +2,22 @@ import { join, resolve } from 'node:path';
 import {
   archiveExtension,
   archiveOptions,
+  checkRestoredFolder,
   extractTarGz,
+  folderFacts,
   problemHandler,
   warnIfEmpty,
   writeTarGz,
   type TarGzStats,
 } from '@pickup/archive';
-import { assertReadableFolder, defineSource, prepareRestoreFolder, z } from '@pickup/core/plugin';
+import {
+  assertReadableFolder,
+  defineSource,
+  prepareRestoreFolder,
+  z,
+  type Logger,
+  type RestoreFile,
+} from '@pickup/core/plugin';
 import { init } from './init.js';
 
 export const options = z
@@ -47,6 +56,7 @@ export default defineSource({
       ...(onProgress ? { onProgress } : {}),
     });
     log.debug(`archived ${stats.entries} entries, ${stats.files} files, ${stats.bytes} bytes from ${root}`);
+    return { facts: folderFacts([stats]) };
   },
 
   compressed: (opts) => opts.compression !== 'none',
@@ -55,22 +65,44 @@ export default defineSource({
   filesToRestore: (_only, paths) => [...paths],
 
   async restore({ name, files, to, force, only, log, signal }) {
-    // Whichever compression the backup was made with, not the one the config says now.
-    const archive = files.find((file) => ARCHIVE_EXTENSIONS.some((extension) => file.path === `${name}${extension}`));
-    if (!archive)
-      throw new Error(
-        `the backup holds no ${name}.tar.gz, .tar.zst or .tar (it has: ${files.map((file) => file.path).join(', ')})`,
-      );
     const into = resolve(to); // --to is relative to where the user runs pickup
     await prepareRestoreFolder(into, force);
-    const stats = await extractTarGz(archive.localPath, into, {
-      only,
-      signal,
-      onSkip: (path, why) => log.warn(`${path} ${why}`),
-    });
-    log.debug(`extracted ${stats.entries} entries, ${stats.bytes} bytes into ${into}`);
-    const missing = only.filter((entry) => !stats.topLevel.has(entry));
-    if (missing.length > 0)
-      throw new Error(`--only ${missing.join(', ')}: no such top-level entry in the backup of ${name}`);
+    await extract(name, files, into, { only, log, signal });
+  },
+
+  drill: {
+    async restoreAndCheck({ name, files, facts, scratchDir, log, signal }) {
+      const { skipped } = await extract(name, files, scratchDir, { only: [], log, signal });
+      return checkRestoredFolder(scratchDir, facts, skipped);
+    },
   },
 });
+
+/** Extracts the backup's archive into `into`; resolves with how many entries could not be made there. */
+async function extract(
+  name: string,
+  files: readonly RestoreFile[],
+  into: string,
+  how: { only: readonly string[]; log: Logger; signal: AbortSignal },
+): Promise<{ skipped: number }> {
+  // Whichever compression the backup was made with, not the one the config says now.
+  const archive = files.find((file) => ARCHIVE_EXTENSIONS.some((extension) => file.path === `${name}${extension}`));
+  if (!archive)
+    throw new Error(
+      `the backup holds no ${name}.tar.gz, .tar.zst or .tar (it has: ${files.map((file) => file.path).join(', ')})`,
+    );
+  let skipped = 0;
+  const stats = await extractTarGz(archive.localPath, into, {
+    only: how.only,
+    signal: how.signal,
+    onSkip: (path, why) => {
+      skipped++;
+      how.log.warn(`${path} ${why}`);
+    },
+  });
+  how.log.debug(`extracted ${stats.entries} entries, ${stats.bytes} bytes into ${into}`);
+  const missing = how.only.filter((entry) => !stats.topLevel.has(entry));
+  if (missing.length > 0)
+    throw new Error(`--only ${missing.join(', ')}: no such top-level entry in the backup of ${name}`);
+  return { skipped };
+}

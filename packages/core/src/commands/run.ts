@@ -10,6 +10,7 @@ import { logDirOf, runBackup, type RunReport } from '../pipeline/run.js';
 import { buildPlan, type Plan } from '../plugin/plan.js';
 import { summarizeFailure, summaryOf, type RunSummary } from '../report/summary.js';
 import { consoleLogger, guard, openConfig, type CommandOptions } from './session.js';
+import { stopSignal } from './stop-signal.js';
 
 export interface RunRequest extends CommandOptions {
   /** Back up only these sources (by name); all when empty or absent. */
@@ -193,34 +194,4 @@ function sayHowItWent(report: RunReport, log: Logger): void {
   const where = stored.length > 0 ? `stored on ${stored.map((target) => target.name).join(', ')}` : 'stored nowhere';
   const how = stored.length > 0 ? 'partly failed' : 'failed';
   log.warn(`backup ${report.runId} ${how} (${problems.join(', ')}); ${where}; exit code ${report.exitCode}`);
-}
-
-/**
- * The signal that stops the run: the caller's, and with `handleSignals` SIGINT/SIGTERM too (the first
- * stops the run cleanly: staging removed, lock released; a second exits at once).
- */
-function stopSignal(request: RunRequest, log: Logger): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const fromCaller = request.signal;
-  const onCaller = () => controller.abort(fromCaller?.reason);
-  if (fromCaller?.aborted) onCaller();
-  fromCaller?.addEventListener('abort', onCaller, { once: true });
-  const onSignal = (name: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(ExitCode.fatal);
-    log.warn(`${name}: stopping; cleaning up`);
-    controller.abort(new Error(`interrupted by ${name}`));
-  };
-  if (request.handleSignals) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      fromCaller?.removeEventListener('abort', onCaller);
-      if (!request.handleSignals) return;
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
 }

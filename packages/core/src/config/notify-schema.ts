@@ -3,8 +3,20 @@ import { z } from 'zod';
 /** How a run went, as notifications see it. */
 export const OUTCOMES = ['success', 'partial', 'failure'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
+/** How a drill went (`pickup drill`): events of their own, so that each notifier chooses. */
+export const DRILL_EVENTS = ['drill-success', 'drill-failure'] as const;
+export type DrillEvent = (typeof DRILL_EVENTS)[number];
+/** What a notifier's `on` may list. */
+export type NotifyEvent = Outcome | DrillEvent;
 
-const on = z.array(z.enum(OUTCOMES)).min(1, "list when to notify: 'success', 'partial', 'failure'");
+/** Whether an event goes to a ping's success URL (the others go to its failure URL). */
+export function isGoodNews(event: NotifyEvent): boolean {
+  return event === 'success' || event === 'drill-success';
+}
+
+const on = z
+  .array(z.enum([...OUTCOMES, ...DRILL_EVENTS]))
+  .min(1, "list when to notify: 'success', 'partial', 'failure', 'drill-success', 'drill-failure'");
 /** `root@localhost` is a good address for a local MTA; no spaces or line breaks (they would forge headers). */
 const address = z.string().regex(/^[^\s@<>,;"]+@[^\s@<>,;"]+$/, 'a mail address like root@localhost');
 const httpUrl = z
@@ -27,7 +39,7 @@ const webhook = z
     url: httpUrl,
     /** Sent with the request, e.g. `{ Authorization: 'Bearer ...' }` (their values are kept out of logs). */
     headers: z.record(z.string(), z.string()).default({}),
-    on: on.default(['failure', 'partial']),
+    on: on.default(['failure', 'partial', 'drill-failure']),
     ...common,
   })
   .strict();
@@ -47,15 +59,14 @@ const ping = z
     ...common,
   })
   .strict()
-  .refine((value) => value.url !== undefined || !value.on.includes('success') || value.success !== undefined, {
+  .refine((value) => value.url !== undefined || !value.on.some(isGoodNews) || value.success !== undefined, {
     message: "give url, or a success URL for the outcomes in 'on'",
     path: ['success'],
   })
   .refine(
-    (value) =>
-      value.url !== undefined || !value.on.some((outcome) => outcome !== 'success') || value.failure !== undefined,
+    (value) => value.url !== undefined || !value.on.some((event) => !isGoodNews(event)) || value.failure !== undefined,
     {
-      message: "give url, or a failure URL for the outcomes in 'on' (partial and failure go there)",
+      message: "give url, or a failure URL for the events in 'on' (partial and the failures go there)",
       path: ['failure'],
     },
   );
@@ -68,7 +79,7 @@ const mail = z
     from: address.optional(),
     /** The sendmail program. */
     sendmail: z.string().startsWith('/', 'the absolute path of the sendmail program').default('/usr/sbin/sendmail'),
-    on: on.default(['failure', 'partial']),
+    on: on.default(['failure', 'partial', 'drill-failure']),
     ...common,
   })
   .strict();

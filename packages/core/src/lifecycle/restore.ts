@@ -1,5 +1,5 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Plan, PlannedPlugin } from '../plugin/plan.js';
 import { ConfigError, ExitCode, PickupError, isPickupError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
@@ -7,7 +7,7 @@ import { describePluginError, pluginContext } from '../runtime/context.js';
 import { formatBytes } from '../model/format.js';
 import { stagingRootOf } from '../runtime/config-lock.js';
 import { prepareConfigStaging } from '../runtime/staging.js';
-import type { RestoreFile, RestoreLogin, Source } from '../plugin/types.js';
+import type { RestoreLogin, Source } from '../plugin/types.js';
 import { readSecretFile } from '../secrets/secret-file.js';
 import {
   describePassedOver,
@@ -17,12 +17,10 @@ import {
   type StoredBackup,
   type TargetHandle,
 } from '../backups/stored.js';
-import { checkFile } from '../backups/transfer.js';
 import type { Decrypter } from 'age-encryption';
-import { decryptFile, WrongKeyError } from '../encryption/decrypt-file.js';
-import { ENCRYPTED_SUFFIX } from '../encryption/encrypt-files.js';
 import { loadDecrypter } from '../encryption/keys.js';
 import type { ManifestFile } from '../model/manifest.js';
+import { encryptedTo, fetchSourceFiles, sourcePath } from './fetch-source.js';
 
 export interface RestoreRequest {
   /** `latest` or a backup id. */
@@ -81,36 +79,16 @@ export async function restoreBackup(
     );
   }
 
-  // The plugin sees its files as it wrote them: an encrypted `www.tar.gz.age` is `www.tar.gz` to it.
-  const pathOf = (file: ManifestFile) => plainPath(file).slice(entry.name.length + 1);
-  const wanted = filesWanted(planned.plugin, request.only, entry.files.map(pathOf));
+  const wanted = filesWanted(
+    planned.plugin,
+    request.only,
+    entry.files.map((file) => sourcePath(entry, file)),
+  );
   const decrypter = await decrypterFor(backup, entry.files, request, log);
   const scoped = log.child({ source: planned.name });
   const workDir = await mkdtemp(join(await prepareConfigStaging(stagingRootOf(plan), plan.file), 'restore-'));
   try {
-    const files: RestoreFile[] = [];
-    for (const file of entry.files) {
-      const path = pathOf(file);
-      if (!wanted.has(path)) continue;
-      const localPath = join(workDir, path);
-      // The manifest was checked when listed; a path that still leads out is never written.
-      if (!localPath.startsWith(`${workDir}${sep}`))
-        throw new PickupError(
-          `backup ${backup.id} at target ${target.name} is damaged: ${file.path} is not a path inside it`,
-          ExitCode.partial,
-        );
-      await mkdir(dirname(localPath), { recursive: true, mode: 0o700 });
-      const fetched = file.plain ? `${localPath}${ENCRYPTED_SUFFIX}` : localPath;
-      const problem = await checkFile(target, backup.id, file, signal, fetched);
-      if (problem) {
-        throw new PickupError(
-          `backup ${backup.id} at target ${target.name} is damaged: ${problem}; nothing was restored`,
-          ExitCode.partial,
-        );
-      }
-      if (file.plain) await decryptChecked(fetched, localPath, file, decrypter!, { backup, signal });
-      files.push({ path, localPath, size: file.plain?.size ?? file.size });
-    }
+    const files = await fetchSourceFiles(target, backup, entry, { workDir, signal, decrypter, wanted });
     const bytes = files.reduce((sum, file) => sum + file.size, 0);
     scoped.info(
       `fetched ${files.length} file(s), ${formatBytes(bytes)}, from backup ${backup.id} at target ${target.name}; all match the manifest`,
@@ -163,11 +141,6 @@ async function restoreLogin(
   return { user: request.asUser, password, passwordFrom: `--password-file ${request.passwordFile}` };
 }
 
-/** A file's path as its source wrote it (without the `.age` of an encrypted one). */
-function plainPath(file: ManifestFile): string {
-  return file.plain && file.path.endsWith(ENCRYPTED_SUFFIX) ? file.path.slice(0, -ENCRYPTED_SUFFIX.length) : file.path;
-}
-
 /** The decrypter an encrypted backup needs, from --identity or --passphrase-file; none for a plain one. */
 async function decrypterFor(
   backup: StoredBackup,
@@ -187,44 +160,6 @@ async function decrypterFor(
     throw new ConfigError(`backup ${backup.id} is encrypted (age) to ${encryptedTo(backup)}: ${give}`);
   }
   return loadDecrypter({ identityFile: request.identityFile, passphraseFile: request.passphraseFile });
-}
-
-/** `a passphrase`, or the recipients' public keys. */
-function encryptedTo(backup: StoredBackup): string {
-  const encryption = backup.manifest!.encryption;
-  return encryption?.passphrase ? 'a passphrase' : (encryption?.recipients.join(', ') ?? 'unknown recipients');
-}
-
-/** Decrypts a fetched file and checks the plaintext against the manifest; the ciphertext is then removed. */
-async function decryptChecked(
-  fetched: string,
-  to: string,
-  file: ManifestFile,
-  decrypter: Decrypter,
-  at: { backup: StoredBackup; signal: AbortSignal },
-): Promise<void> {
-  let plain: Awaited<ReturnType<typeof decryptFile>>;
-  try {
-    plain = await decryptFile(fetched, to, decrypter, at.signal);
-  } catch (error) {
-    if (error instanceof WrongKeyError) {
-      throw new PickupError(
-        `cannot decrypt ${file.path} of backup ${at.backup.id}: the key given does not open it (it is encrypted to ${encryptedTo(at.backup)}); nothing was restored`,
-        ExitCode.usage,
-      );
-    }
-    throw new PickupError(
-      `cannot decrypt ${file.path} of backup ${at.backup.id}: ${messageOf(error)}; nothing was restored`,
-      ExitCode.partial,
-    );
-  }
-  await rm(fetched);
-  if (plain.size !== file.plain!.size || plain.hmacSha256 !== file.plain!.hmacSha256) {
-    throw new PickupError(
-      `${file.path} of backup ${at.backup.id} decrypts to other bytes than were backed up (the plaintext's digest differs from the manifest's); nothing was restored`,
-      ExitCode.partial,
-    );
-  }
 }
 
 /** The files to fetch: those the source says `--only` needs, or all. */

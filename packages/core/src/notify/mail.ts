@@ -6,34 +6,57 @@ import type { RunSummary } from '../report/summary.js';
 import { withRetries } from './retry.js';
 import type { MailNotifier } from '../config/notify-schema.js';
 
-/** Hands a mail about the run to the local sendmail (`-t`: recipients from the headers, never from argv). */
-export function sendMail(notifier: MailNotifier, summary: RunSummary): Promise<void> {
-  const message = composeMail(notifier, summary);
+/** What a mail says: its subject (after `pickup on HOST: `), the summary as text, and the problems listed. */
+export interface MailContent {
+  host: string;
+  subject: string;
+  text: string;
+  problems: string[];
+  config: string;
+  pickupVersion: string;
+}
+
+/** Hands a mail to the local sendmail (`-t`: recipients from the headers, never from argv). */
+export function sendMail(notifier: MailNotifier, content: MailContent): Promise<void> {
+  const message = composeMail(notifier, content);
   return withRetries(notifier, (signal) => runSendmail(notifier.sendmail, message, signal));
 }
 
-export function composeMail(notifier: MailNotifier, summary: RunSummary): string {
+/** A run's mail: how it went, its tables, every problem of a source, a target or the run. */
+export function runMail(summary: RunSummary): MailContent {
+  const how = summary.outcome === 'success' ? 'succeeded' : summary.outcome === 'partial' ? 'partly failed' : 'failed';
+  return {
+    host: summary.host,
+    subject: `backup ${how}`,
+    text: formatSummary(summary),
+    problems: [
+      ...summary.sources.flatMap((source) => source.problems.map((problem) => `source ${source.name}: ${problem}`)),
+      ...summary.targets.flatMap((target) => target.problems.map((problem) => `target ${target.name}: ${problem}`)),
+      ...summary.problems,
+    ],
+    config: summary.config,
+    pickupVersion: summary.pickupVersion,
+  };
+}
+
+export function composeMail(notifier: MailNotifier, content: MailContent): string {
   const to = recipientsOf(notifier);
   const headers = [
     ...(notifier.from ? [`From: ${notifier.from}`] : []),
     `To: ${to.join(', ')}`,
-    `Subject: pickup on ${summary.host}: backup ${summary.outcome === 'success' ? 'succeeded' : summary.outcome === 'partial' ? 'partly failed' : 'failed'}`,
+    `Subject: pickup on ${content.host}: ${content.subject}`,
     `Date: ${new Date().toUTCString().replace('GMT', '+0000')}`,
     'MIME-Version: 1.0',
     'Content-Type: text/plain; charset=utf-8',
     'Content-Transfer-Encoding: 8bit',
     'Auto-Submitted: auto-generated', // RFC 3834: no vacation replies to a machine
   ];
-  const problems = [
-    ...summary.sources.flatMap((source) => source.problems.map((problem) => `source ${source.name}: ${problem}`)),
-    ...summary.targets.flatMap((target) => target.problems.map((problem) => `target ${target.name}: ${problem}`)),
-    ...summary.problems,
-  ];
+  const { problems } = content;
   const body = [
-    formatSummary(summary),
+    content.text,
     ...(problems.length > 0 ? ['Problems:', ...problems.map((problem) => `- ${problem}`), ''] : []),
-    `Config: ${summary.config}`,
-    `Pickup ${summary.pickupVersion}; the debug log is in the config's log folder.`,
+    `Config: ${content.config}`,
+    `Pickup ${content.pickupVersion}; the debug log is in the config's log folder.`,
   ];
   // Local submission: sendmail takes lines ending in LF and turns them into CRLF itself.
   return `${headers.join('\n')}\n\n${wrapLongLines(body.join('\n'))}\n`;

@@ -1,12 +1,12 @@
-import type { Outcome } from '../config/notify-schema.js';
+import { isGoodNews, type NotifyEvent } from '../config/notify-schema.js';
 import { request } from './http.js';
 import { withRetries } from './retry.js';
 import type { PingNotifier } from '../config/notify-schema.js';
 
-/** The URL to GET at the start of a run or for its outcome; undefined when the config gives none. */
-export function pingUrl(notifier: PingNotifier, event: 'start' | Outcome): string | undefined {
+/** The URL to GET at the start of a run or for an event; undefined when the config gives none. */
+export function pingUrl(notifier: PingNotifier, event: 'start' | NotifyEvent): string | undefined {
   if (event === 'start') return notifier.start ?? withPath(notifier.url, '/start');
-  if (event === 'success') return notifier.success ?? notifier.url;
+  if (isGoodNews(event)) return notifier.success ?? notifier.url;
   // A partial backup is a problem to look at: it goes to the failure endpoint.
   return notifier.failure ?? withPath(notifier.url, '/fail');
 }

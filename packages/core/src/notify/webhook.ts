@@ -1,10 +1,9 @@
-import type { RunSummary } from '../report/summary.js';
 import { request } from './http.js';
 import { withRetries } from './retry.js';
 import type { WebhookNotifier } from '../config/notify-schema.js';
 
-/** POSTs the run summary as JSON. */
-export function sendWebhook(notifier: WebhookNotifier, summary: RunSummary, userAgent: string): Promise<void> {
+/** POSTs a summary (a run's, a drill's) as JSON. */
+export function sendWebhook(notifier: WebhookNotifier, summary: object, userAgent: string): Promise<void> {
   const body = JSON.stringify(summary);
   return withRetries(notifier, (signal) =>
     request(notifier.url, {

@@ -22,6 +22,8 @@ export interface PlannedPlugin<P> {
   retention?: RetentionPolicy | undefined;
   /** A source's before and after hooks. */
   hooks?: Hooks | undefined;
+  /** A source's `drill`: who its drill restores as. */
+  drill?: { as: string; passwordFile?: string | undefined } | undefined;
 }
 
 /** A loaded config with every plugin found and every option checked: what a run or a check works from. */
@@ -68,7 +70,7 @@ async function entryProblems(raw: unknown, where: { file: string; dir: string })
   return problems;
 }
 
-type Entry = Pick<PluginEntry, 'name' | 'use' | 'with'> & { retention?: unknown; hooks?: unknown };
+type Entry = Pick<PluginEntry, 'name' | 'use' | 'with'> & { retention?: unknown; hooks?: unknown; drill?: unknown };
 
 /** Finds the plugin of each entry and validates its options; problems are added to `problems`. */
 async function planEntries<P extends Source | Target>(
@@ -96,6 +98,7 @@ async function planEntries<P extends Source | Target>(
       }
       const retention = entry.retention as RetentionPolicy | undefined;
       const hooks = entry.hooks as Hooks | undefined;
+      const drill = entry.drill as PlannedPlugin<P>['drill'];
       planned.push({
         name: entry.name,
         where: at,
@@ -104,6 +107,7 @@ async function planEntries<P extends Source | Target>(
         options: parsed.data,
         retention,
         hooks,
+        ...(drill ? { drill } : {}),
       });
     } catch (error) {
       if (!isPickupError(error)) throw error;

@@ -5,6 +5,7 @@ import { errnoCode, ExitCode, PickupError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { endLeftoverChildren, recordChildrenIn } from '../process/children.js';
 import { removeAbandonedTempDirs } from '../process/temp-dir.js';
+import { removeLeftoverScratch } from './drill-scratch.js';
 import { acquireLock, type Lock } from './lock.js';
 import { DEFAULT_STAGING_ROOT, prepareConfigStaging } from './staging.js';
 
@@ -17,7 +18,8 @@ export interface ConfigLock {
 /**
  * Takes the lock of a config (one run, prune or restore at a time), in the config's staging folder.
  * Holding it, ends the programs a killed Pickup left running for this config and removes its
- * abandoned temp folders, then records the programs this process starts. Throws with exit code 4 when
+ * abandoned temp folders and the scratch databases of a killed drill, then records the programs this
+ * process starts. Throws with exit code 4 when
  * another process holds the lock. Released, it leaves no empty folder behind.
  */
 export async function lockConfig(plan: Plan, log: Logger): Promise<ConfigLock> {
@@ -48,6 +50,7 @@ async function lockConfigHere(plan: Plan, log: Logger): Promise<ConfigLock> {
     const abandoned = await removeAbandonedTempDirs();
     if (abandoned.length > 0) log.debug(`removed temp folders a killed run left: ${abandoned.join(', ')}`);
     recordChildrenIn(children);
+    await removeLeftoverScratch(plan, configStaging, log);
   } catch (error) {
     await lock.release();
     throw error;

@@ -44,9 +44,14 @@ export async function prepareConfigStaging(root: string, configFile: string): Pr
   return dir;
 }
 
-/** Removes the run (and restore) folders a killed run left behind. Only with the config's lock held. */
+/** The start of the name of a drill's folder in the config's staging folder (`drill-XXXXXX`). */
+export const DRILL_FOLDER_PREFIX = 'drill-';
+
+/** Removes the run (and restore, and drill) folders a killed command left behind. Only with the config's lock held. */
 export async function removeLeftoverRuns(configStaging: string): Promise<string[]> {
-  const leftovers = (await readdir(configStaging)).filter((name) => isRunId(name) || name.startsWith('restore-'));
+  const leftovers = (await readdir(configStaging)).filter(
+    (name) => isRunId(name) || name.startsWith('restore-') || name.startsWith(DRILL_FOLDER_PREFIX),
+  );
   // A program of the killed run may still be writing there for a moment: removal is tried again then.
   for (const name of leftovers)
     await rm(join(configStaging, name), { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
