@@ -1,33 +1,8 @@
 // needs: time
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startReceiver } from '../helpers/http-receiver.js';
 import { makeProject, pickup, type Project } from '../helpers/project.js';
-
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-/** A real HTTP server on 127.0.0.1 that records every request and answers with the next planned status (200 once they run out). */
-async function startReceiver(): Promise<{ server: Server; url: string; received: Received[]; answers: number[] }> {
-  const received: Received[] = [];
-  const answers: number[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-    request.on('end', () => {
-      received.push({ method: request.method!, url: request.url!, headers: request.headers, body });
-      response.statusCode = answers.shift() ?? 200;
-      response.end('OK');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, answers };
-}
 
 describe('notifications', () => {
   let project: Project;
@@ -285,7 +260,7 @@ describe('notifications', () => {
     const result = await pickup(['check'], { cwd: project.dir });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /^\S+ ok: notify\[0\] webhook: 127\.0\.0\.1:\d+ \(not contacted\), on failure, partial$/m,
+      /^\S+ ok: notify\[0\] webhook: 127\.0\.0\.1:\d+ \(not contacted\), on failure, partial, drill-failure$/m,
     );
     expect(result.stderr).toMatch(
       /^\S+ error: notify\[1\] mail: \/nonexistent\/sendmail is missing or not executable: install an MTA/m,
@@ -307,7 +282,9 @@ describe('notifications', () => {
     expect(result.stderr).toMatch(/notify\[1\]\.to: /);
     expect(result.stderr).toMatch(/notify\[1\]\.sendmail: the absolute path of the sendmail program/);
     expect(result.stderr).toMatch(/notify\[2\]\.type: /);
-    expect(result.stderr).toMatch(/notify\[3\]\.failure: give url, or a failure URL for the outcomes in 'on'/);
+    expect(result.stderr).toMatch(
+      /notify\[3\]\.failure: give url, or a failure URL for the events in 'on' \(partial and the failures go there\)/,
+    );
     expect(result.stderr).toMatch(/notify\[4\]\.timeout: /);
   });
 });

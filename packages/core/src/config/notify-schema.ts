@@ -14,9 +14,8 @@ export function isGoodNews(event: NotifyEvent): boolean {
   return event === 'success' || event === 'drill-success';
 }
 
-const on = z
-  .array(z.enum([...OUTCOMES, ...DRILL_EVENTS]))
-  .min(1, "list when to notify: 'success', 'partial', 'failure', 'drill-success', 'drill-failure'");
+const EVENTS_TO_LIST = "list when to notify: 'success', 'partial', 'failure', 'drill-success', 'drill-failure'";
+const on = z.array(z.enum([...OUTCOMES, ...DRILL_EVENTS], { error: EVENTS_TO_LIST })).min(1, EVENTS_TO_LIST);
 /** `root@localhost` is a good address for a local MTA; no spaces or line breaks (they would forge headers). */
 const address = z.string().regex(/^[^\s@<>,;"]+@[^\s@<>,;"]+$/, 'a mail address like root@localhost');
 const httpUrl = z
@@ -60,7 +59,7 @@ const ping = z
   })
   .strict()
   .refine((value) => value.url !== undefined || !value.on.some(isGoodNews) || value.success !== undefined, {
-    message: "give url, or a success URL for the outcomes in 'on'",
+    message: "give url, or a success URL for the events in 'on'",
     path: ['success'],
   })
   .refine(
