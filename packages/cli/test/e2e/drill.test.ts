@@ -167,6 +167,20 @@ describe('pickup drill, folder sources to a folder target', () => {
     expect(next.stderr).toMatch(/warning: removed staging left by an interrupted command: drill-\w+\n/);
     expect(await stagingLeft(project)).toEqual([]);
   });
+
+  it('a drill stopped with SIGTERM removes its scratch folder before it exits 3', async () => {
+    await writeRandomFile(project.path('data/www/img/huge.bin'), 60 * 1024 * 1024);
+    expect((await pickup(['--only', 'www'], { cwd: project.dir })).code).toBe(0);
+    let pid = 0;
+    const drill = pickup(['drill', '--source', 'www'], { cwd: project.dir, onSpawn: (spawned) => (pid = spawned) });
+    for (let i = 0; i < 600 && !(await scratchHolds(project, 'img')); i++) await sleep(10);
+    process.kill(pid, 'SIGTERM');
+    const stopped = await drill;
+    expect(stopped.code).toBe(3);
+    expect(stopped.stderr).toMatch(/error: interrupted by SIGTERM: the drill stopped, its scratch space removed\n$/);
+    expect(hasStackTrace(stopped.stderr)).toBe(false);
+    expect(await stagingLeft(project)).toEqual([]);
+  });
 });
 
 /** Whether a drill's scratch folder holds `name` yet. */

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ExitCode, messageOf } from '../errors.js';
+import { ExitCode, PickupError, messageOf } from '../errors.js';
 import { collectSecrets } from '../log/redact.js';
 import type { Logger, PickupLogger } from '../log/logger.js';
 import { drillBackups, type DrillRequest } from '../lifecycle/drill.js';
@@ -90,6 +90,14 @@ async function drillHoldingLock(
     if (leftovers.length > 0) log.warn(`removed staging left by an interrupted command: ${leftovers.join(', ')}`);
     const which = { sources: request.sources ?? [], target: request.target };
     return await drillBackups(plan, which, { configStaging: lock.configStaging, log, signal });
+  } catch (error) {
+    // Stopped by a signal: the scratch space is gone by now (each step removes its own as it unwinds).
+    if (signal.aborted)
+      throw new PickupError(
+        `${messageOf(signal.reason)}: the drill stopped, its scratch space removed`,
+        ExitCode.fatal,
+      );
+    throw error;
   } finally {
     await lock.release();
   }
