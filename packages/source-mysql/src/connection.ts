@@ -130,3 +130,8 @@ export function findProgram(explicit: string | undefined, candidates: string[], 
     `no ${candidates.join(' or ')} found in $PATH; install mariadb-client or mysql-client, or set ${option}`,
   );
 }
+
+/** A program option: a path (relative to the config file) when it has a `/`, else a name to find in $PATH. */
+export function programPath(option: string | undefined, resolvePath: (path: string) => string): string | undefined {
+  return option?.includes('/') ? resolvePath(option) : option;
+}

@@ -2,6 +2,7 @@ import { rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { messageOf, runTool, type Logger } from '@pickup/core/plugin';
 import { withClient, type Connection } from './connection.js';
+import { countingStream } from './dump-scan.js';
 import { dumpName, propertiesPath } from './files.js';
 import type { MysqlOptions } from './options.js';
 import { saveDefinition } from './properties.js';
@@ -15,15 +16,22 @@ export interface DumpContext {
   optionFile: string;
   options: MysqlOptions;
   dir: string;
+  /** Count the tables and rows of the dump as it streams (for `pickup drill`). */
+  countRows: boolean;
   log: Logger;
   signal: AbortSignal;
 }
 
 /**
  * Saves one database's definition, then dumps it (through gzip, unless compression is 'none'); on failure both
- * files are removed and the error names the database.
+ * files are removed and the error names the database. With `countRows`, returns the rows per table the dump
+ * holds (none when its text could not be followed to its end).
  */
-export async function dumpDatabase(context: DumpContext, database: string, where: string): Promise<void> {
+export async function dumpDatabase(
+  context: DumpContext,
+  database: string,
+  where: string,
+): Promise<Map<string, number> | undefined> {
   const { compression, gzipLevel } = context.options;
   const output = join(context.dir, dumpName(database, compression));
   // --defaults-extra-file must come first; the database name after `--` can never be taken for a flag.
@@ -34,11 +42,14 @@ export async function dumpDatabase(context: DumpContext, database: string, where
     '--',
     database,
   ];
+  // Counted in the dump itself: rows written meanwhile, outside its snapshot, are not in it.
+  const counting = context.countRows ? countingStream() : undefined;
   try {
     await saveDefinition(context.connection, database, context.dir);
     await runTool(context.dumpTool, args, {
       env: { MYSQL_PWD: undefined },
       stdoutFile: output,
+      stdoutTransforms: counting ? [counting.stream] : [],
       ...(compression === 'gzip' ? { gzipLevel } : {}),
       log: context.log,
       signal: context.signal,
@@ -49,6 +60,7 @@ export async function dumpDatabase(context: DumpContext, database: string, where
     await rmdir(dirname(join(context.dir, propertiesPath(database)))).catch(() => {}); // only if empty
     throw new Error(`database ${database} at ${where}: ${messageOf(error)}`);
   }
+  return counting?.counts();
 }
 
 /** The tables `--single-transaction` cannot make consistent. */

@@ -1,6 +1,15 @@
 import { checkDatabasesExist, databasesToDump, defineSource, messageOf } from '@pickup/core/plugin';
-import { asLogin, describeConnection, findProgram, inspectServer, resolveConnection } from './connection.js';
+import {
+  asLogin,
+  describeConnection,
+  findProgram,
+  inspectServer,
+  programPath,
+  resolveConnection,
+} from './connection.js';
+import { drill } from './drill.js';
 import { dumpDatabase, nonTransactionalTables, type DumpContext } from './dump.js';
+import { countingHindrance, databaseFacts, type DatabaseFacts } from './facts.js';
 import { dumpName, filesToRestore, USERS_FILE } from './files.js';
 import { withOptionFile } from './option-file.js';
 import { options, SYSTEM_SCHEMAS, type MysqlOptions } from './options.js';
@@ -44,8 +53,12 @@ export default defineSource({
       if (signal.aborted) throw error;
       warn(`${what}${messageOf(error)}`);
     };
+    // For `pickup drill`: each database's tables and rows as its dump holds them, unless dumpArgs leave some out.
+    const hindrance = countingHindrance(opts.dumpArgs);
+    const facts = new Map<string, DatabaseFacts>();
     await withOptionFile(connection, async (optionFile) => {
-      const context: DumpContext = { connection, dumpTool, optionFile, options: opts, dir, log, signal };
+      const countRows = hindrance === undefined;
+      const context: DumpContext = { connection, dumpTool, optionFile, options: opts, dir, countRows, log, signal };
       if (opts.users) {
         await dumpUsers(connection, dir, opts.userPasswords).catch((error: unknown) =>
           leaveOut(error, `users and grants at ${where}: `),
@@ -61,7 +74,8 @@ export default defineSource({
           );
         }
         try {
-          await dumpDatabase(context, database, where);
+          const counts = await dumpDatabase(context, database, where);
+          facts.set(database, databaseFacts(hindrance, counts));
           dumped++;
         } catch (error) {
           leaveOut(error);
@@ -72,6 +86,7 @@ export default defineSource({
         `dumped ${dumped} of ${wanted.length} database(s) from ${server.flavour} ${server.version} at ${where}`,
       );
     });
+    return { facts: { databases: Object.fromEntries(facts) } };
   },
 
   compressed: (opts) => opts.compression !== 'none',
@@ -79,6 +94,8 @@ export default defineSource({
   filesToRestore,
 
   restoreLogin: true,
+
+  drill,
 
   async restore({ options: opts, files, to, force, login, resolvePath, log, signal }) {
     const job: RestoreJob = {
@@ -94,11 +111,6 @@ export default defineSource({
     await (files.some((file) => file.path === USERS_FILE) ? restoreUsers(job) : restoreDatabase(job));
   },
 });
-
-/** A program option: a path (relative to the config file) when it has a `/`, else a name to find in $PATH. */
-function programPath(option: string | undefined, resolvePath: (path: string) => string): string | undefined {
-  return option?.includes('/') ? resolvePath(option) : option;
-}
 
 /** mariadb-dump for MariaDB (mysqldump there is only a name for it), mysqldump for MySQL. */
 function dumpTools(flavour: 'MariaDB' | 'MySQL'): string[] {

@@ -92,7 +92,7 @@ export async function restoreUsers(job: RestoreJob): Promise<void> {
 }
 
 /** Runs the client on the SQL of a file (in `database`), logged in with a temporary option file. */
-function runSql(
+export function runSql(
   job: RestoreJob,
   sql: Pick<RunToolOptions, 'stdinFile' | 'gunzipStdin' | 'stdinTransforms'>,
   database?: string,
@@ -106,7 +106,7 @@ function runSql(
 }
 
 /** The client echoes the failing statement between lines of dashes before its ERROR line: the ERROR says it. */
-function clientFailure(stderr: string): string {
+export function clientFailure(stderr: string): string {
   const lines = stderr.split('\n').filter((line) => line.trim() !== '' && !/^-+$/.test(line.trim()));
   const errors = lines.filter((line) => /^ERROR \d+/.test(line));
   return (errors.length > 0 ? errors : lines).slice(-3).join(' / ');

@@ -33,6 +33,10 @@ async function passwordFile(workDir: string, password = my.password): Promise<st
 
 const server = () => ({ host: my.host, port: my.port, user: my.user });
 
+/** For the drill tests: whether a (scratch) database is on the server. */
+const scratchExists = (name: string) =>
+  my.sql(`SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '${name}'`) === '1';
+
 describeSource(mysqlSource, {
   name: 'db',
   async setup(workDir) {
@@ -42,6 +46,8 @@ describeSource(mysqlSource, {
       secrets: [my.password],
       restore: { to: `${db}_restored`, verify: (to) => expect(contents(to)).toBe(contents(db)) },
       fingerprint: () => contents(db),
+      change: () => void my.sql("INSERT INTO people (name) VALUES ('Ada')", db),
+      scratchExists,
       cleanup: () => drop(db, `${db}_restored`),
     };
   },
@@ -62,6 +68,7 @@ describeSource(mysqlSource, {
       options: { ...server(), passwordFile: await passwordFile(workDir), databases: [small, big] },
       secrets: [my.password],
       fingerprint: () => contents(small) + my.sql('CHECKSUM TABLE rows_', big).split('\t')[1],
+      scratchExists,
       cleanup: () => drop(small, big),
     };
   },
