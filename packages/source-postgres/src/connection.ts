@@ -68,6 +68,23 @@ export function loginConnection(connection: Connection, login: RestoreLogin): Co
   };
 }
 
+/**
+ * Who a restore (or a drill) connects as: `login` when given (`--as`, `drill.as`), whose password is then
+ * the only one read, else the source's own user.
+ */
+export async function restoreConnection(
+  options: PostgresOptions,
+  login: RestoreLogin | undefined,
+  resolvePath: (path: string) => string,
+  log?: Logger,
+): Promise<Connection> {
+  if (!login) return resolveConnection(options, resolvePath, log);
+  return loginConnection(
+    await resolveConnection({ ...options, password: undefined, passwordFile: undefined }, resolvePath),
+    login,
+  );
+}
+
 /** Where libpq (and `pg`) take a password when none is given. */
 function libpqPasswordFrom(): string {
   return process.env.PGPASSWORD ? '$PGPASSWORD' : '~/.pgpass or none';

@@ -23,8 +23,16 @@ export interface DumpContext {
   signal: AbortSignal;
 }
 
-/** Dumps one database; on failure its partial output is removed and the error says which database. */
-export async function dumpDatabase(context: DumpContext, database: string, where: string): Promise<void> {
+/**
+ * Dumps one database, in `snapshot` when given (one exported by a transaction that counts its rows);
+ * on failure its partial output is removed and the error says which database.
+ */
+export async function dumpDatabase(
+  context: DumpContext,
+  database: string,
+  where: string,
+  snapshot?: string,
+): Promise<void> {
   const { options } = context;
   const output = join(context.dir, dumpName(database, options.format));
   // A plain dump comes through stdout, so that the core hashes it on the way instead of reading it
@@ -37,6 +45,7 @@ export async function dumpDatabase(context: DumpContext, database: string, where
     ...(toFolder ? [`--file=${output}`] : []),
     ...(options.compression === 'none' && toFolder ? ['--compress=0'] : []),
     ...(options.jobs ? [`--jobs=${options.jobs}`] : []),
+    ...(snapshot ? [`--snapshot=${snapshot}`] : []),
     ...options.pgDumpArgs,
     dbnameArg(database),
   ];

@@ -3,17 +3,25 @@ import {
   databasesToDump,
   databaseToRestore,
   defineSource,
-  fromSafeFileName,
   messageOf,
   OptionError,
-  type RestoreFile,
 } from '@pickup/core/plugin';
-import { describeConnection, inspectServer, loginConnection, resolveConnection } from './connection.js';
-import { isPropertiesPath, propertiesPath } from './database-properties.js';
+import { databaseOf, dumpOf, dumpToRestore } from './backup-files.js';
+import {
+  describeConnection,
+  inspectServer,
+  resolveConnection,
+  restoreConnection,
+  type Connection,
+} from './connection.js';
+import { propertiesPath } from './database-properties.js';
+import { drill } from './drill.js';
 import { dumpDatabase, dumpDatabaseProperties, dumpGlobals, dumpName, GLOBALS_FILE, type DumpContext } from './dump.js';
+import { notCountedFor, type DatabaseFacts } from './facts.js';
 import { options, type PostgresOptions } from './options.js';
-import { restoreDatabase, restoreGlobals, type DumpToRestore } from './restore.js';
+import { restoreDatabase, restoreGlobals } from './restore.js';
 import { credentialsHeld, dumpsRolePasswords } from './role-passwords.js';
+import { dumpWithCounts } from './snapshot-counts.js';
 import { clientSetup, findBinDir, tool, toolMajor } from './tools.js';
 import { init } from './init.js';
 
@@ -63,11 +71,10 @@ export default defineSource({
     try {
       const context: DumpContext = { pgDump, pgDumpAll, client, options: opts, dir, log, signal };
       if (opts.globals) await dumpGlobals(context, where, dumpsRolePasswords(opts, server.superuser)).catch(leaveOut);
-      let dumped = 0;
+      const databases: DatabaseFacts[] = [];
       for (const database of wanted) {
         try {
-          await dumpDatabase(context, database, where);
-          dumped++;
+          databases.push(await dumpAndCount(context, connection, database, where));
           log.debug(`dumped database ${database}`);
         } catch (error) {
           leaveOut(error);
@@ -75,8 +82,11 @@ export default defineSource({
         }
         if (opts.format === 'plain') await dumpDatabaseProperties(context, database, where).catch(leaveOut);
       }
-      if (wanted.length > 0 && dumped === 0) throw new Error(`no database could be dumped at ${where}`);
-      log.debug(`dumped ${dumped} of ${wanted.length} database(s) from PostgreSQL ${server.version} at ${where}`);
+      if (wanted.length > 0 && databases.length === 0) throw new Error(`no database could be dumped at ${where}`);
+      log.debug(
+        `dumped ${databases.length} of ${wanted.length} database(s) from PostgreSQL ${server.version} at ${where}`,
+      );
+      return { facts: { databases } };
     } finally {
       await client.cleanup();
     }
@@ -84,10 +94,8 @@ export default defineSource({
 
   filesToRestore(only, paths) {
     // A directory dump is many files: the database's dump is the folder that holds them.
-    const dumps = paths
-      .filter((path) => path !== GLOBALS_FILE && !isPropertiesPath(path))
-      .map((path) => path.split('/')[0]!);
-    const databases = new Map(dumps.map((dump) => [fromSafeFileName(dump.replace(/\.(dump|sql|dir)$/, '')), dump]));
+    const dumps = paths.map(dumpOf).filter((dump) => dump !== undefined);
+    const databases = new Map(dumps.map((dump) => [databaseOf(dump), dump]));
     const hasGlobals = paths.includes(GLOBALS_FILE);
     const name = databaseToRestore(only, [...databases.keys()], hasGlobals ? GLOBALS_PART : undefined);
     if (hasGlobals && name === GLOBALS_PART.name) return [GLOBALS_FILE];
@@ -95,14 +103,11 @@ export default defineSource({
     return paths.filter((path) => path === dump || path.startsWith(`${dump}/`) || path === propertiesPath(name));
   },
 
+  drill,
+
   async restore({ options: opts, files, to, force, only, login, resolvePath, log, signal }) {
     // As another user (--as), the configured user's password is neither read nor used.
-    const connection = login
-      ? loginConnection(
-          await resolveConnection({ ...opts, password: undefined, passwordFile: undefined }, resolvePath),
-          login,
-        )
-      : await resolveConnection(opts, resolvePath, log);
+    const connection = await restoreConnection(opts, login, resolvePath, log);
     const binDir = findBinDir(opts.binDir && resolvePath(opts.binDir));
     const client = await clientSetup(connection);
     const tools = {
@@ -125,15 +130,20 @@ export default defineSource({
   },
 });
 
-/** The fetched dump of one database, and where its properties are. */
-function dumpToRestore(files: readonly RestoreFile[]): DumpToRestore {
-  const first = files.find((file) => !isPropertiesPath(file.path))!;
-  const format = first.path.endsWith('.sql') ? 'plain' : first.path.includes('.dir/') ? 'directory' : 'custom';
-  const path =
-    format === 'directory' ? first.localPath.slice(0, first.localPath.indexOf('.dir/') + 4) : first.localPath;
-  const database = fromSafeFileName(first.path.replace(/\.(dump|sql|dir)(\/.*)?$/, ''));
-  const sidecar = files.find((file) => isPropertiesPath(file.path))?.localPath;
-  return { path, format, database, properties: format === 'plain' ? sidecar : path };
+/** Dumps one database, counting its tables' rows in the dump's snapshot unless `pgDumpArgs` leave some out. */
+async function dumpAndCount(
+  context: DumpContext,
+  connection: Connection,
+  database: string,
+  where: string,
+): Promise<DatabaseFacts> {
+  const notCounted = notCountedFor(context.options.pgDumpArgs);
+  if (notCounted) {
+    await dumpDatabase(context, database, where);
+    return { database, notCounted };
+  }
+  const how = { pgDumpArgs: context.options.pgDumpArgs, log: context.log, signal: context.signal };
+  return dumpWithCounts(connection, database, how, (snapshot) => dumpDatabase(context, database, where, snapshot));
 }
 
 /** pg_dump and pg_dumpall, as new as the server: an older pg_dump cannot dump a newer server. */

@@ -46,19 +46,102 @@ export async function restoreDatabase(
     );
   }
   const workDir = await privateTempDir('pgrestore');
+  try {
+    await fillDatabase(tools, connection, maintenanceDatabase, dump, database, { exists, force, workDir });
+  } catch (error) {
+    const outcome = exists
+      ? changedByFailure(dump.format, database, force)
+      : await removeCreated(connection, maintenanceDatabase, database);
+    const stage = error instanceof RestoreStageError ? error.stage : 'create';
+    const step = {
+      read: `creating database ${database} at ${where}`,
+      create: `creating database ${database} at ${where}`,
+      contents: `restoring into database ${database} at ${where}`,
+      finish: `setting the settings, grants and comment of database ${database} at ${where}`,
+    }[stage];
+    const message = messageOf(error);
+    throw new PickupError(`${step} failed: ${message}${rightsHint(message)}; ${outcome}`, ExitCode.partial);
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Restores a dump into `database`, which it creates (a drill's scratch database): as a restore into a new
+ * database does, but a failure is a `RestoreStageError` and the database is left for the caller to drop.
+ */
+export async function restoreIntoNewDatabase(
+  tools: RestoreTools,
+  connection: Connection,
+  maintenanceDatabase: string,
+  dump: DumpToRestore,
+  database: string,
+): Promise<void> {
+  if (await databaseExists(connection, maintenanceDatabase, database))
+    throw new Error(`database ${database} exists already at ${describeConnection(connection)}; it is left as it is`);
+  const workDir = await privateTempDir('pgrestore');
+  try {
+    await fillDatabase(tools, connection, maintenanceDatabase, dump, database, {
+      exists: false,
+      force: false,
+      workDir,
+    });
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** How far a restore got: reading the dump's properties, creating the database, its contents, the rest of its properties. */
+export type RestoreStage = 'read' | 'create' | 'contents' | 'finish';
+
+/** A restore that failed at `stage`; the message is the tool's (or the server's), psql's script paths left out. */
+export class RestoreStageError extends Error {
+  constructor(
+    readonly stage: RestoreStage,
+    cause: unknown,
+  ) {
+    // psql names the temporary script's path and line: noise to the user.
+    super(
+      messageOf(cause)
+        .replace(/psql:\S+\/(create|finish)\.sql:\d+: /g, '')
+        .replace(/;+$/, ''),
+    );
+  }
+}
+
+/** Creates `database` unless it `exists` (with the dump's properties when it has them), then restores the dump into it. */
+async function fillDatabase(
+  tools: RestoreTools,
+  connection: Connection,
+  maintenanceDatabase: string,
+  dump: DumpToRestore,
+  database: string,
+  how: { exists: boolean; force: boolean; workDir: string },
+): Promise<void> {
+  const where = describeConnection(connection);
   const run = { env: tools.client.env, log: tools.log, signal: tools.signal };
   const psqlScript = async (name: string, script: string) => {
-    const file = join(workDir, name);
+    const file = join(how.workDir, name);
     await writeFile(file, script, { encoding: 'latin1', mode: 0o600 });
     const args = [dbnameArg(maintenanceDatabase), '--no-psqlrc', '--quiet', '--set=ON_ERROR_STOP=1', `--file=${file}`];
     await runTool(tools.psql, [...tools.client.args, ...args], run);
   };
-  let step = `creating database ${database} at ${where}`;
-  try {
-    let properties: PropertiesScript | undefined;
-    if (!exists) {
-      if (dump.properties)
-        properties = await readPropertiesScript(tools, dump.properties, { from: dump.database, to: database }, workDir);
+  const stage = async (name: RestoreStage, step: () => Promise<void>) => {
+    try {
+      await step();
+    } catch (error) {
+      throw new RestoreStageError(name, error);
+    }
+  };
+  let properties: PropertiesScript | undefined;
+  if (!how.exists) {
+    if (dump.properties) {
+      const archive = dump.properties;
+      await stage('read', async () => {
+        properties = await readPropertiesScript(tools, archive, { from: dump.database, to: database }, how.workDir);
+      });
+    }
+    await stage('create', async () => {
       if (properties) {
         await psqlScript('create.sql', properties.create);
         tools.log.info(
@@ -71,25 +154,11 @@ export async function restoreDatabase(
             `database ${dump.database} (made before Pickup kept them${dump.format === 'plain' ? '' : ', or with pg_dump --schema or --table'})`,
         );
       }
-    }
-    step = `restoring into database ${database} at ${where}`;
-    await restoreContents(tools, dump, database, force);
-    if (properties) {
-      step = `setting the settings, grants and comment of database ${database} at ${where}`;
-      await psqlScript('finish.sql', properties.finish);
-    }
-  } catch (error) {
-    const outcome = exists
-      ? changedByFailure(dump.format, database, force)
-      : await removeCreated(connection, maintenanceDatabase, database);
-    // psql names the temporary script's path and line: noise to the user.
-    const message = messageOf(error)
-      .replace(/psql:\S+\/(create|finish)\.sql:\d+: /g, '')
-      .replace(/;+$/, '');
-    throw new PickupError(`${step} failed: ${message}${rightsHint(message)}; ${outcome}`, ExitCode.partial);
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
+    });
   }
+  await stage('contents', () => restoreContents(tools, dump, database, how.force));
+  const finish = properties?.finish;
+  if (finish) await stage('finish', () => psqlScript('finish.sql', finish));
 }
 
 /** The dump's objects and data, into an existing database. */

@@ -33,6 +33,9 @@ async function passwordFile(workDir: string, password = pg.password): Promise<st
 }
 
 const server = () => ({ host: pg.host, port: pg.port, user: pg.user });
+/** Whether a database of this name is on the server (a drill's scratch database must be gone after it). */
+const databaseExists = (name: string) =>
+  pg.sql('postgres', `SELECT count(*) FROM pg_database WHERE datname = '${name.replace(/'/g, "''")}'`) === '1';
 
 describeSource(postgresSource, {
   name: 'db',
@@ -43,6 +46,8 @@ describeSource(postgresSource, {
       secrets: [pg.password],
       restore: { to: `${db}_restored`, verify: (to) => expect(contents(to)).toBe(contents(db)) },
       fingerprint: () => contents(db),
+      change: () => void pg.sql(db, "INSERT INTO people (name) VALUES ('Ngũgĩ')"),
+      scratchExists: databaseExists,
       cleanup: () => drop(db, `${db}_restored`),
     };
   },
@@ -67,6 +72,7 @@ describeSource(postgresSource, {
       secrets: [pg.password],
       fingerprint: () =>
         contents(small) + pg.sql(big, "SELECT count(*), md5(string_agg(a || b, ',' ORDER BY id)) FROM rows"),
+      scratchExists: databaseExists,
       cleanup: () => drop(small, big),
     };
   },
