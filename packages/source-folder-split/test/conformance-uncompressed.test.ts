@@ -21,6 +21,7 @@ describeSource(folderSplit, {
         to: join(workDir, 'restored'),
         verify: async (to) => expect(await compareTrees(to, home)).toEqual([]),
       },
+      change: () => writeFile(join(home, 'alice/added later.txt'), 'a file the first backup does not have\n'),
     };
   },
   broken: () => ({ options: { path: 'no-such-folder', compression: 'none' } }),

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { compareTrees, describeSource, makeAwkwardTree, writeRandomFile } from '@pickup/testkit';
@@ -16,6 +16,7 @@ describeSource(folder, {
         to: join(workDir, 'restored'),
         verify: async (to) => expect(await compareTrees(to, data)).toEqual([]),
       },
+      change: () => writeFile(join(data, 'added later.txt'), 'a file the first backup does not have\n'),
     };
   },
   broken: () => ({ options: { path: 'no-such-folder', compression: 'none' } }),

@@ -1,5 +1,5 @@
 // needs: time
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { compareTrees, describeSource, makeAwkwardTree, writeRandomFile } from '@pickup/testkit';
@@ -18,6 +18,7 @@ for (const compression of ['gzip', 'zstd'] as const) {
           to: join(workDir, 'restored'),
           verify: async (to) => expect(await compareTrees(to, data)).toEqual([]),
         },
+        change: () => writeFile(join(data, 'added later.txt'), 'a file the first backup does not have\n'),
       };
     },
     broken: () => ({ options: { path: 'no-such-folder' } }),

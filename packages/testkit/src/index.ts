@@ -1,4 +1,5 @@
-export { describeSource, type SourceFixture, type SourceSuite } from './source-suite.js';
+export { describeSource } from './source-suite.js';
+export type { SourceFixture, SourceSuite } from './source-fixture.js';
 export { describeTarget, type TargetFixture, type TargetSuite } from './target-suite.js';
 export { pathsUnder } from './contents.js';
 export { awkwardRunFiles, stageRun, type StageRunOptions, type StagedContent } from './staged-run.js';

@@ -11,12 +11,21 @@ const ABORT_AT_THE_LATEST_MS = 3000;
 const POLL_MS = 25;
 
 /**
- * Waits until a backup into `dir` is well under way (64 KiB in its folder, or 3 s after the start),
- * or until it settled. Returns whether it is still running.
+ * Waits until a backup into `dir` is well under way (64 KiB in its folder, `begun()` says so, or 3 s
+ * after the start), or until it settled. Returns whether it is still running.
  */
-export async function untilWellUnderWay(dir: string, settled: () => boolean): Promise<boolean> {
+export async function untilWellUnderWay(
+  dir: string,
+  settled: () => boolean,
+  begun: () => boolean = () => false,
+): Promise<boolean> {
   const start = performance.now();
-  while (!settled() && performance.now() - start < ABORT_AT_THE_LATEST_MS && (await bytesIn(dir)) < ABORT_AFTER_BYTES)
+  while (
+    !settled() &&
+    !begun() &&
+    performance.now() - start < ABORT_AT_THE_LATEST_MS &&
+    (await bytesIn(dir)) < ABORT_AFTER_BYTES
+  )
     await sleep(POLL_MS);
   return !settled();
 }

@@ -99,3 +99,8 @@ export function expectOneLineMessages(messages: readonly string[]): void {
     expect(message).not.toContain('\n');
   }
 }
+
+/** Fails unless `found` is empty, naming what it holds (a JSON report shows no diff). */
+export function expectNone(found: readonly string[], what: string): void {
+  expect(found, found.length > 0 ? `${what}: ${found.join('; ')}` : what).toEqual([]);
+}

@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeFiles, messageOf, type ManifestFile, type Source } from '@pickup/core';
+import { describeFiles, messageOf, type ManifestFile, type Source, type SourceFacts } from '@pickup/core';
 import type { Harness } from './harness.js';
 import type { Awaitable } from './per-test.js';
 import { changesAround, lookAround, STAGING, type Changes, type Surroundings } from './surroundings.js';
@@ -20,6 +20,8 @@ export interface StartedBackup {
   atSettling(): string[];
   before: Surroundings;
   dataBefore: unknown;
+  /** The facts the backup returned, once it resolved. */
+  facts(): SourceFacts | undefined;
 }
 
 /** What a backup did, failed or not. */
@@ -28,6 +30,8 @@ export interface BackupAttempt {
   /** Why the backup failed, if it did. */
   error?: string | undefined;
   files: ManifestFile[];
+  /** What it recorded for a drill (`BackupResult.facts`), as it returned them. */
+  facts: SourceFacts | undefined;
   warnings: string[];
   /** What changed outside its folder. */
   changes: Changes;
@@ -46,36 +50,52 @@ export interface AttemptSetting {
   name: string;
   options: unknown;
   fingerprint: (() => Awaitable<unknown>) | undefined;
+  /** The run's folder in the staging area (default `run`): another one for a second backup in the same test. */
+  run?: string;
 }
 
 /**
- * Starts a backup into `staging/run/<name>`, beside a neighbour source's folder, having looked at
+ * Starts a backup into `staging/<run>/<name>`, beside a neighbour source's folder, having looked at
  * everything else in the work folder first.
  */
 export async function startBackup(setting: AttemptSetting, signal?: AbortSignal): Promise<StartedBackup> {
-  const { harness, source, name } = setting;
-  const own = `${STAGING}/run/${name}`;
+  const { harness, source, name, run = 'run' } = setting;
+  const own = `${STAGING}/${run}/${name}`;
   const dir = join(harness.workDir, own);
   await mkdir(dir, { recursive: true });
-  await mkdir(join(harness.workDir, STAGING, 'run/neighbour'), { recursive: true });
-  await writeFile(join(harness.workDir, STAGING, 'run/neighbour/keep.txt'), 'another source\n');
+  await mkdir(join(harness.workDir, STAGING, run, 'neighbour'), { recursive: true });
+  await writeFile(join(harness.workDir, STAGING, run, 'neighbour/keep.txt'), 'another source\n');
   const before = await lookAround(harness.workDir, own);
   const dataBefore = await setting.fingerprint?.();
   const warnings: string[] = [];
   let settled = false;
   let atSettling: string[] = [];
+  let facts: SourceFacts | undefined;
   const context = harness.context(source, name, setting.options, signal);
   const outcome = Promise.resolve()
     .then(() => source.backup({ ...context, dir, warn: (message) => warnings.push(message) }))
     .then(
-      () => undefined,
+      (result) => {
+        facts = result?.facts;
+        return undefined;
+      },
       (failure: unknown) => messageOf(failure),
     )
     .finally(() => {
       settled = true;
       atSettling = listing(dir); // at once: a program it left running may write in a moment
     });
-  return { dir, own, warnings, outcome, settled: () => settled, atSettling: () => atSettling, before, dataBefore };
+  return {
+    dir,
+    own,
+    warnings,
+    outcome,
+    settled: () => settled,
+    atSettling: () => atSettling,
+    before,
+    dataBefore,
+    facts: () => facts,
+  };
 }
 
 /** Looks at what the settled backup left, in its folder and around it. */
@@ -92,6 +112,7 @@ export async function finishBackup(
     dir,
     error,
     files: await describeFiles(dir, dir),
+    facts: started.facts(),
     warnings: started.warnings,
     changes,
     dataBefore: started.dataBefore,
@@ -118,4 +139,10 @@ export function listing(dir: string): string[] {
       return `${name} gone`;
     }
   });
+}
+
+/** The lines of `now` that `then` lacks, and those gone from it. */
+export function differences(now: readonly string[], then: readonly string[]): string[] {
+  const added = now.filter((line) => !then.includes(line)).map((line) => `now: ${line}`);
+  return [...added, ...then.filter((line) => !now.includes(line)).map((line) => `gone: ${line}`)];
 }

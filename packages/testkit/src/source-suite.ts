@@ -5,8 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RestoreFile, Source } from '@pickup/core';
 import { failureOf, parseOptions } from './harness.js';
 import { STOP_WITHIN_MS, untilWellUnderWay, within } from './interrupt.js';
-import { expectOneLineMessages, itIsAPluginOfThisCore, perTest, type Awaitable, type FixtureBase } from './per-test.js';
+import { expectNone, expectOneLineMessages, itIsAPluginOfThisCore, perTest } from './per-test.js';
+import { describeDrill } from './source-drill.js';
+import type { SourceFixture, SourceSuite } from './source-fixture.js';
 import {
+  differences,
   finishBackup,
   listing,
   startBackup,
@@ -17,52 +20,14 @@ import {
 import { changesAround, describeChanges, lookAround, TEMP } from './surroundings.js';
 import { compareTrees, snapshotTree } from './tree.js';
 
-/** Something to back up, made fresh for one test. */
-export interface SourceFixture extends FixtureBase {
-  /** How to check a restore; required when the source can restore. */
-  restore?: {
-    /** What `pickup restore --to` would get: a new folder, a new database name. */
-    to: string;
-    /** `--only`, for a source that needs a choice (one database of several). */
-    only?: string[];
-    /** Throws (or fails an `expect`) unless what is at `to` equals what was backed up. */
-    verify(to: string): Awaitable<void>;
-  };
-  /** For a broken fixture: the problem shows only when the backup runs (a command that fails), so `check` may pass. */
-  onlyBackupFails?: boolean;
-  /**
-   * What the data outside `workDir` holds now (a database's rows and a checksum), for data the suite
-   * cannot see: compared before and after each backup, check and restore, which must not change it.
-   */
-  fingerprint?(): Awaitable<unknown>;
-}
-
-export interface SourceSuite {
-  /** Makes fresh data (files under `workDir`, a new database) and returns how to back it up. */
-  setup(workDir: string): Awaitable<SourceFixture>;
-  /** Options naming something that cannot be backed up (a missing folder, a wrong password). */
-  broken?(workDir: string): Awaitable<SourceFixture>;
-  /**
-   * Data whose backup takes at least a second here and writes well over 64 KiB (tens of MB of random
-   * files, a table of a few hundred thousand rows): the test of an interruption midway aborts it once
-   * 64 KiB are in its folder.
-   */
-  slow?(workDir: string): Awaitable<SourceFixture>;
-  /**
-   * Data of which only a part can be backed up (one of two databases missing, an empty folder): the
-   * backup must warn and keep the rest, not fail.
-   */
-  partial?(workDir: string): Awaitable<SourceFixture>;
-  /** The source's name in the config (default `data`). */
-  name?: string;
-}
-
 /**
  * The conformance suite every source plugin runs (vitest). It calls the plugin as the core does and
  * checks the contract, not the implementation: a backup writes only into its own folder, leaves only
  * regular files there, changes nothing it backs up, stops promptly when interrupted, fails when it made
  * nothing and warns for a part it left out; check writes nothing; a restore writes only into its
- * destination, refuses a full one without force and a part the backup lacks; no secret is ever shown.
+ * destination, refuses a full one without force and a part the backup lacks; a drill restores into
+ * scratch space only, fails when the copy differs from the backup's facts and leaves no scratch database;
+ * no secret is ever shown.
  */
 // biome-ignore lint/suspicious/noExplicitAny: any plugin, whatever the type of its options
 export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
@@ -74,12 +39,13 @@ export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
 
     const setUp = (make = suite.setup) => t.setUp(make);
     const context = (signal?: AbortSignal) => t.harness.context(plugin, name, t.fixture.options, signal);
-    const setting = (): AttemptSetting => ({
+    const setting = (run?: string): AttemptSetting => ({
       harness: t.harness,
       source: plugin,
       name,
       options: t.fixture.options,
       fingerprint: t.fixture.fingerprint?.bind(t.fixture),
+      run,
     });
     /** Its error and warnings are messages a user sees: checked for secrets after the test. */
     const finish = async (started: StartedBackup, error: string | undefined): Promise<BackupAttempt> => {
@@ -87,12 +53,13 @@ export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
       t.errors.push(...started.warnings);
       return finishBackup(setting(), started, error);
     };
-    const attemptBackup = async (): Promise<BackupAttempt> => {
-      const started = await startBackup(setting());
+    const attemptBackup = async (run?: string): Promise<BackupAttempt> => {
+      const started = await startBackup(setting(run));
       return finish(started, await started.outcome);
     };
-    const backUp = async (): Promise<BackupAttempt> => {
-      const attempt = await attemptBackup();
+    /** A backup into `staging/<run>` (default `run`), which must succeed. */
+    const backUp = async (run?: string): Promise<BackupAttempt> => {
+      const attempt = await attemptBackup(run);
       if (attempt.error !== undefined) throw new Error(`the backup failed: ${attempt.error}`);
       return attempt;
     };
@@ -260,6 +227,8 @@ export function describeSource(plugin: Source<any>, suite: SourceSuite): void {
       });
     }
 
+    if (plugin.drill) describeDrill({ plugin, suite, t, setUp, context, backUp, lookAtAll, expectUnchanged });
+
     if (plugin.describe) {
       it('describes itself in one line', async () => {
         await setUp();
@@ -286,17 +255,6 @@ function usePrivateTempFolder(workDir: () => string): void {
     if (previous === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previous;
   });
-}
-
-/** The lines of `now` that `then` lacks, and those gone from it. */
-function differences(now: readonly string[], then: readonly string[]): string[] {
-  const added = now.filter((line) => !then.includes(line)).map((line) => `now: ${line}`);
-  return [...added, ...then.filter((line) => !now.includes(line)).map((line) => `gone: ${line}`)];
-}
-
-/** Fails unless `found` is empty, naming what it holds (a JSON report shows no diff). */
-function expectNone(found: readonly string[], what: string): void {
-  expect(found, found.length > 0 ? `${what}: ${found.join('; ')}` : what).toEqual([]);
 }
 
 /** Fails unless a backup failed, with a message. */

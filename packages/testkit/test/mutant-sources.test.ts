@@ -17,6 +17,11 @@ const test = {
   missingPart: 'refuses to restore a part the backup does not have',
   plugin: 'is a source plugin of this core',
   describe: 'describes itself in one line',
+  facts: 'records facts for its drill that are plain JSON, and small',
+  drill: 'restores a backup into scratch space only and finds it as recorded, in one line, leaving no scratch database',
+  drillDiffers: 'fails with one line when what it restored differs from the facts the backup recorded',
+  drillWithoutFacts: 'restores a backup that recorded no facts, comparing nothing, in one line',
+  drillInterrupted: 'stops a drill promptly with an error when interrupted midway, leaving no scratch database',
 };
 
 /**
@@ -115,6 +120,38 @@ describe('the source suite fails every source that breaks the contract', () => {
 
   it('fails a source that restores a part the backup does not have', () => {
     expect(failureOf('pickup-source-lenient', test.missingPart)).toContain('expected it to fail, and it succeeded');
+  });
+
+  it('fails a source whose facts are not plain JSON', () => {
+    expect(failureOf('pickup-source-dated-facts', test.facts)).toContain(
+      'the facts read back from JSON, as the manifest keeps them',
+    );
+  });
+
+  it('fails a source whose drill writes outside its scratch folder', () => {
+    expect(failureOf('pickup-source-straying-drill', test.drill)).toContain(
+      'in the work folder: unexpected: data/.last-drill',
+    );
+    expect(statusOf(outcomes, `pickup-source-straying-drill keeps the source contract ${test.restore}`)).toBe('passed');
+  });
+
+  it('fails a source whose drill passes whatever it restored', () => {
+    expect(failureOf('pickup-source-credulous', test.drillDiffers)).toContain(
+      'a drill of the changed data against the facts recorded before the change',
+    );
+    expect(statusOf(outcomes, `pickup-source-credulous keeps the source contract ${test.drill}`)).toBe('passed');
+  });
+
+  it('fails a source whose drill says what it compared on two lines', () => {
+    expect(failureOf('pickup-source-chatty-drill', test.drill)).toContain("not to contain '\\n'");
+    expect(failureOf('pickup-source-chatty-drill', test.drillWithoutFacts)).toContain("not to contain '\\n'");
+  });
+
+  it('fails a source whose drill goes on when interrupted midway', () => {
+    expect(failureOf('pickup-source-deaf-drill', test.drillInterrupted)).toContain('the interrupted drill');
+    expect(statusOf(outcomes, `pickup-source-deaf-drill keeps the source contract ${test.interruptedMidway}`)).toBe(
+      'passed',
+    );
   });
 
   it('fails a source that shows its password in a log line', () => {
