@@ -15,7 +15,7 @@ const CORE_LAYERS = [
   ['plugin'],
   ['runtime', 'report'],
   ['backups'],
-  ['pipeline', 'lifecycle', 'notify'],
+  ['pipeline', 'lifecycle', 'notify', 'metrics'],
   ['commands'],
 ];
 

@@ -14,8 +14,11 @@ PNPM_VERSION=$(node -p "require('./package.json').packageManager.split('@')[1]")
 # program). radosgw, ceph-mon, ceph-osd and ceph-common make the S3 server: a single-node Ceph that
 # scripts/ceph-s3.sh runs (about 270 MB; the policy-rc.d below keeps their services from starting at install).
 # pigz and rclone are the references `pnpm bench` measures Pickup against (its test runs it at a tiny scale).
+# python3-prometheus-client holds Prometheus' parser of the text format: the metrics tests read Pickup's textfile
+# with it (run by Debian's /usr/bin/python3).
 DEBIAN_PACKAGES=(tar gzip zstd age util-linux bsdutils faketime restic postgresql postgresql-client mariadb-server
-  mariadb-client vsftpd openssl rsync openssh-server openssh-client radosgw ceph-mon ceph-osd ceph-common pigz rclone)
+  mariadb-client vsftpd openssl rsync openssh-server openssh-client radosgw ceph-mon ceph-osd ceph-common pigz rclone
+  python3-prometheus-client)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

@@ -53,6 +53,7 @@ export {
 export { formatSummary } from './report/format.js';
 export { formatDuration, formatTable } from './report/table.js';
 export { notifyEnd, notifyStart } from './notify/notify.js';
+export { recordDrillMetrics, recordRunMetrics } from './metrics/record.js';
 export { generateKeyPair } from './encryption/keys.js';
 export {
   DRILL_EVENTS,

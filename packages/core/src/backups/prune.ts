@@ -61,6 +61,8 @@ export function planPrune(
 export interface PruneResult {
   removed: string[];
   kept: number;
+  /** Complete backups at the target after this pass (with `dryRun`: after it would have removed). */
+  held: number;
 }
 
 /** Applies retention at a target now. With `dryRun` it only says what it would do. */
@@ -71,7 +73,8 @@ export async function pruneTarget(
   { dryRun = false }: { dryRun?: boolean } = {},
 ): Promise<PruneResult> {
   const scoped = log.child({ target: target.name });
-  const plan = planPrune(await target.list(), policy);
+  const listed = await target.list();
+  const plan = planPrune(listed, policy);
   for (const backup of plan.damaged) scoped.warn(`kept ${backup.id}: ${backup.damaged}`);
   for (const { backup } of plan.decisions.filter((decision) => decision.reasons.includes(FUTURE))) {
     scoped.warn(
@@ -112,7 +115,9 @@ export async function pruneTarget(
     plan.decisions.filter((decision) => decision.keep).length +
     plan.partial.filter((entry) => entry.keep).length +
     locked;
-  return { removed: dryRun ? doomed.map(({ id }) => id) : removed, kept };
+  const gone = new Set(dryRun ? doomed.map(({ id }) => id) : removed);
+  const held = listed.filter((backup) => backup.complete && !gone.has(backup.id)).length;
+  return { removed: [...gone], kept, held };
 }
 
 /** Removes each backup in turn; one the storage keeps under object lock is counted, not failed. */

@@ -10,6 +10,7 @@ import { warnAboutCredentials } from '../pipeline/credentials.js';
 import { warnAboutSharedStores } from '../pipeline/shared-store.js';
 import { prepareConfigStaging } from '../runtime/staging.js';
 import { checkNotifier } from '../notify/check.js';
+import { checkMetricsTextfile } from '../metrics/check.js';
 import { loadPlanEncryption, warnAboutKeys } from '../encryption/keys.js';
 import { withPlan, type CommandOptions } from './session.js';
 
@@ -41,6 +42,9 @@ export async function checkPlan(
   warnAboutSharedStores(plan, sources, log);
   if (plan.config.encryption) results.push(await checkEncryption(plan, log));
   for (const [index, notifier] of plan.config.notify.entries()) results.push(await checkNotifier(notifier, index));
+  // Probed like the staging folder: not by a dry run, which writes nothing.
+  const metrics = probeStaging ? await checkMetricsTextfile(plan) : undefined;
+  if (metrics) results.push({ subject: 'metrics', ...metrics });
   return results;
 }
 

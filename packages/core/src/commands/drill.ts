@@ -3,6 +3,7 @@ import { ExitCode, PickupError, messageOf } from '../errors.js';
 import { collectSecrets } from '../log/redact.js';
 import type { Logger, PickupLogger } from '../log/logger.js';
 import { drillBackups, type DrillRequest } from '../lifecycle/drill.js';
+import { recordDrillMetrics } from '../metrics/record.js';
 import { notify } from '../notify/notify.js';
 import { logDirOf } from '../pipeline/run.js';
 import type { Plan } from '../plugin/plan.js';
@@ -32,7 +33,7 @@ export interface DrillResult {
 /**
  * `pickup drill`: holding the config's lock, restores the newest backup of each source from each target
  * into scratch space and checks it (see `drillBackups`), then says how it went: the summary to the
- * caller, the notifiers whose `on` lists `drill-success` or `drill-failure`. Never throws.
+ * caller, the metrics textfile, the notifiers whose `on` lists `drill-success` or `drill-failure`. Never throws.
  */
 export async function pickupDrill(request: DrillCommandRequest): Promise<DrillResult> {
   const startedAt = new Date();
@@ -72,7 +73,10 @@ export async function pickupDrill(request: DrillCommandRequest): Promise<DrillRe
   } catch (error) {
     logger.log.error({ err: error }, `internal error in onSummary: ${messageOf(error)}`);
   }
-  if (plan) await announce(plan, summary, logger.log, request.pickupVersion);
+  if (plan) {
+    await recordDrillMetrics(plan, summary, logger.log);
+    await announce(plan, summary, logger.log, request.pickupVersion);
+  }
   if (logger !== early) await logger.close();
   await early.close();
   return { exitCode, summary };

@@ -4,6 +4,7 @@ import { findConfigFile } from '../config/find.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Logger, PickupLogger } from '../log/logger.js';
 import { collectSecrets } from '../log/redact.js';
+import { recordRunMetrics } from '../metrics/record.js';
 import type { ProgressListener } from '../model/progress.js';
 import { notifyEnd, notifyStart } from '../notify/notify.js';
 import { logDirOf, runBackup, type RunReport } from '../pipeline/run.js';
@@ -95,6 +96,7 @@ export async function pickupRun(request: RunRequest): Promise<RunResult> {
   } catch (error) {
     early.log.error(`cannot write the log folder ${logDir}: ${(error as Error).message}; set log.dir in ${plan.file}`);
     const summary = failure(plan, ExitCode.fatal, error);
+    await recordRunMetrics(plan, summary, early.log);
     return finish(early, ExitCode.fatal, summary, {
       request,
       notifiers: plan.config.notify,
@@ -107,6 +109,7 @@ export async function pickupRun(request: RunRequest): Promise<RunResult> {
   const stop = stopSignal(request, log);
   told(log, 'onPlan', () => request.onPlan?.(plan!));
   let summary: RunSummary | undefined;
+  let backupsHeld = new Map<string, number>();
   let runError: unknown;
   const code = await guard(log, verbose, async () => {
     try {
@@ -120,6 +123,7 @@ export async function pickupRun(request: RunRequest): Promise<RunResult> {
       }).finally(() => told(log, 'onRunEnd', () => request.onRunEnd?.()));
       sayHowItWent(result, log);
       summary = result.summary;
+      backupsHeld = heldAt(result);
       return result.exitCode;
     } catch (error) {
       runError = error;
@@ -129,6 +133,7 @@ export async function pickupRun(request: RunRequest): Promise<RunResult> {
   stop.dispose();
   // A run that stopped as a whole says how far it got; one that never got the lock, only why.
   summary ??= summaryOf(runError) ?? failure(plan, code, runError);
+  await recordRunMetrics(plan, summary, log, backupsHeld);
   await announce(summary, { request, notifiers, log, userAgent });
   await logger.close();
   await early.close();
@@ -170,6 +175,11 @@ function configFileOf(options: CommandOptions): string {
   } catch {
     return '';
   }
+}
+
+/** The complete backups each target holds, where retention listed them after the push. */
+function heldAt(report: RunReport): Map<string, number> {
+  return new Map(report.targets.flatMap((target) => (target.held === undefined ? [] : [[target.name, target.held]])));
 }
 
 /** One line on how the run went: information when all went well, a warning naming what failed otherwise. */

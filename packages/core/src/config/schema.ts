@@ -76,6 +76,20 @@ export const configSchema = z
       .strict()
       .refine((drill) => !(drill.identityFile && drill.passphraseFile), 'give identityFile or passphraseFile, not both')
       .optional(),
+    /** Prometheus metrics of every run, drill, prune and verify (docs/metrics.md). */
+    metrics: z
+      .object({
+        /** The file node_exporter's textfile collector reads: `<its folder>/pickup.prom`. */
+        textfile: z
+          .string()
+          .min(1)
+          .refine(
+            (path) => path.endsWith('.prom') && !path.endsWith('/.prom'),
+            "must be a file name ending in .prom (node_exporter reads only those), e.g. '/var/lib/prometheus/node-exporter/pickup.prom'",
+          ),
+      })
+      .strict()
+      .optional(),
     /** How many sources back up at the same time. */
     concurrency: z.number().int().positive().default(1),
     log: z

@@ -70,7 +70,9 @@ async function pushAndPrune(
   }
   if (signal.aborted) return outcome;
   try {
-    outcome.removed = (await pruneTarget(targetHandle(plan, planned, log, signal), planned.retention, log)).removed;
+    const pruned = await pruneTarget(targetHandle(plan, planned, log, signal), planned.retention, log);
+    outcome.removed = pruned.removed;
+    outcome.held = pruned.held;
   } catch (error) {
     outcome.pruneError = describePluginError(plan, planned, error);
     context.log.error({ err: error }, `retention failed: ${outcome.pruneError}`);

@@ -10,6 +10,8 @@ export interface TargetOutcome {
   linkedBytes?: number;
   /** Backups retention removed after this push. */
   removed?: string[];
+  /** Complete backups at the target after retention (known when retention listed them). */
+  held?: number;
   /** Retention could not be applied (the new backup is stored all the same). */
   pruneError?: string;
 }
