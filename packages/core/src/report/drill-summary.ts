@@ -1,5 +1,5 @@
-import { hostname } from 'node:os';
 import { ExitCode } from '../errors.js';
+import { whereAndWhen } from './summary.js';
 
 export const DRILL_SUMMARY_FORMAT = 'pickup-drill-summary/1';
 
@@ -70,18 +70,12 @@ export function summarizeDrill(
   drills: SourceDrillResult[],
   problems: string[] = [],
 ): DrillSummary {
-  const finished = (context.now ?? (() => new Date()))();
   return {
     format: DRILL_SUMMARY_FORMAT,
     outcome: exitCode === ExitCode.ok ? 'success' : 'failure',
     exitCode,
     exitMeaning: drillExitMeaning(exitCode),
-    host: hostname(),
-    config: context.config,
-    pickupVersion: context.pickupVersion,
-    startedAt: context.startedAt.toISOString(),
-    finishedAt: finished.toISOString(),
-    durationMs: finished.getTime() - context.startedAt.getTime(),
+    ...whereAndWhen(context),
     problems,
     drills,
   };

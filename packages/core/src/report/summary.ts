@@ -156,17 +156,24 @@ export function summaryOf(error: unknown): RunSummary | undefined {
 }
 
 function frame(context: SummaryContext, exitCode: number, outcome: Outcome) {
-  const finished = (context.now ?? (() => new Date()))();
   return {
     format: SUMMARY_FORMAT,
     outcome,
     exitCode,
     exitMeaning: exitMeaning(exitCode),
+    ...whereAndWhen(context),
+  } as const;
+}
+
+/** What every command's summary says of where it ran and when: host, config, version, start, end, duration. */
+export function whereAndWhen(context: Pick<SummaryContext, 'config' | 'pickupVersion' | 'startedAt' | 'now'>) {
+  const finished = (context.now ?? (() => new Date()))();
+  return {
     host: hostname(),
     config: context.config,
     pickupVersion: context.pickupVersion,
     startedAt: context.startedAt.toISOString(),
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - context.startedAt.getTime(),
-  } as const;
+  };
 }
