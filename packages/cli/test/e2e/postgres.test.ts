@@ -211,10 +211,11 @@ describe('postgres source against a real PostgreSQL', () => {
     for (const name of ['pg_dumpall']) {
       await writeFile(join(dir, name), `#!/bin/sh\nexec "${join(pg.bin, name)}" "$@"\n`, { mode: 0o755 });
     }
-    // pg_dump drops the doomed database just before dumping it, as another admin might.
+    // pg_dump drops the doomed database just before dumping it, as another admin might (WITH (FORCE): Pickup holds a
+    // connection to it, whose snapshot pg_dump dumps in).
     await writeFile(
       join(dir, 'pg_dump'),
-      `#!/bin/sh\ncase "$*" in *--dbname=${doomed}*) PGPASSWORD='${pg.password}' "${join(pg.bin, 'psql')}" -h ${pg.host} -p ${pg.port} -U ${pg.user} -d postgres -qc 'DROP DATABASE ${doomed}' >/dev/null;; esac\nexec "${join(pg.bin, 'pg_dump')}" "$@"\n`,
+      `#!/bin/sh\ncase "$*" in *--dbname=${doomed}*) PGPASSWORD='${pg.password}' "${join(pg.bin, 'psql')}" -h ${pg.host} -p ${pg.port} -U ${pg.user} -d postgres -qc 'DROP DATABASE ${doomed} WITH (FORCE)' >/dev/null;; esac\nexec "${join(pg.bin, 'pg_dump')}" "$@"\n`,
       { mode: 0o755 },
     );
     await project.writeConfig({
