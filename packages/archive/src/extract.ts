@@ -75,7 +75,7 @@ export async function extractTarGz(archive: string, into: string, options: Extra
           break;
         case 'file':
         case 'contiguous-file':
-          stats.bytes += await writeFile(target, entry as AsyncIterable<Buffer>);
+          stats.bytes += await writeFile(target, entry as AsyncIterable<Buffer>, options.signal);
           await restoreOwner(target, header, asRoot, false);
           await chmod(target, header.mode & 0o7777); // after chown, which clears set-uid bits
           await utimes(target, header.mtime, header.mtime);
@@ -112,7 +112,10 @@ export async function extractTarGz(archive: string, into: string, options: Extra
     [createReadStream(archive), ...decompressing, extract],
     options.signal ? { signal: options.signal } : {},
   );
-  await Promise.all([reading.then(() => zstd?.finished), consume]);
+  // Both settled before it rejects: once a caller hears of an abort or an error, nothing more is written.
+  const [read, consumed] = await Promise.allSettled([reading.then(() => zstd?.finished), consume]);
+  if (read.status === 'rejected') throw read.reason;
+  if (consumed.status === 'rejected') throw consumed.reason;
   // Folders last, deepest first: writing into a folder changes its mtime, and a read-only one would refuse.
   for (const folder of folders.reverse()) {
     await restoreOwner(folder.path, folder.header, asRoot, false);
@@ -173,12 +176,13 @@ async function replace(path: string): Promise<void> {
   await unlink(path);
 }
 
-async function writeFile(path: string, content: AsyncIterable<Buffer>): Promise<number> {
+async function writeFile(path: string, content: AsyncIterable<Buffer>, signal?: AbortSignal): Promise<number> {
   await replace(path);
   const handle = await open(path, 'wx', 0o600);
   let bytes = 0;
   try {
     for await (const chunk of content) {
+      signal?.throwIfAborted(); // chunks already read stay unwritten once the caller stopped
       await handle.write(chunk);
       bytes += chunk.length;
     }
