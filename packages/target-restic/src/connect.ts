@@ -5,7 +5,7 @@ import type { ResticOptions } from './options.js';
 import { parseRepository } from './repository.js';
 import { Restic } from './restic.js';
 import { assertVersion } from './version.js';
-import { keyscanLine, sftpCommand } from './sftp.js';
+import { keyscanLine, knownHostsOf, sftpCommand } from './sftp.js';
 
 export interface Context {
   options: ResticOptions;
@@ -25,7 +25,10 @@ export function hostOf(options: ResticOptions): string {
  */
 export async function connect({ options, resolvePath, log, signal }: Context): Promise<Restic> {
   const repository = parseRepository(options, resolvePath);
-  if (repository.sftp) repository.keyscan = keyscanLine(repository.sftp, options.sftp, resolvePath);
+  if (repository.sftp) {
+    repository.keyscan = keyscanLine(repository.sftp, options.sftp, resolvePath);
+    repository.knownHosts = knownHostsOf(repository.sftp, options.sftp, resolvePath);
+  }
   const env: Record<string, string> = {};
   // restic's own variables from the environment Pickup runs in would override the config: none pass.
   for (const [name, value] of Object.entries(process.env))

@@ -1,5 +1,6 @@
 import { OptionError, ToolError } from '@pickup/core/plugin';
 import type { Repository } from './repository.js';
+import { hostKeyKnown } from './sftp.js';
 
 /** What went wrong with one restic command, from its exit code and its words on stderr. */
 export interface Failure {
@@ -101,7 +102,10 @@ function sshRefusal(stderr: string, repository: Repository): string | undefined 
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED/.test(stderr)) {
     return "the sftp server's host key has CHANGED: someone may be impersonating it; check before you update known hosts";
   }
-  if (/Host key verification failed|No .* host key is known/i.test(stderr)) {
+  // restic may exit before it has passed ssh's words on: then the known hosts say it.
+  const unknownKey =
+    /unable to start the sftp session/.test(stderr) && repository.knownHosts && !hostKeyKnown(repository.knownHosts);
+  if (/Host key verification failed|No .* host key is known/i.test(stderr) || unknownKey) {
     return `the sftp server's host key is not known (strict host key checking is on); add it after checking its fingerprint: ${repository.keyscan}`;
   }
   if (/Permission denied \(/.test(stderr))

@@ -17,6 +17,8 @@ export interface Repository {
   sftp?: { login: string; host: string; port?: number | undefined } | undefined;
   /** For `sftp:`: the command that adds the server's key to the known hosts, for a message. */
   keyscan?: string | undefined;
+  /** For `sftp:` with strict host key checking: the known hosts files ssh reads, and the server's name in them. */
+  knownHosts?: { files: string[]; host: string } | undefined;
 }
 
 export function parseRepository(

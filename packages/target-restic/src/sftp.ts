@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { ResticOptions } from './options.js';
 import type { Repository } from './repository.js';
 
@@ -34,4 +37,32 @@ export function keyscanLine(
   const knownHosts = options.knownHostsFile ? resolvePath(options.knownHostsFile) : '~/.ssh/known_hosts';
   const port = options.port ?? login.port;
   return `ssh-keyscan${port ? ` -p ${port}` : ''} ${login.host} >> ${knownHosts}`;
+}
+
+/** Where ssh looks a server's key up, and under which name; undefined when strict host key checking is off. */
+export function knownHostsOf(
+  login: NonNullable<Repository['sftp']>,
+  options: ResticOptions['sftp'],
+  resolvePath: (path: string) => string,
+): Repository['knownHosts'] {
+  if (!options.strictHostKeyChecking) return undefined;
+  const port = options.port ?? login.port;
+  return {
+    files: [
+      options.knownHostsFile ? resolvePath(options.knownHostsFile) : join(homedir(), '.ssh/known_hosts'),
+      '/etc/ssh/ssh_known_hosts',
+    ],
+    host: port && port !== 22 ? `[${login.host}]:${port}` : login.host,
+  };
+}
+
+/**
+ * Whether ssh knows the server's key (`ssh-keygen -F`). For a session that ended before ssh said why: restic
+ * may exit before it has passed ssh's words on. When ssh-keygen cannot tell, the key counts as known.
+ */
+export function hostKeyKnown(knownHosts: NonNullable<Repository['knownHosts']>): boolean {
+  return knownHosts.files.some((file) => {
+    const found = spawnSync('ssh-keygen', ['-F', knownHosts.host, '-f', file], { stdio: 'ignore' });
+    return found.status !== 1; // 0: there; 1: not there; anything else: cannot tell
+  });
 }
