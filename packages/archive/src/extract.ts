@@ -113,9 +113,13 @@ export async function extractTarGz(archive: string, into: string, options: Extra
     options.signal ? { signal: options.signal } : {},
   );
   // Both settled before it rejects: once a caller hears of an abort or an error, nothing more is written.
-  const [read, consumed] = await Promise.allSettled([reading.then(() => zstd?.finished), consume]);
-  if (read.status === 'rejected') throw read.reason;
-  if (consumed.status === 'rejected') throw consumed.reason;
+  // The first failure is the cause (an entry refused ends the reading too, as a premature close).
+  const failures: unknown[] = [];
+  const noted = (error: unknown) => {
+    failures.push(error);
+  };
+  await Promise.all([reading.then(() => zstd?.finished).catch(noted), consume.catch(noted)]);
+  if (failures.length > 0) throw failures[0];
   // Folders last, deepest first: writing into a folder changes its mtime, and a read-only one would refuse.
   for (const folder of folders.reverse()) {
     await restoreOwner(folder.path, folder.header, asRoot, false);
