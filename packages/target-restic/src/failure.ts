@@ -35,6 +35,10 @@ const NOT_IN_SNAPSHOT = /path "[^"]*" not found in snapshot/;
 const SSH_FAILED =
   /ssh command exited|unable to start the sftp session|Host key verification failed|Permission denied \(|Connection refused|Could not resolve hostname/;
 
+/** ssh's words for a server it did not get to talk to: its key was never asked for. */
+const SSH_CONNECT_FAILED =
+  /Connection refused|Connection timed out|Could not resolve hostname|No route to host|Network is unreachable/;
+
 /** restic's failure as one line that says what to do; an error the core and the caller can tell apart. */
 export function explain(failure: Failure): Error {
   const { command, code, killedBy, stderr, repository } = failure;
@@ -104,7 +108,10 @@ function sshRefusal(stderr: string, repository: Repository): string | undefined 
   }
   // restic may exit before it has passed ssh's words on: then the known hosts say it.
   const unknownKey =
-    /unable to start the sftp session/.test(stderr) && repository.knownHosts && !hostKeyKnown(repository.knownHosts);
+    /unable to start the sftp session/.test(stderr) &&
+    !SSH_CONNECT_FAILED.test(stderr) &&
+    repository.knownHosts &&
+    !hostKeyKnown(repository.knownHosts);
   if (/Host key verification failed|No .* host key is known/i.test(stderr) || unknownKey) {
     return `the sftp server's host key is not known (strict host key checking is on); add it after checking its fingerprint: ${repository.keyscan}`;
   }

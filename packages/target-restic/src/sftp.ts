@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ResticOptions } from './options.js';
@@ -62,6 +63,7 @@ export function knownHostsOf(
  */
 export function hostKeyKnown(knownHosts: NonNullable<Repository['knownHosts']>): boolean {
   return knownHosts.files.some((file) => {
+    if (!existsSync(file)) return false; // a missing file knows no host (ssh-keygen would fail, not say so)
     const found = spawnSync('ssh-keygen', ['-F', knownHosts.host, '-f', file], { stdio: 'ignore' });
     return found.status !== 1; // 0: there; 1: not there; anything else: cannot tell
   });
