@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { chown, lchown, link, lstat, lutimes, mkdir, open, symlink, unlink, utimes, chmod, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { allSettledOrFirstFailure } from './settled.js';
 import { createGunzip } from 'node:zlib';
 import { Duplex } from 'node:stream';
 import type * as tar from 'tar-stream';
@@ -114,12 +115,7 @@ export async function extractTarGz(archive: string, into: string, options: Extra
   );
   // Both settled before it rejects: once a caller hears of an abort or an error, nothing more is written.
   // The first failure is the cause (an entry refused ends the reading too, as a premature close).
-  const failures: unknown[] = [];
-  const noted = (error: unknown) => {
-    failures.push(error);
-  };
-  await Promise.all([reading.then(() => zstd?.finished).catch(noted), consume.catch(noted)]);
-  if (failures.length > 0) throw failures[0];
+  await allSettledOrFirstFailure([reading.then(() => zstd?.finished), consume]);
   // Folders last, deepest first: writing into a folder changes its mtime, and a read-only one would refuse.
   for (const folder of folders.reverse()) {
     await restoreOwner(folder.path, folder.header, asRoot, false);

@@ -2,6 +2,7 @@ import { constants, type Stats } from 'node:fs';
 import { readlink } from 'node:fs/promises';
 import { addAbortSignal, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
+import { allSettledOrFirstFailure } from './settled.js';
 import { createDeterministicGzip, rememberDigest } from '@pickup/core/plugin';
 import { closeFd, fstatFd, openFd } from './fd.js';
 import { hashedFile } from './hashed-file.js';
@@ -61,7 +62,7 @@ export async function writeTarGz(root: string, destination: string, options: Tar
   const writing = gzip
     ? pipeline(gzip, file.stream, { signal: abort.signal })
     : zstd
-      ? Promise.all([pipeline(zstd.output, file.stream, { signal: abort.signal }), zstd.finished])
+      ? allSettledOrFirstFailure([pipeline(zstd.output, file.stream, { signal: abort.signal }), zstd.finished])
       : finished(addAbortSignal(abort.signal, file.stream));
   writing.catch(stop);
   head.on('error', stop); // zstd's stdin, when zstd is gone
