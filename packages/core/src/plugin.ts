@@ -12,6 +12,7 @@ export {
   PLUGIN_API_VERSION,
   type BackupResult,
   type CredentialsAtRest,
+  type HostBackups,
   type OptionsSchema,
   type Plugin,
   type PluginContext,

@@ -247,6 +247,27 @@ export interface StoredEntry {
   complete: boolean;
 }
 
+/**
+ * One host's backups in a store that several hosts share (`Target.hosts`), for `pickup report`. Read
+ * only: nothing here writes, moves, removes or locks.
+ */
+export interface HostBackups {
+  /**
+   * The host as the store names it: the last part of an S3 prefix, the host a restic snapshot records,
+   * the name of a per-host folder. Unique among the hosts of one store.
+   */
+  host: string;
+  /** Whether these are the backups this config's own `list` shows (at most one host of a store). */
+  own: boolean;
+  /** Every backup of this host, complete or not: what that host's own `list` shows. */
+  list(): Promise<StoredEntry[]>;
+  /**
+   * Opens one file of one of this host's backups (`manifest.json`, `www/www.tar.gz`): that host's bytes,
+   * never another host's. A missing file MUST fail with an error whose `code` is `ENOENT`.
+   */
+  read(id: string, path: string): Promise<Readable>;
+}
+
 export interface TargetBackupContext<Options> extends PluginContext<Options> {
   id: string;
 }
@@ -321,6 +342,14 @@ export interface Target<Options = unknown> {
    * backup holds; may be cut off like every call, and the next one finishes the work.
    */
   reclaim?(ctx: PluginContext<Options>): Promise<void>;
+  /**
+   * For a store that several hosts share (a bucket with a prefix per host, a restic repository, a folder
+   * of per-host folders): every host that has backups there, this config's own among them, for
+   * `pickup report`. MUST only read: no write, move, removal or lock, so read-only credentials do. Each
+   * host's `list` MUST show what that host's own config lists, and its `read` that host's bytes only.
+   * Throws a one-line message when these options do not name a shared store (say which option would).
+   */
+  hosts?(ctx: PluginContext<Options>): Promise<HostBackups[]>;
   /** What `pickup init` writes for this target (see `InitTemplate`). Absent: an empty `with` for the user to fill. */
   init?: InitTemplate;
 }
