@@ -30,6 +30,8 @@ export interface PerTest<Fixture extends FixtureBase> {
   /** Error messages and descriptions the test saw; checked for secrets after it. */
   readonly errors: string[];
   setUp(make: (workDir: string) => Awaitable<Fixture>): Promise<Fixture>;
+  /** A further fixture of the test (another host's): its secrets are checked, and its cleanup run, after the test too. */
+  adopt<Other extends FixtureBase>(other: Other): Other;
 }
 
 /**
@@ -39,6 +41,7 @@ export interface PerTest<Fixture extends FixtureBase> {
 export function perTest<Fixture extends FixtureBase>(): PerTest<Fixture> {
   let harness: Harness | undefined;
   let fixture: Fixture | undefined;
+  let adopted: FixtureBase[] = [];
   const errors: string[] = [];
   beforeEach(async () => {
     harness = await openHarness();
@@ -47,10 +50,12 @@ export function perTest<Fixture extends FixtureBase>(): PerTest<Fixture> {
   });
   afterEach(async () => {
     try {
-      const secrets = [...(fixture?.secrets ?? []), plantedSecret];
+      const secrets = [...[fixture, ...adopted].flatMap((each) => each?.secrets ?? []), plantedSecret];
       expect(leakedSecrets([...harness!.lines, ...errors], secrets), 'secrets shown in logs or errors').toEqual([]);
     } finally {
       delete process.env[PLANTED_SECRET_VARIABLE];
+      for (const other of adopted) await other.cleanup?.();
+      adopted = [];
       await fixture?.cleanup?.();
       fixture = undefined;
       await harness?.close();
@@ -69,6 +74,10 @@ export function perTest<Fixture extends FixtureBase>(): PerTest<Fixture> {
     async setUp(make) {
       fixture = await make(this.harness.workDir);
       return fixture;
+    },
+    adopt(other) {
+      adopted.push(other);
+      return other;
     },
   };
 }

@@ -2,7 +2,7 @@ import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promi
 import { expect, it } from 'vitest';
 import { messageOf, pruneTarget, type StagedRun } from '@pickup/core';
 import type { ChildOutcome } from './child-call.js';
-import type { TargetTests } from './target-tests.js';
+import type { TargetFixture, TargetTests } from './target-tests.js';
 
 /**
  * Pushes and removals cut off midway, as a kill -9, a power cut or Ctrl-C leaves them. "Midway" is
@@ -12,7 +12,7 @@ import type { TargetTests } from './target-tests.js';
  */
 
 /** Each of these tests runs a few calls in child processes: more than vitest's default 5 s on a server. */
-const CUT_TEST_TIMEOUT_MS = 120_000;
+export const CUT_TEST_TIMEOUT_MS = 120_000;
 /**
  * Extra small files in the staged run, try after try. A removal may be a step or two however many files
  * (a manifest, then one request for the rest): it is tried again as it is before it grows.
@@ -254,6 +254,40 @@ export function describeCutRemovals(k: TargetTests): void {
     await k.expectOnlyBackups([last.runId], 'what the place holds besides the other backup, after retention');
     await expectStoredWhole(last);
   });
+}
+
+/**
+ * Pushes a run of `fixture` (another host's) in a child process and kills it as soon as something of it
+ * is there, on runs with more files try after try: the run it cut, or undefined if every push ended
+ * between two looks at the fixture's contents().
+ */
+export async function killedPush(
+  k: TargetTests,
+  fixture: TargetFixture,
+  stage: (filler: number) => Promise<StagedRun>,
+): Promise<StagedRun | undefined> {
+  const contents = async () => [...(await fixture.contents())].sort();
+  let cut: StagedRun | undefined;
+  await cutMidway(k, 'push', async (filler) => {
+    const prepared = k.prepareChild(fixture.options);
+    const run = await stage(filler);
+    const before = new Set(await contents());
+    const child = prepared.run({ push: run });
+    await child.started;
+    const at = await watch(
+      contents,
+      (entries) => fresh(entries, before) >= 1,
+      () => !child.running,
+    );
+    await child.kill();
+    if (!at) return finishedOnItsOwn(await child.ended, k.t.errors);
+    await settled(contents);
+    const listed = await k.plugin.list(k.contextFor(fixture.options));
+    if (listed.some((entry) => entry.runId === run.runId && entry.complete)) return false; // it had just finished
+    cut = run;
+    return true;
+  });
+  return cut;
 }
 
 /**

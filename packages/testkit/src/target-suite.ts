@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pruneTarget, type StagedRun, type Target } from '@pickup/core';
 import { failureOf, parseOptions } from './harness.js';
 import { expectOneLineMessages, itIsAPluginOfThisCore, perTest } from './per-test.js';
+import { caught, collect } from './read-back.js';
 import { stageRun } from './staged-run.js';
 import { describeCutPushes, describeCutRemovals } from './target-cuts.js';
+import { describeHosts } from './target-hosts.js';
 import { day, endChildren, targetTests, type TargetFixture, type TargetSuite } from './target-tests.js';
 
 export type { TargetFixture, TargetSuite } from './target-tests.js';
@@ -20,7 +21,8 @@ export type { TargetFixture, TargetSuite } from './target-tests.js';
  * child process; it never overwrites a complete backup and stops promptly when interrupted; list shows
  * what pushes and removals that did not finish left; read gives back each backup's own bytes; remove
  * removes only that backup and, cut off, leaves nothing that lists complete with data missing; check
- * and retention through the core leave nothing behind; no secret is ever shown.
+ * and retention through the core leave nothing behind; no secret is ever shown. A target with `hosts`
+ * shows each host of a shared store its own backups and bytes, and only reads.
  */
 // biome-ignore lint/suspicious/noExplicitAny: any plugin, whatever the type of its options
 export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
@@ -205,22 +207,9 @@ export function describeTarget(plugin: Target<any>, suite: TargetSuite): void {
         expect(await contents(), 'what the place holds after the failed push').toEqual(before);
       });
     }
+
+    if (plugin.hosts) describeHosts(k);
   });
-}
-
-async function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-async function caught(call: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await call();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }
 
 /** The data files of a staged run, for staging the same content again. */

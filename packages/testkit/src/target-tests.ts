@@ -31,6 +31,12 @@ export interface TargetFixture extends FixtureBase {
    * retention pass or `reclaim` it must be 0. Required for such a target.
    */
   unused?(): Awaitable<number>;
+  /**
+   * For a store several hosts share (a target with `hosts`): a fixture for the same store as host `host`
+   * configures it (the same folder, bucket or repository; that host's options), whose `contents()` is
+   * what that host's part of the store holds. Required when these options name such a store.
+   */
+  forHost?(host: string): Awaitable<TargetFixture>;
 }
 
 export interface TargetSuite {
@@ -65,6 +71,8 @@ export interface TargetTests {
   readonly t: PerTest<TargetFixture>;
   setUp(make?: (workDir: string) => Awaitable<TargetFixture>): Promise<TargetFixture>;
   context(signal?: AbortSignal): PluginContext<unknown>;
+  /** A call's context with other options: another host's. */
+  contextFor(options: unknown, signal?: AbortSignal): PluginContext<unknown>;
   /** A run staged as the core stages it, with an id on day `n` of January 2026 (a later day is a later run). */
   stage(n: number, options?: StageOptions): Promise<StagedRun>;
   push(run: StagedRun, signal?: AbortSignal): Promise<unknown>;
@@ -86,8 +94,8 @@ export interface TargetTests {
   expectOnlyBackups(runIds: readonly string[], what: string): Promise<void>;
   /** How many filler files the last push and removal cut midway had: where the next cut of that kind starts. */
   fillerThatCuts: { push?: number; removal?: number };
-  /** A process for a push or a removal through `suite.module`, started ahead: `run()` gives it its call. */
-  prepareChild(): PreparedChild;
+  /** A process for a push or a removal through `suite.module`, started ahead: `run()` gives it its call (with `options`, another host's). */
+  prepareChild(options?: unknown): PreparedChild;
 }
 
 /** A child process that has loaded the plugin, waiting for its call. */
@@ -100,7 +108,9 @@ export const day = (n: number) => new Date(Date.UTC(2026, 0, n, 2, 0, 0));
 
 // biome-ignore lint/suspicious/noExplicitAny: any plugin, whatever the type of its options
 export function targetTests(plugin: Target<any>, suite: TargetSuite, t: PerTest<TargetFixture>): TargetTests {
-  const context = (signal?: AbortSignal) => t.harness.context<unknown>(plugin, 'store', t.fixture.options, signal);
+  const contextFor = (options: unknown, signal?: AbortSignal) =>
+    t.harness.context<unknown>(plugin, 'store', options, signal);
+  const context = (signal?: AbortSignal) => contextFor(t.fixture.options, signal);
   const handle = (): TargetHandle => handleOf('store', plugin, context());
   const list = () => plugin.list(context());
   const shared = plugin.reclaim !== undefined;
@@ -120,6 +130,7 @@ export function targetTests(plugin: Target<any>, suite: TargetSuite, t: PerTest<
     t,
     setUp: (make = suite.setup) => t.setUp(make),
     context,
+    contextFor,
     async stage(
       n,
       {
@@ -167,10 +178,10 @@ export function targetTests(plugin: Target<any>, suite: TargetSuite, t: PerTest<
         expect(verified.problems, `every file of ${run.runId} reads back with its size and sha256`).toEqual([]);
       }
     },
-    prepareChild() {
+    prepareChild(options = t.fixture.options) {
       const child = ChildCall.prepare(moduleUrl(suite.module), (line) => t.harness.lines.push(line));
       children.add(child);
-      const job = { options: t.fixture.options, workDir: t.harness.workDir, name: 'store' };
+      const job = { options, workDir: t.harness.workDir, name: 'store' };
       return {
         run(call) {
           child.run(

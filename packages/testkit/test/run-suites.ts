@@ -13,8 +13,11 @@ export interface Outcome {
   status: string;
 }
 
-/** Runs the suites of `fixtures/<file>` (the testkit's suites on its mutants) in a vitest of their own; every test's outcome. */
-export async function runSuites(file: string): Promise<Outcome[]> {
+/**
+ * Runs the suites of `fixtures/<file>` (the testkit's suites on its mutants) in a vitest of their own,
+ * only the tests whose full names match `only` if given; every test's outcome.
+ */
+export async function runSuites(file: string, only?: string): Promise<Outcome[]> {
   const scratch = await mkdtemp(join(tmpdir(), 'pickup-testkit-self-'));
   try {
     const report = join(scratch, 'report.json');
@@ -27,6 +30,7 @@ export async function runSuites(file: string): Promise<Outcome[]> {
         join(here, 'fixtures/vitest.config.ts'),
         '--reporter=json',
         `--outputFile=${report}`,
+        ...(only ? ['--testNamePattern', only] : []),
         file,
       ],
       {
