@@ -1,7 +1,10 @@
-import { defineTarget, z } from '@pickup/core/plugin';
-import { assertWritableFolder, storeRun } from './store.js';
-import { listRuns, openRunFile, removeRun } from './stored.js';
+import { join } from 'node:path';
+import { defineTarget, exists, z } from '@pickup/core/plugin';
+import { listHosts, notPerHost } from './hosts.js';
 import { init } from './init.js';
+import { hostFolderName, isHostFolderName, layoutOf } from './layout.js';
+import { assertWritableFolder, makeHostFolder, storeRun } from './store.js';
+import { listOwnRuns, openRunFile, removeRun } from './stored.js';
 
 export const options = z
   .object({
@@ -12,8 +15,22 @@ export const options = z
      * not mounted, and filling the root file system instead helps no one.
      */
     createPath: z.boolean().default(false),
+    /** `path` holds one folder per host: this host's backups go into `<path>/<host>/<runId>`. */
+    perHost: z.boolean().default(false),
+    /** With `perHost`: the name of this host's folder. Default: the machine's host name. */
+    host: z
+      .string()
+      .refine(
+        isHostFolderName,
+        'must be one folder name: not empty, without "/", not starting with ".", not a run id nor lost+found',
+      )
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine((value) => value.host === undefined || value.perHost, {
+    message: 'is only used with perHost: true; set perHost: true, or remove host',
+    path: ['host'],
+  });
 
 export type FolderTargetOptions = z.output<typeof options>;
 
@@ -21,18 +38,24 @@ export default defineTarget({
   name: '@pickup/target-folder',
   init,
   options,
-  describe: (opts, resolvePath) => `folder ${resolvePath(opts.path)}`,
+  describe: (opts, resolvePath) =>
+    opts.perHost
+      ? `folder ${join(resolvePath(opts.path), hostFolderName(opts))} (one folder per host)`
+      : `folder ${resolvePath(opts.path)}`,
   // A mounted network share is another machine too, but nothing here can tell: a folder counts as local.
   remote: () => false,
 
   async check({ options: opts, resolvePath }) {
-    await assertWritableFolder(resolvePath(opts.path), opts.createPath, 'check');
+    const { root, folder } = layoutOf(opts, resolvePath);
+    // A host folder not there yet is made by the push, in `path`: that is what must be writable then.
+    await assertWritableFolder((await exists(folder)) ? folder : root, opts.createPath, 'check');
   },
 
   async push({ options: opts, resolvePath, run, log, signal, progress }) {
-    const root = resolvePath(opts.path);
+    const { root, folder } = layoutOf(opts, resolvePath);
     await assertWritableFolder(root, opts.createPath, 'push');
-    const stored = await storeRun(root, run, signal, progress);
+    if (folder !== root) await makeHostFolder(folder);
+    const stored = await storeRun(folder, run, signal, progress);
     log.debug(
       `stored in ${stored.path}: ${stored.writtenBytes} bytes written, ${stored.linkedBytes} linked to the previous backup, ` +
         `${stored.stagedLinkedBytes} linked from staging`,
@@ -40,7 +63,13 @@ export default defineTarget({
     return { linkedBytes: stored.linkedBytes };
   },
 
-  list: ({ options: opts, resolvePath }) => listRuns(resolvePath(opts.path)),
-  remove: ({ options: opts, resolvePath, id }) => removeRun(resolvePath(opts.path), id),
-  read: ({ options: opts, resolvePath, id, path }) => openRunFile(resolvePath(opts.path), id, path),
+  list: ({ options: opts, resolvePath }) => listOwnRuns(layoutOf(opts, resolvePath)),
+  remove: ({ options: opts, resolvePath, id }) => removeRun(layoutOf(opts, resolvePath).folder, id),
+  read: ({ options: opts, resolvePath, id, path }) => openRunFile(layoutOf(opts, resolvePath).folder, id, path),
+
+  async hosts({ options: opts, resolvePath }) {
+    const root = resolvePath(opts.path);
+    if (!opts.perHost) throw notPerHost(root);
+    return listHosts(root, hostFolderName(opts));
+  },
 });

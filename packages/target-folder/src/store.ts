@@ -189,6 +189,15 @@ export async function assertWritableFolder(root: string, create: boolean, mode: 
   }
 }
 
+/** With `perHost`: this host's folder in `path`, made (`0700`) by its first push. */
+export async function makeHostFolder(folder: string): Promise<void> {
+  await mkdir(folder, { mode: STORED_FOLDER_MODE }).catch((error: unknown) => {
+    if (errnoCode(error) === 'EEXIST') return;
+    throw new OptionError('path', `host folder ${folder} cannot be created: ${describeWriteError(error)}`);
+  });
+  if (!(await stat(folder)).isDirectory()) throw new OptionError('host', `${folder} is not a folder`);
+}
+
 function describeWriteError(error: unknown): string {
   switch (errnoCode(error)) {
     case 'EACCES':

@@ -5,11 +5,13 @@ import type { Readable } from 'node:stream';
 import {
   checkedBackupId,
   checkedBackupPath,
+  exists,
   OptionError,
   PARTIAL_SUFFIX,
   runFolderEntry,
   type StoredEntry,
 } from '@pickup/core/plugin';
+import type { Layout } from './layout.js';
 import { syncPath } from './sync.js';
 
 /**
@@ -23,6 +25,18 @@ export async function listRuns(root: string): Promise<StoredEntry[]> {
     const entry = runFolderEntry(name);
     return entry ? [entry] : [];
   });
+}
+
+/**
+ * This host's run folders (see listRuns) in `layout`: none while a per-host folder is not there yet,
+ * as long as `path` itself is (a missing `path` is a disk not mounted).
+ */
+export async function listOwnRuns({ root, folder }: Layout): Promise<StoredEntry[]> {
+  if (folder !== root) {
+    await assertFolder(root);
+    if (!(await exists(folder))) return [];
+  }
+  return listRuns(folder);
 }
 
 /**
@@ -53,7 +67,7 @@ export async function openRunFile(root: string, id: string, path: string): Promi
   return stream;
 }
 
-async function assertFolder(root: string): Promise<void> {
+export async function assertFolder(root: string): Promise<void> {
   const isFolder = await stat(root).then(
     (stats) => stats.isDirectory(),
     () => false,
