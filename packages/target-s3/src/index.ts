@@ -23,7 +23,8 @@ async function s3<T>(what: string, call: () => Promise<T>): Promise<T> {
   }
 }
 
-const where = (opts: S3Options) => `s3://${opts.bucket}/${opts.prefix}/${opts.endpoint ? ` at ${opts.endpoint}` : ''}`;
+const where = (opts: S3Options, prefix = `${opts.prefix}/`) =>
+  `s3://${opts.bucket}/${prefix}${opts.endpoint ? ` at ${opts.endpoint}` : ''}`;
 
 export default defineTarget({
   name: '@pickup/target-s3',
@@ -63,5 +64,19 @@ export default defineTarget({
     const { clientOf, readFile, S3Session } = await service();
     const session = new S3Session(await clientOf(opts, resolvePath, log), opts, log, signal);
     return s3(`reading ${id}/${path} from ${where(opts)}`, () => readFile(session, id, path));
+  },
+
+  // Every prefix beside this one that holds backups is a host of the bucket (see hosts.ts).
+  async hosts({ options: opts, resolvePath, log, signal }) {
+    const { clientOf, listHosts, parentOf, S3Session } = await service();
+    const session = new S3Session(await clientOf(opts, resolvePath, log), opts, log, signal);
+    const hosts = await s3(`listing the hosts in ${where(opts, parentOf(opts.prefix))}`, () => listHosts(session, log));
+    return hosts.map(({ host, own, prefix, list, read }) => ({
+      host,
+      own,
+      list: () => s3(`listing ${where(opts, `${prefix}/`)}`, list),
+      read: (id: string, path: string) =>
+        s3(`reading ${id}/${path} from ${where(opts, `${prefix}/`)}`, () => read(id, path)),
+    }));
   },
 });

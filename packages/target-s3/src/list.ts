@@ -9,12 +9,18 @@ import { MANIFEST_FILE, isRunId, type StoredEntry } from '@pickup/core/plugin';
 import { splitKey } from './keys.js';
 import type { S3Session } from './session.js';
 
+/** How a listing finds the unfinished multipart uploads under a prefix (`pendingUploads`, or a tolerant one). */
+export type UploadsUnder = (session: S3Session, prefix: string) => Promise<{ key: string }[]>;
+
 /**
  * This host's backups in the bucket (only keys under its prefix: other hosts' are never seen): every
  * run folder, complete when its manifest is there, and runs that have only unfinished multipart
  * uploads (an interrupted push), so that prune can clear them.
  */
-export async function listRuns(session: S3Session): Promise<StoredEntry[]> {
+export async function listRuns(
+  session: S3Session,
+  uploadsUnder: UploadsUnder = pendingUploads,
+): Promise<StoredEntry[]> {
   const { client, opts, signal } = session;
   const runs = new Map<string, boolean>();
   const seen = (key: string, manifest: boolean) => {
@@ -25,7 +31,7 @@ export async function listRuns(session: S3Session): Promise<StoredEntry[]> {
   const listPage = (input: ListObjectsV2CommandInput) =>
     session.attempt('listing the objects', () => client.send(new ListObjectsV2Command(input), { abortSignal: signal }));
   for await (const key of objectKeys(opts.bucket, `${opts.prefix}/`, listPage)) seen(key, true);
-  for (const upload of await pendingUploads(session, `${opts.prefix}/`)) seen(upload.key, false);
+  for (const upload of await uploadsUnder(session, `${opts.prefix}/`)) seen(upload.key, false);
   return [...runs].map(([id, complete]) => ({ id, runId: id, complete }));
 }
 

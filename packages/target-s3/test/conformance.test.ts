@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll } from 'vitest';
-import { describeTarget } from '@pickup/testkit';
+import { describeTarget, type TargetFixture } from '@pickup/testkit';
 import { testBucket } from './bucket.js';
 import target from '../src/index.js';
 import { objectKeys } from '../src/list.js';
@@ -29,25 +29,33 @@ async function keysUnder(prefix: string): Promise<string[]> {
   return (await Promise.all([objects(), uploads()])).flat().sort();
 }
 
-/** A prefix of its own in the test bucket (the bucket lives as long as the test server). */
+/**
+ * A store of its own in the test bucket (the bucket lives as long as the test server): `kit-<random>/`,
+ * whose hosts each have a prefix below it, the fixture's own `kit-<random>/own`.
+ */
 async function fixture(workDir: string, secret: string, extra: Record<string, unknown> = {}) {
   await writeFile(join(workDir, 'secret'), `${secret}\n`, { mode: 0o600 });
-  const prefix = `kit-${randomBytes(4).toString('hex')}`;
-  return {
-    options: {
-      bucket,
-      prefix,
-      endpoint: server.endpoint,
-      region: server.region,
-      forcePathStyle: true,
-      accessKeyId: server.accessKeyId,
-      secretAccessKeyFile: 'secret',
-      maxAttempts: 1,
-      ...extra,
-    },
-    secrets: [server.secretAccessKey, secret],
-    contents: () => keysUnder(prefix),
+  const store = `kit-${randomBytes(4).toString('hex')}`;
+  const at = (host: string): TargetFixture => {
+    const prefix = `${store}/${host}`;
+    return {
+      options: {
+        bucket,
+        prefix,
+        endpoint: server.endpoint,
+        region: server.region,
+        forcePathStyle: true,
+        accessKeyId: server.accessKeyId,
+        secretAccessKeyFile: 'secret',
+        maxAttempts: 1,
+        ...extra,
+      },
+      secrets: [server.secretAccessKey, secret],
+      contents: () => keysUnder(prefix),
+      forHost: at,
+    };
   };
+  return at('own');
 }
 
 const module = new URL('../dist/index.js', import.meta.url);
