@@ -1,4 +1,5 @@
-import { checkedBackupId, checkedBackupPath, defineTarget } from '@pickup/core/plugin';
+import type { Readable } from 'node:stream';
+import { checkedBackupId, checkedBackupPath, defineTarget, type StoredEntry } from '@pickup/core/plugin';
 import { connect, hostOf } from './connect.js';
 import { options, type ResticOptions } from './options.js';
 import { pushRun } from './push.js';
@@ -6,7 +7,7 @@ import { parseRepository } from './repository.js';
 import { isMissing } from './failure.js';
 import { repositoryExists } from './repository-state.js';
 import type { Restic } from './restic.js';
-import { despiteLocks, listSnapshots, type Snapshot } from './snapshots.js';
+import { despiteLocks, listSnapshots, snapshotsByHost, type Snapshot } from './snapshots.js';
 import { init } from './init.js';
 
 export { options, type ResticOptions };
@@ -53,9 +54,7 @@ export default defineTarget({
       throw error;
     }
     remember(restic, context.options, snapshots);
-    const runs = new Set(snapshots.map((snapshot) => snapshot.runId));
-    // Every snapshot restic writes is whole: nothing of this store lists as incomplete.
-    return [...runs].map((runId) => ({ id: runId, runId, complete: true }));
+    return entriesOf(snapshots);
   },
 
   async remove(context) {
@@ -72,17 +71,31 @@ export default defineTarget({
   },
 
   async read(context) {
+    return readFile(await connect(context), context.options, context.id, context.path);
+  },
+
+  // Every host's snapshots from one listing; reads as `read` does, of that host's snapshots only. No lock.
+  async hosts(context) {
     const restic = await connect(context);
-    const id = checkedBackupId(context.id);
-    const path = checkedBackupPath(context.path);
-    const [snapshot] = await snapshotsOf(restic, context.options, id);
-    if (!snapshot)
-      throw Object.assign(new Error(`no snapshot of backup ${id} in restic repository ${restic.repository.shown}`), {
-        code: 'ENOENT',
-      });
-    // Without a lock: reads take none, so many at once (the core reads every manifest) do not wait on each
-    // other's lock files, and a repository this host may only read is read too.
-    return restic.stream(['dump', '--no-lock', snapshot.id, `/${path}`]);
+    const own = hostOf(context.options);
+    let byHost: Map<string, Snapshot[]>;
+    try {
+      byHost = await snapshotsByHost(restic);
+    } catch (error) {
+      if (!(context.options.init && isMissing(error))) throw error;
+      byHost = new Map(); // nothing pushed yet
+    }
+    if (!byHost.has(own)) byHost.set(own, []);
+    return [...byHost].map(([host, snapshots]) => {
+      const options = { ...context.options, host };
+      remember(restic, options, snapshots);
+      return {
+        host,
+        own: host === own,
+        list: async () => entriesOf(snapshots),
+        read: (id: string, path: string) => readFile(restic, options, id, path),
+      };
+    });
   },
 
   async reclaim(context) {
@@ -94,6 +107,36 @@ export default defineTarget({
     }
   },
 });
+
+/** The backups of a host's snapshots: every snapshot restic writes is whole, so none lists as incomplete. */
+function entriesOf(snapshots: readonly Snapshot[]): StoredEntry[] {
+  return [...new Set(snapshots.map((snapshot) => snapshot.runId))].map((runId) => ({
+    id: runId,
+    runId,
+    complete: true,
+  }));
+}
+
+/**
+ * A file of a backup of the host the options name, from its snapshot. Without a lock: reads take none, so
+ * many at once (the core reads every manifest) do not wait on each other's lock files, and a repository
+ * this host may only read is read too.
+ */
+async function readFile(
+  restic: Restic,
+  options: ResticOptions,
+  backupId: string,
+  backupPath: string,
+): Promise<Readable> {
+  const id = checkedBackupId(backupId);
+  const path = checkedBackupPath(backupPath);
+  const [snapshot] = await snapshotsOf(restic, options, id);
+  if (!snapshot)
+    throw Object.assign(new Error(`no snapshot of backup ${id} in restic repository ${restic.repository.shown}`), {
+      code: 'ENOENT',
+    });
+  return restic.stream(['dump', '--no-lock', snapshot.id, `/${path}`]);
+}
 
 /**
  * The snapshots of one run. Snapshots never change: what a listing found is kept for the process, so

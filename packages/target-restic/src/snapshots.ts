@@ -31,13 +31,29 @@ interface ResticSnapshot {
  */
 export async function listSnapshots(restic: Restic, host: string): Promise<Snapshot[]> {
   const output = await restic.run(['snapshots', '--json', '--no-lock', '--host', host, '--tag', PICKUP_TAG]);
-  const parsed = JSON.parse(output || '[]') as ResticSnapshot[] | null;
-  return (parsed ?? []).flatMap((snapshot): Snapshot[] => {
-    // restic filters by host already; a snapshot of another host must never be taken for ours.
-    if (snapshot.hostname !== host) return [];
+  // restic filters by host already; a snapshot of another host must never be taken for ours.
+  return pickupSnapshots(output).get(host) ?? [];
+}
+
+/**
+ * Pickup's snapshots of every host in the repository, by the host each records: one `restic snapshots`
+ * (no lock), however many hosts there are.
+ */
+export async function snapshotsByHost(restic: Restic): Promise<Map<string, Snapshot[]>> {
+  return pickupSnapshots(await restic.run(['snapshots', '--json', '--no-lock', '--tag', PICKUP_TAG]));
+}
+
+/** The snapshots of a `restic snapshots --json` that carry a run id, by host. */
+function pickupSnapshots(output: string): Map<string, Snapshot[]> {
+  const byHost = new Map<string, Snapshot[]>();
+  for (const snapshot of (JSON.parse(output || '[]') as ResticSnapshot[] | null) ?? []) {
     const runId = snapshot.tags?.find((tag) => tag.startsWith(RUN_TAG))?.slice(RUN_TAG.length);
-    return runId && isRunId(runId) ? [{ id: snapshot.id, runId, paths: snapshot.paths ?? [] }] : [];
-  });
+    if (!snapshot.hostname || !runId || !isRunId(runId)) continue;
+    const ofHost = byHost.get(snapshot.hostname) ?? [];
+    byHost.set(snapshot.hostname, ofHost);
+    ofHost.push({ id: snapshot.id, runId, paths: snapshot.paths ?? [] });
+  }
+  return byHost;
 }
 
 /** Removes stale locks only (of restic processes that are gone): never one a live process holds. */
