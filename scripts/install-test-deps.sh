@@ -16,9 +16,10 @@ PNPM_VERSION=$(node -p "require('./package.json').packageManager.split('@')[1]")
 # pigz and rclone are the references `pnpm bench` measures Pickup against (its test runs it at a tiny scale).
 # python3-prometheus-client holds Prometheus' parser of the text format: the metrics tests read Pickup's textfile
 # with it (run by Debian's /usr/bin/python3).
+# chromium: the `pickup report --html` page is opened in a real headless browser (driven by playwright-core).
 DEBIAN_PACKAGES=(tar gzip zstd age util-linux bsdutils faketime restic postgresql postgresql-client mariadb-server
   mariadb-client vsftpd openssl rsync openssh-server openssh-client radosgw ceph-mon ceph-osd ceph-common pigz rclone
-  python3-prometheus-client)
+  python3-prometheus-client chromium)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

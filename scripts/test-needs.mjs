@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 /** The test servers scripts/test-servers.sh starts (test/servers.ts: `postgres()`, `mariadb()`, `ftp()`, `ssh()`, `s3()`). */
 export const SERVERS = ['postgres', 'mariadb', 'ftp', 'ssh', 's3'];
 /** Programs the tests run that a Debian machine does not have by default (scripts/install-test-deps.sh installs them). */
-export const PROGRAMS = ['restic', 'faketime', 'age'];
+export const PROGRAMS = ['restic', 'faketime', 'age', 'chromium'];
 /**
  * `root`: works only as root (reads a file of mode 000, writes to /var/backups...). `time`: more than about 10 s of
  * CPU on its own; test:quick leaves these out to stay under a minute on two cores.
