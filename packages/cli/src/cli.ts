@@ -8,6 +8,7 @@ import { keygenCommandLine } from './command-line/keygen.js';
 import { listCommandLine } from './command-line/list.js';
 import { pluginsCommandLine } from './command-line/plugins.js';
 import { pruneCommandLine } from './command-line/prune.js';
+import { reportCommandLine } from './command-line/report.js';
 import { restoreCommandLine } from './command-line/restore.js';
 import { runCommandLine } from './command-line/run.js';
 import { verifyCommandLine } from './command-line/verify.js';
@@ -22,6 +23,7 @@ const COMMANDS = [
   verifyCommandLine,
   restoreCommandLine,
   drillCommandLine,
+  reportCommandLine,
   keygenCommandLine,
   pluginsCommandLine,
   initCommandLine,

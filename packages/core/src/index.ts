@@ -36,6 +36,19 @@ export {
   type SourceDrillResult,
 } from './report/drill-summary.js';
 export { formatDrillSummary } from './report/drill-format.js';
+export { pickupReport, type ReportRequest, type ReportResult } from './commands/report.js';
+export { formatFleetReport } from './report/fleet-format.js';
+export { buildFleetReport, reportExitMeaning } from './report/fleet-build.js';
+export { renderFleetHtml } from './report/fleet-html.js';
+export {
+  FLEET_REPORT_FORMAT,
+  type BackupReport,
+  type BackupState,
+  type DrillReport,
+  type FleetReport,
+  type HostReport,
+  type TargetReport,
+} from './report/fleet-report.js';
 export { describePlanned } from './runtime/context.js';
 export { logDirOf, runBackup, type RunOptions, type RunReport } from './pipeline/run.js';
 export { lockConfig, stagingRootOf, type ConfigLock } from './runtime/config-lock.js';

@@ -1,5 +1,5 @@
 import { formatDrillSummary, pickupDrill, type DrillSummary } from '@pickup/core';
-import type { GlobalArgs } from '../session.js';
+import { consoleFor, type GlobalArgs } from '../session.js';
 import { version } from '../version.js';
 
 export interface DrillArgs extends GlobalArgs {
@@ -11,12 +11,9 @@ export interface DrillArgs extends GlobalArgs {
 
 /** `pickup drill`: the core drills; this prints the summary (a table, or JSON). */
 export async function drillCommand(args: DrillArgs): Promise<number> {
-  // With --json, stdout belongs to the document: information lines go to stderr, and only with --verbose.
-  const quiet = (args.quiet ?? false) || (args.json && !args.verbose);
   const { exitCode } = await pickupDrill({
     ...args,
-    quiet,
-    ...(args.json ? { stdout: process.stderr } : {}),
+    ...consoleFor(args),
     pickupVersion: version,
     handleSignals: true,
     onSummary: (summary) => print(summary, args),

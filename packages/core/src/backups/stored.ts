@@ -77,10 +77,15 @@ async function withManifest(handle: TargetHandle, entry: StoredEntry): Promise<S
 const MANIFEST_LIMIT = 64 * 1024 * 1024;
 
 async function readManifest(handle: TargetHandle, id: string): Promise<Manifest> {
+  return readManifestWith((path) => handle.read(id, path), id);
+}
+
+/** The manifest of backup `id`, through `read` (a file of that backup); rejects with why it cannot be one. */
+export async function readManifestWith(read: (path: string) => Promise<Readable>, id: string): Promise<Manifest> {
   const chunks: Buffer[] = [];
   let bytes = 0;
   try {
-    for await (const chunk of await handle.read(id, MANIFEST_FILE)) {
+    for await (const chunk of await read(MANIFEST_FILE)) {
       bytes += (chunk as Buffer).length;
       if (bytes > MANIFEST_LIMIT) throw new Error(`its manifest is larger than ${MANIFEST_LIMIT / 1024 / 1024} MiB`);
       chunks.push(chunk as Buffer);

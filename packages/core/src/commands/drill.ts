@@ -4,6 +4,7 @@ import { collectSecrets } from '../log/redact.js';
 import type { Logger, PickupLogger } from '../log/logger.js';
 import { drillBackups, type DrillRequest } from '../lifecycle/drill.js';
 import { recordDrillMetrics } from '../metrics/record.js';
+import { recordLastDrill } from '../runtime/last-drill.js';
 import { notify } from '../notify/notify.js';
 import { logDirOf } from '../pipeline/run.js';
 import type { Plan } from '../plugin/plan.js';
@@ -93,7 +94,13 @@ async function drillHoldingLock(
     const leftovers = await removeLeftoverRuns(lock.configStaging);
     if (leftovers.length > 0) log.warn(`removed staging left by an interrupted command: ${leftovers.join(', ')}`);
     const which = { sources: request.sources ?? [], target: request.target };
-    return await drillBackups(plan, which, { configStaging: lock.configStaging, log, signal });
+    const drills = await drillBackups(plan, which, { configStaging: lock.configStaging, log, signal });
+    const at = new Date().toISOString();
+    await recordLastDrill(plan.file, {
+      at,
+      drills: drills.map(({ source, target, status }) => ({ source, target, status })),
+    });
+    return drills;
   } catch (error) {
     // Stopped by a signal: the scratch space is gone by now (each step removes its own as it unwinds).
     if (signal.aborted)

@@ -1,0 +1,148 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDigestCache } from '../src/backups/digest-cache.js';
+import { buildFleetReport, type ListedBackup, type ManifestDigest } from '../src/report/fleet-build.js';
+import { makeRunId } from '../src/model/run-id.js';
+
+const NOW = new Date('2026-03-10T12:00:00Z');
+const HOUR = 3600_000;
+
+function backup(hoursAgo: number, state: 'complete' | 'partial' | 'failed' | 'damaged', only?: string[]): ListedBackup {
+  const runId = makeRunId(new Date(NOW.getTime() - hoursAgo * HOUR - 60_000));
+  if (state === 'failed') return { id: `${runId}.partial`, runId, complete: false };
+  if (state === 'damaged') return { id: runId, runId, complete: true, damaged: 'its manifest is not JSON' };
+  const digest: ManifestDigest = {
+    runId,
+    host: 'h',
+    status: state,
+    ...(only ? { onlySources: only } : {}),
+    startedAt: '',
+    finishedAt: new Date(NOW.getTime() - hoursAgo * HOUR).toISOString(),
+    bytes: 10,
+    sources: [{ name: 'www', status: state === 'complete' ? 'ok' : 'failed', bytes: 10 }],
+  };
+  return { id: runId, runId, complete: true, digest };
+}
+
+const reportOf = (backups: ListedBackup[], maxAgeHours?: number) =>
+  buildFleetReport({
+    generatedAt: NOW,
+    config: '/etc/pickup/pickup.config.ts',
+    pickupVersion: '0.0.0',
+    ...(maxAgeHours ? { maxAge: { text: `${maxAgeHours}h`, seconds: maxAgeHours * 3600 } } : {}),
+    targets: [{ name: 'fleet', plugin: 'p', where: 'w', hosts: [{ host: 'h', own: false, backups }] }],
+  }).targets[0]!.hosts[0]!;
+
+describe('the report of one host', () => {
+  it('takes the newest complete backup, and the newest partial, failed or damaged one after it', () => {
+    const host = reportOf([backup(50, 'complete'), backup(26, 'complete'), backup(20, 'failed'), backup(2, 'partial')]);
+    expect(host.newest?.at).toBe(new Date(NOW.getTime() - 26 * HOUR).toISOString());
+    expect(host.ageSeconds).toBe(26 * 3600);
+    expect(host.laterProblem?.state).toBe('partial');
+    expect(host.kept).toBe(3);
+    expect(host.backups.map((b) => b.state)).toEqual(['complete', 'complete', 'failed', 'partial']);
+  });
+
+  it('a backup of only some sources is not a complete one', () => {
+    const host = reportOf([backup(30, 'complete'), backup(1, 'complete', ['www'])]);
+    expect(host.ageSeconds).toBe(30 * 3600);
+    expect(host.laterProblem?.state).toBe('partial');
+  });
+
+  it('is stale only with a max age: older than it, or without any complete backup', () => {
+    expect(reportOf([backup(30, 'complete')]).stale).toBe(false);
+    expect(reportOf([backup(30, 'complete')], 26).stale).toBe(true);
+    expect(reportOf([backup(25, 'complete')], 26).stale).toBe(false);
+    expect(reportOf([backup(1, 'partial'), backup(2, 'damaged')], 26)).toMatchObject({
+      stale: true,
+      newest: null,
+      ageSeconds: null,
+    });
+  });
+
+  it('names damaged manifests as problems and exits 1', () => {
+    const report = buildFleetReport({
+      generatedAt: NOW,
+      config: 'c',
+      pickupVersion: '0',
+      targets: [
+        { name: 'fleet', plugin: 'p', where: 'w', hosts: [{ host: 'h', own: true, backups: [backup(1, 'damaged')] }] },
+      ],
+    });
+    expect(report.exitCode).toBe(1);
+    expect(report.problems).toEqual([
+      expect.stringMatching(/^target fleet, host h: backup \S+ is damaged: its manifest is not JSON$/),
+    ]);
+  });
+});
+
+describe('the cache of manifest digests', () => {
+  let home: string;
+  const saved = process.env.XDG_CACHE_HOME;
+  beforeEach(async () => {
+    home = await mkdtemp(join(tmpdir(), 'pickup-digest-cache-'));
+    process.env.XDG_CACHE_HOME = home;
+  });
+  afterEach(async () => {
+    process.env.XDG_CACHE_HOME = saved;
+    await rm(home, { recursive: true, force: true });
+  });
+  const digest = backup(1, 'complete').digest!;
+
+  it('keeps what a report used or read, and forgets backups no longer listed', async () => {
+    const first = await openDigestCache('store');
+    first.set('h', 'a', digest);
+    first.set('h', 'b', digest);
+    await first.save();
+    const second = await openDigestCache('store');
+    expect(second.get('h', 'a')).toEqual(digest);
+    await second.save();
+    const third = await openDigestCache('store');
+    expect(third.get('h', 'a')).toEqual(digest);
+    expect(third.get('h', 'b')).toBeUndefined();
+    expect(await (await openDigestCache('another store')).get('h', 'a')).toBeUndefined();
+  });
+
+  it('a damaged cache file is read as empty, and written anew', async () => {
+    const cache = await openDigestCache('store');
+    cache.set('h', 'a', digest);
+    await cache.save();
+    const [file] = await readdir(join(home, 'pickup/report'));
+    await writeFile(
+      join(home, 'pickup/report', file!),
+      '{"format":"pickup-report-cache/1","digests":{"h":{"a":{"runId":1}}}',
+    );
+    expect((await openDigestCache('store')).get('h', 'a')).toBeUndefined();
+    await writeFile(
+      join(home, 'pickup/report', file!),
+      '{"format":"pickup-report-cache/1","digests":{"h":{"a":{"runId":1}}}}',
+    );
+    expect((await openDigestCache('store')).get('h', 'a')).toBeUndefined();
+  });
+});
+
+describe('the hosts of a report', () => {
+  it('leave out a host with nothing at the store, but not one whose backups could not be listed', () => {
+    const report = buildFleetReport({
+      generatedAt: NOW,
+      config: 'c',
+      pickupVersion: '0',
+      targets: [
+        {
+          name: 'fleet',
+          plugin: 'p',
+          where: 'w',
+          hosts: [
+            { host: 'monitor', own: true, backups: [] },
+            { host: 'web2', own: false, backups: [], error: 'AccessDenied' },
+            { host: 'web1', own: false, backups: [backup(1, 'complete')] },
+          ],
+        },
+      ],
+    });
+    expect(report.targets[0]!.hosts.map((host) => host.host)).toEqual(['web1', 'web2']);
+    expect(report.problems).toEqual(['target fleet, host web2: cannot list its backups: AccessDenied']);
+  });
+});
