@@ -19,11 +19,12 @@ import * as folder from './cases/folder.mjs';
 import * as folderSplit from './cases/folder-split.mjs';
 import * as nights from './cases/nights.mjs';
 import * as postgres from './cases/postgres.mjs';
+import * as report from './cases/report.mjs';
 import * as startup from './cases/startup.mjs';
 import * as transfer from './cases/transfer.mjs';
 import { describeFiles, makeRunId, writeManifest } from '../packages/core/dist/index.js';
 
-const CASES = [folder, folderSplit, endToEnd, postgres, transfer, encryption, startup, nights];
+const CASES = [folder, folderSplit, endToEnd, postgres, transfer, encryption, startup, report, nights];
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 
