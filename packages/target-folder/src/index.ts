@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { defineTarget, exists, z } from '@pickup/core/plugin';
 import { listHosts, notPerHost } from './hosts.js';
 import { init } from './init.js';
@@ -40,7 +39,7 @@ export default defineTarget({
   options,
   describe: (opts, resolvePath) =>
     opts.perHost
-      ? `folder ${join(resolvePath(opts.path), hostFolderName(opts))} (one folder per host)`
+      ? `folder ${resolvePath(opts.path)}, one folder per host (this host's: ${hostFolderName(opts)})`
       : `folder ${resolvePath(opts.path)}`,
   // A mounted network share is another machine too, but nothing here can tell: a folder counts as local.
   remote: () => false,

@@ -75,7 +75,7 @@ describe('the folder target with one folder per host', () => {
     expect(await folder.list(web1)).toEqual([]);
     expect((await folder.list(web2)).map((entry) => entry.complete)).toEqual([true]);
     expect(folder.describe!(web1.options, web1.resolvePath)).toBe(
-      `folder ${join(store(), 'web1')} (one folder per host)`,
+      `folder ${store()}, one folder per host (this host's: web1)`,
     );
   });
 
@@ -152,9 +152,10 @@ describe('the folder target with one folder per host', () => {
       /^target folder \S+store holds one host's backups, not a folder per host; set perHost: true/,
     );
     expect(messageOf(flat)).not.toContain('\n');
-    await expect(folder.hosts!(context({ path: 'store', perHost: true, createPath: true }))).rejects.toThrow(
-      /store does not exist or is not a folder/,
-    );
+    // A missing path is the store's state (a disk not mounted), not a wrong option: no OptionError.
+    const missing = await failure(() => folder.hosts!(context({ path: 'store', perHost: true, createPath: true })));
+    expect(missing).not.toBeInstanceOf(OptionError);
+    expect(messageOf(missing)).toMatch(/store does not exist or is not a folder \(is its disk mounted\?\)$/);
     expect(await readdir(harness.workDir)).not.toContain('store');
   });
 });
