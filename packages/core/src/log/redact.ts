@@ -55,3 +55,20 @@ export function secretScrubber(secrets: Iterable<string>): (line: string) => str
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * `value` with every known secret blanked in every string it holds (a document that leaves the machine:
+ * a summary, a report). String by string: a secret made of digits must not touch the numbers, nor the
+ * JSON around them.
+ */
+export function scrubStrings<T>(value: T, secrets: Iterable<string>): T {
+  const scrub = secretScrubber(secrets);
+  const walk = (item: unknown): unknown => {
+    if (typeof item === 'string') return scrub(item);
+    if (Array.isArray(item)) return item.map(walk);
+    if (typeof item === 'object' && item !== null)
+      return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key, walk(inner)]));
+    return item;
+  };
+  return walk(value) as T;
+}

@@ -29,3 +29,8 @@ export function watchSecrets(listener: (secret: string) => void): () => void {
   registry().listeners.add(listener);
   return () => registry().listeners.delete(listener);
 }
+
+/** Every secret registered so far. */
+export function registeredSecrets(): string[] {
+  return [...registry().secrets];
+}

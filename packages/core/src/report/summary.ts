@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { ExitCode, messageOf } from '../errors.js';
-import { secretScrubber } from '../log/redact.js';
+import { scrubStrings } from '../log/redact.js';
 import type { Outcome } from '../config/notify-schema.js';
 import type { Manifest, SourceStatus } from '../model/manifest.js';
 import type { TargetOutcome } from './outcome.js';
@@ -130,16 +130,7 @@ export function summarizeFailure(
 
 /** The summary with every secret of the config blanked in every text it holds (problems, paths, names). */
 function scrubbed(context: SummaryContext, summary: RunSummary): RunSummary {
-  const scrub = secretScrubber(context.secrets ?? []);
-  // String by string: a secret made of digits must not touch the numbers, nor the JSON around them.
-  const walk = (value: unknown): unknown => {
-    if (typeof value === 'string') return scrub(value);
-    if (Array.isArray(value)) return value.map(walk);
-    if (typeof value === 'object' && value !== null)
-      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item)]));
-    return value;
-  };
-  return walk(summary) as RunSummary;
+  return scrubStrings(summary, context.secrets ?? []);
 }
 
 const SUMMARY = Symbol('pickup run summary');
