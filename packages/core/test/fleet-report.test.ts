@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDigestCache } from '../src/backups/digest-cache.js';
 import { buildFleetReport, type ListedBackup, type ManifestDigest } from '../src/report/fleet-build.js';
 import { makeRunId } from '../src/model/run-id.js';
+import { formatFleetReport } from '../src/report/fleet-format.js';
+import { readLastDrills, recordLastDrill } from '../src/runtime/last-drill.js';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
 const HOUR = 3600_000;
@@ -15,10 +17,8 @@ function backup(hoursAgo: number, state: 'complete' | 'partial' | 'failed' | 'da
   if (state === 'damaged') return { id: runId, runId, complete: true, damaged: 'its manifest is not JSON' };
   const digest: ManifestDigest = {
     runId,
-    host: 'h',
     status: state,
     ...(only ? { onlySources: only } : {}),
-    startedAt: '',
     finishedAt: new Date(NOW.getTime() - hoursAgo * HOUR).toISOString(),
     bytes: 10,
     sources: [{ name: 'www', status: state === 'complete' ? 'ok' : 'failed', bytes: 10 }],
@@ -105,7 +105,7 @@ describe('the cache of manifest digests', () => {
     expect(await (await openDigestCache('another store')).get('h', 'a')).toBeUndefined();
   });
 
-  it('a damaged cache file is read as empty, and written anew', async () => {
+  it('a damaged cache file, or a damaged entry in it, is read as empty', async () => {
     const cache = await openDigestCache('store');
     cache.set('h', 'a', digest);
     await cache.save();
@@ -144,5 +144,98 @@ describe('the hosts of a report', () => {
     });
     expect(report.targets[0]!.hosts.map((host) => host.host)).toEqual(['web1', 'web2']);
     expect(report.problems).toEqual(['target fleet, host web2: cannot list its backups: AccessDenied']);
+  });
+});
+
+describe('what the report says of odd backups', () => {
+  it('a backup of only some sources is partial, and the table says which it holds', () => {
+    const report = buildFleetReport({
+      generatedAt: NOW,
+      config: 'c',
+      pickupVersion: '0',
+      targets: [
+        {
+          name: 'fleet',
+          plugin: 'p',
+          where: 'w',
+          hosts: [{ host: 'h', own: false, backups: [backup(30, 'complete'), backup(1, 'complete', ['www'])] }],
+        },
+      ],
+    });
+    expect(formatFleetReport(report)).toMatch(/ partial \(only www\)/);
+    expect(report.exitMeaning).toBe('every store, host and manifest was read');
+  });
+
+  it('a newest backup dated in the future is a problem (a wrong clock), not a fresh host', () => {
+    const report = buildFleetReport({
+      generatedAt: NOW,
+      config: 'c',
+      pickupVersion: '0',
+      maxAge: { text: '26h', seconds: 26 * 3600 },
+      targets: [
+        {
+          name: 'fleet',
+          plugin: 'p',
+          where: 'w',
+          hosts: [{ host: 'h', own: false, backups: [backup(-48, 'complete')] }],
+        },
+      ],
+    });
+    expect(report.targets[0]!.hosts[0]!.ageSeconds).toBe(-48 * 3600);
+    expect(report.exitCode).toBe(1);
+    expect(report.problems).toEqual([
+      expect.stringMatching(/host h: its newest complete backup ends 2 d 0 h from now: is that host's clock right\?$/),
+    ]);
+  });
+
+  it('an entry that is no run of a backup is named, and the rest reported', () => {
+    const listed: ListedBackup = { id: 'notes', runId: 'notes', complete: true };
+    const report = buildFleetReport({
+      generatedAt: NOW,
+      config: 'c',
+      pickupVersion: '0',
+      targets: [
+        {
+          name: 'fleet',
+          plugin: 'p',
+          where: 'w',
+          hosts: [{ host: 'h', own: false, backups: [listed, backup(1, 'complete')] }],
+        },
+      ],
+    });
+    expect(report.targets[0]!.hosts[0]!.kept).toBe(1);
+    expect(report.problems).toEqual(['target fleet, host h: lists "notes", which is no backup of a run']);
+  });
+
+  it('is stale at a max age only once older than it', () => {
+    expect(reportOf([backup(26, 'complete')], 26).stale).toBe(false);
+    expect(reportOf([backup(26.01, 'complete')], 26).stale).toBe(true);
+  });
+});
+
+describe('the last drill', () => {
+  let home: string;
+  const saved = process.env.XDG_CACHE_HOME;
+  beforeEach(async () => {
+    home = await mkdtemp(join(tmpdir(), 'pickup-last-drill-'));
+    process.env.XDG_CACHE_HOME = home;
+  });
+  afterEach(async () => {
+    process.env.XDG_CACHE_HOME = saved;
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('of one target does not forget the last drill of another', async () => {
+    const config = join(home, 'pickup.config.ts');
+    await writeFile(config, '');
+    await recordLastDrill(config, '2026-03-01T04:00:00.000Z', [
+      { source: 'www', target: 'nas', status: 'ok' },
+      { source: 'www', target: 's3', status: 'ok' },
+    ]);
+    await recordLastDrill(config, '2026-03-08T04:00:00.000Z', [{ source: 'www', target: 's3', status: 'failed' }]);
+    expect(await readLastDrills(config)).toEqual({
+      nas: { at: '2026-03-01T04:00:00.000Z', drills: [{ source: 'www', status: 'ok' }] },
+      s3: { at: '2026-03-08T04:00:00.000Z', drills: [{ source: 'www', status: 'failed' }] },
+    });
   });
 });

@@ -14,6 +14,8 @@ const CACHE_FORMAT = 'pickup-report-cache/1';
 export interface DigestCache {
   get(host: string, id: string): ManifestDigest | undefined;
   set(host: string, id: string, digest: ManifestDigest): void;
+  /** Keeps what was stored of `host` (whose backups could not be listed this time). */
+  keepHost(host: string): void;
   /** Writes what was used or added in this report; a cache that cannot be written is done without. */
   save(): Promise<void>;
 }
@@ -37,6 +39,9 @@ export async function openDigestCache(key: string): Promise<DigestCache> {
       return digest;
     },
     set: keep,
+    keepHost(host) {
+      for (const [id, digest] of Object.entries(stored[host] ?? {})) keep(host, id, digest);
+    },
     async save() {
       if (!file) return;
       const temp = `${file}.${process.pid}.tmp`;

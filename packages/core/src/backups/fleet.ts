@@ -22,14 +22,12 @@ export async function listFleetTarget(
   log: Logger,
   signal: AbortSignal,
 ): Promise<ListedTarget> {
-  const hostsOf = planned.plugin.hosts;
   const where = planned.plugin.describe?.(planned.options, plan.resolvePath) ?? planned.package.name;
   const listed: ListedTarget = { name: planned.name, plugin: planned.package.name, where, hosts: [] };
-  if (!hostsOf) throw new Error(`target ${planned.name} (${planned.package.name}) cannot list other hosts' backups`);
   const context = pluginContext(plan, planned, log, signal);
   let hosts: HostBackups[];
   try {
-    hosts = await hostsOf.call(planned.plugin, context);
+    hosts = (await planned.plugin.hosts?.(context)) ?? [];
   } catch (error) {
     // Options that name no shared store are the config's mistake, not the store's: the report stops there.
     if ((error as { name?: unknown } | null)?.name === 'OptionError')
@@ -79,6 +77,7 @@ async function listHost(
     );
   } catch (error) {
     listed.error = messageOf(error);
+    cache.keepHost(host.host); // what was read of it stays for the next report, which may list it again
   }
   return listed;
 }

@@ -95,11 +95,7 @@ async function drillHoldingLock(
     if (leftovers.length > 0) log.warn(`removed staging left by an interrupted command: ${leftovers.join(', ')}`);
     const which = { sources: request.sources ?? [], target: request.target };
     const drills = await drillBackups(plan, which, { configStaging: lock.configStaging, log, signal });
-    const at = new Date().toISOString();
-    await recordLastDrill(plan.file, {
-      at,
-      drills: drills.map(({ source, target, status }) => ({ source, target, status })),
-    });
+    await recordLastDrill(plan.file, new Date().toISOString(), drills);
     return drills;
   } catch (error) {
     // Stopped by a signal: the scratch space is gone by now (each step removes its own as it unwinds).

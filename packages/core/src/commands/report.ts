@@ -1,7 +1,10 @@
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { access, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { ConfigError, ExitCode, PickupError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { collectSecrets, scrubStrings } from '../log/redact.js';
+import { registeredSecrets } from '../log/secret-registry.js';
 import { listFleetTarget } from '../backups/fleet.js';
 import { selectTargets } from '../backups/stored.js';
 import { parseDuration, subtractDuration } from '../model/duration.js';
@@ -11,7 +14,7 @@ import { buildFleetReport, type ListedTarget } from '../report/fleet-build.js';
 import { formatAge } from '../report/table.js';
 import type { DrillReport, FleetReport } from '../report/fleet-report.js';
 import { renderFleetHtml } from '../report/fleet-html.js';
-import { readLastDrill, type LastDrill } from '../runtime/last-drill.js';
+import { readLastDrills, type LastDrills } from '../runtime/last-drill.js';
 import { withPlan, type CommandOptions } from './session.js';
 
 export interface ReportRequest extends CommandOptions {
@@ -42,24 +45,35 @@ export async function pickupReport(request: ReportRequest): Promise<ReportResult
   const exitCode = await withPlan(request, async (plan, log) => {
     const generatedAt = new Date();
     const maxAge = request.maxAge === undefined ? undefined : maxAgeOf(request.maxAge, generatedAt);
-    const targets = reportableTargets(plan, request.target, log);
-    const lastDrill = await readLastDrill(plan.file);
+    const page = request.html === undefined ? undefined : await writablePage(request.html);
+    const lastDrills = await readLastDrills(plan.file);
     const signal = new AbortController().signal;
     const listed: ListedTarget[] = [];
-    for (const planned of targets) {
-      const target = await listFleetTarget(plan, planned, log, signal);
-      const drill = lastDrill && drillAt(lastDrill, planned.name);
+    for (const planned of reportableTargets(plan, request.target, log)) {
+      let target: ListedTarget;
+      try {
+        target = await listFleetTarget(plan, planned, log, signal);
+      } catch (error) {
+        // Options that name no shared store (a folder target without perHost): an error when named, else left out.
+        if (request.target !== undefined || !(error instanceof ConfigError)) throw error;
+        log.warn(`${error.message}: left out of the report`);
+        continue;
+      }
+      const drill = drillAt(lastDrills, planned.name);
       listed.push(drill ? { ...target, lastDrill: drill } : target);
     }
-    report = buildFleetReport({
+    if (listed.length === 0) throw new ConfigError(`${plan.file}: no target can list other hosts' backups${WHICH_CAN}`);
+    const built = buildFleetReport({
       generatedAt,
       config: plan.file,
       pickupVersion: request.pickupVersion,
       ...(maxAge ? { maxAge } : {}),
       targets: listed,
     });
+    // It leaves the machine (a page on a web server, a monitoring system): every secret blanked, as in the logs.
+    report = scrubStrings(built, [...collectSecrets(plan.config), ...registeredSecrets()]);
     tellProblems(report, log);
-    if (request.html !== undefined) await writePage(resolve(request.html), report);
+    if (page !== undefined) await writePage(page, report);
     request.onReport?.(report);
     return report.exitCode;
   });
@@ -84,17 +98,16 @@ function reportableTargets(plan: Plan, name: string | undefined, log: Logger): P
   if (name !== undefined && able.length === 0)
     throw new ConfigError(`--target ${name}: ${cannot(selected[0]!)}${WHICH_CAN}`);
   for (const planned of selected) if (!planned.plugin.hosts) log.warn(`${cannot(planned)}: left out of the report`);
-  if (able.length === 0) throw new ConfigError(`${plan.file}: no target can list other hosts' backups${WHICH_CAN}`);
   return able;
 }
 
 const WHICH_CAN = '; these can: folder (with perHost), s3, restic (see docs/report.md)';
 
-function drillAt(lastDrill: LastDrill, target: string): DrillReport | undefined {
-  const drills = lastDrill.drills.filter((drill) => drill.target === target);
-  if (drills.length === 0) return undefined;
-  const failed = drills.filter((drill) => drill.status !== 'ok').length;
-  return { at: lastDrill.at, outcome: failed > 0 ? 'failure' : 'success', drills: drills.length, failed };
+function drillAt(lastDrills: LastDrills, target: string): DrillReport | undefined {
+  const drill = lastDrills[target];
+  if (!drill) return undefined;
+  const failed = drill.drills.filter((one) => one.status !== 'ok').length;
+  return { at: drill.at, outcome: failed > 0 ? 'failure' : 'success', drills: drill.drills.length, failed };
 }
 
 /** One line on stderr for each stale host and each thing that could not be read, so cron mail says which. */
@@ -110,6 +123,17 @@ function tellProblems(report: FleetReport, log: Logger): void {
         : `has its newest complete backup ${formatAge(age)} old, over the max age of ${report.maxAge?.text}`;
     log.warn(`host ${host} at target ${target} is stale: it ${why}`);
   }
+}
+
+/** The page's path, once its folder is known to take it: a page that cannot be written must not cost the report. */
+async function writablePage(file: string): Promise<string> {
+  const path = resolve(file);
+  try {
+    await access(dirname(path), constants.W_OK);
+  } catch (error) {
+    throw new ConfigError(`--html ${path}: cannot write the page there: ${messageOf(error)}`);
+  }
+  return path;
 }
 
 /** The page, written whole or not at all. */

@@ -8,8 +8,10 @@ import { formatAge, formatTable } from './table.js';
  * drill. For the console and for cron mail.
  */
 export function formatFleetReport(report: FleetReport): string {
-  const hosts = report.targets.reduce((sum, target) => sum + target.hosts.length, 0);
-  const maxAge = report.maxAge ? `, ${report.stale.length} stale (max age ${report.maxAge.text})` : '';
+  // Hosts by name, as the page counts them: a host backing up to two targets is one host.
+  const hosts = new Set(report.targets.flatMap((target) => target.hosts.map((host) => host.host))).size;
+  const stale = new Set(report.stale.map(({ host }) => host)).size;
+  const maxAge = report.maxAge ? `, ${stale} stale (max age ${report.maxAge.text})` : '';
   const lines = [
     `report of ${hosts} host(s) at ${report.targets.length} target(s)${maxAge} (exit code ${report.exitCode}: ${report.exitMeaning})`,
   ];
@@ -33,7 +35,7 @@ function hostRow(host: HostReport): string[] {
   return [
     name,
     newest ? newest.id : 'none',
-    host.ageSeconds === null ? '-' : formatAge(host.ageSeconds),
+    host.ageSeconds === null ? '-' : host.ageSeconds < 0 ? 'in the future' : formatAge(host.ageSeconds),
     newest?.bytes == null ? '-' : formatBytes(newest.bytes),
     newest ? newest.sources.map((source) => `${source.name} ${source.status}`).join(', ') : '-',
     String(host.kept),
@@ -44,6 +46,10 @@ function hostRow(host: HostReport): string[] {
 
 function laterProblem(backup: BackupReport): string {
   const failedSources = backup.sources.filter((source) => source.status !== 'ok').map((source) => source.name);
-  const why = backup.state === 'partial' && failedSources.length > 0 ? ` (${failedSources.join(', ')})` : '';
+  const why = backup.onlySources
+    ? ` (only ${backup.onlySources.join(', ')})`
+    : backup.state === 'partial' && failedSources.length > 0
+      ? ` (${failedSources.join(', ')})`
+      : '';
   return `${backup.id} ${backup.state}${why}`;
 }

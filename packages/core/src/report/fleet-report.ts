@@ -47,7 +47,7 @@ export interface HostReport {
   error?: string;
   /** The newest backup whose every source was stored (manifest status `complete`). */
   newest: BackupReport | null;
-  /** Seconds from `newest.at` to `generatedAt`. */
+  /** Seconds from `newest.at` to `generatedAt` (below 0 for a backup dated in the future: a wrong clock). */
   ageSeconds: number | null;
   /** Backups kept there that have a readable manifest (complete and partial). */
   kept: number;
@@ -62,7 +62,7 @@ export interface HostReport {
 export type BackupState =
   /** Its manifest is there and says every source was stored. */
   | 'complete'
-  /** Its manifest is there, and a source failed or was partial. */
+  /** Its manifest is there, and a source failed or was partial, or it holds only some sources (`--only`). */
   | 'partial'
   /** A push that did not finish: listed as incomplete, no manifest. */
   | 'failed'
@@ -80,6 +80,8 @@ export interface BackupReport {
   bytes: number | null;
   /** From the manifest; empty without one. */
   sources: { name: string; status: SourceStatus; bytes: number }[];
+  /** A backup of only these sources (`pickup run --only`): partial, whatever their status. */
+  onlySources?: string[];
   /** Why it is damaged. */
   problem?: string;
 }
