@@ -93,6 +93,9 @@ describe('restic target: runs killed midway, and another restic at work', () => 
       ['a part of the way through the data', () => backupRead(repository) > 8 * 1024 * 1024],
     ];
     for (const [point, reached] of points) {
+      // New bytes each time: data restic already holds is not uploaded again, so the upload limit would not
+      // slow it, and a busy machine could see the backup end before the kill lands.
+      await writeRandomFile(project.path('data/big.bin'), 40 * 1024 * 1024);
       let pid = 0;
       const run = pickup([], { cwd: project.dir, onSpawn: (spawned) => (pid = spawned) });
       await until(reached, point);
