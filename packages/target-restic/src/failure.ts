@@ -1,6 +1,6 @@
 import { OptionError, ToolError } from '@pickup/core/plugin';
 import type { Repository } from './repository.js';
-import { hostKeyKnown } from './sftp.js';
+import { hostKeyKnown, serverAnswers } from './sftp.js';
 
 /** What went wrong with one restic command, from its exit code and its words on stderr. */
 export interface Failure {
@@ -106,12 +106,13 @@ function sshRefusal(stderr: string, repository: Repository): string | undefined 
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED/.test(stderr)) {
     return "the sftp server's host key has CHANGED: someone may be impersonating it; check before you update known hosts";
   }
-  // restic may exit before it has passed ssh's words on: then the known hosts say it.
+  // restic may exit before it has passed ssh's words on: then the known hosts say it, if the server answers at all.
   const unknownKey =
     /unable to start the sftp session/.test(stderr) &&
     !SSH_CONNECT_FAILED.test(stderr) &&
     repository.knownHosts &&
-    !hostKeyKnown(repository.knownHosts);
+    !hostKeyKnown(repository.knownHosts) &&
+    serverAnswers(repository.knownHosts);
   if (/Host key verification failed|No .* host key is known/i.test(stderr) || unknownKey) {
     return `the sftp server's host key is not known (strict host key checking is on); add it after checking its fingerprint: ${repository.keyscan}`;
   }

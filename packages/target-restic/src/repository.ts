@@ -18,7 +18,7 @@ export interface Repository {
   /** For `sftp:`: the command that adds the server's key to the known hosts, for a message. */
   keyscan?: string | undefined;
   /** For `sftp:` with strict host key checking: the known hosts files ssh reads, and the server's name in them. */
-  knownHosts?: { files: string[]; host: string } | undefined;
+  knownHosts?: { files: string[]; host: string; address: string; port: number } | undefined;
 }
 
 export function parseRepository(

@@ -54,7 +54,22 @@ export function knownHostsOf(
       '/etc/ssh/ssh_known_hosts',
     ],
     host: port && port !== 22 ? `[${login.host}]:${port}` : login.host,
+    address: login.host,
+    port: port ?? 22,
   };
+}
+
+/**
+ * Whether an ssh server answers at the repository's address (`ssh-keyscan` gets a key from it): when it
+ * does not, a session that ended without ssh's words ended for the network, not for its host key.
+ */
+export function serverAnswers(knownHosts: NonNullable<Repository['knownHosts']>): boolean {
+  const scanned = spawnSync('ssh-keyscan', ['-T', '3', '-p', String(knownHosts.port), knownHosts.address], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    timeout: 10_000,
+  });
+  return (scanned.stdout ?? '').trim() !== '';
 }
 
 /**
